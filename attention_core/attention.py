@@ -1,0 +1,236 @@
+"""Scaled dot-product attention, one small function per idea.
+
+The whole mechanism is Vaswani et al. (2017), "Attention Is All You Need":
+
+    Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V
+
+The source notes of this course use the simpler ``softmax(Q K^T) V``; ``scaled=False`` gives that.
+Every function returns its intermediates so a lesson can draw each step, not just the answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Array = NDArray[np.float64]
+
+
+def check_temperature(temperature: float) -> float:
+    """Return ``temperature`` as a float, or raise ``ValueError`` saying what is allowed."""
+    t = float(temperature)
+    if not np.isfinite(t) or t <= 0:
+        raise ValueError(f"temperature must be a finite number > 0 (e.g. 0.05 to 20), got {t!r}")
+    return t
+
+
+def softmax(scores: ArrayLike, temperature: float = 1.0, axis: int = -1) -> Array:
+    """Turn scores into probabilities along ``axis``: ``exp(s / T) / sum(exp(s / T))``.
+
+    Stable at any temperature: we subtract the row maximum *before* dividing by ``T``, so every
+    exponent is <= 0 and nothing overflows, from ``T = 1e-6`` (a one-hot on the arg-max; tied
+    maxima share the weight equally) to ``T = 1e6`` (uniform).
+
+    ``-inf`` means "excluded" and gets weight 0; a row of only ``-inf`` gets all zeros, never NaN.
+    ``NaN`` or ``+inf`` scores raise ``ValueError``.
+
+    Shapes: ``scores (...)`` -> weights of the same shape.
+    """
+    t = check_temperature(temperature)
+    s = np.asarray(scores, dtype=np.float64)
+    if np.isnan(s).any() or np.isposinf(s).any():
+        raise ValueError("scores must not contain NaN or +inf (use -inf to exclude an entry)")
+    row_max = np.max(s, axis=axis, keepdims=True) if s.size else s
+    # A row of only -inf has max -inf; shifting by it would give NaN, so shift by 0 instead.
+    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
+    exps = np.exp((s - row_max) / t)  # every exponent <= 0, the arg-max is exp(0) = 1
+    total = np.sum(exps, axis=axis, keepdims=True)
+    return np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)
+
+
+def entropy(weights: ArrayLike, axis: int = -1) -> Array:
+    """Shannon entropy in bits along ``axis``: 0 for a one-hot spotlight, ``log2(n)`` when even.
+
+    Zero weights contribute nothing (0 log 0 = 0). Shapes: ``weights (...)`` -> ``(...)`` without
+    ``axis``.
+    """
+    p = np.asarray(weights, dtype=np.float64)
+    logs = np.log2(p, out=np.zeros_like(p), where=p > 0)
+    return -np.sum(p * logs, axis=axis) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def causal_mask(n: int) -> NDArray[np.bool_]:
+    """``(n, n)`` boolean mask, True on and below the diagonal: a word may only look back."""
+    if n < 0:
+        raise ValueError(f"causal_mask needs n >= 0, got {n}")
+    return np.tril(np.ones((n, n), dtype=bool))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Every step of one attention computation, for drawing.
+
+    Shapes (with batch dims ``...`` broadcast from the inputs; for a single query ``(d_k,)`` the
+    ``n_q`` axis is dropped):
+        scores         (..., n_q, n_k)  raw ``Q K^T``
+        scaled_scores  (..., n_q, n_k)  ``scores / sqrt(d_k)`` when scaled, else ``scores``
+        weights        (..., n_q, n_k)  softmax over the keys of ``scaled_scores / temperature``
+        output         (..., n_q, d_v)  ``weights @ V``
+        mask           broadcast bool ``(..., n_q, n_k)`` (True = may attend), or None
+    """
+
+    scores: Array
+    scaled_scores: Array
+    weights: Array
+    output: Array
+    mask: NDArray[np.bool_] | None
+    temperature: float
+    scaled: bool
+    d_k: int
+
+
+def _as_matrix(name: str, x: ArrayLike) -> Array:
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim < 2:
+        raise ValueError(f"{name} must have shape (..., n, d), got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must contain only finite numbers")
+    return a
+
+
+def attention(
+    query: ArrayLike,
+    keys: ArrayLike,
+    values: ArrayLike,
+    *,
+    temperature: float = 1.0,
+    scaled: bool = True,
+    mask: ArrayLike | None = None,
+) -> Attention:
+    """Soft dictionary lookup: compare each query with every key, mix the values by the weights.
+
+    Shapes: ``query (..., n_q, d_k)`` or one query ``(d_k,)``; ``keys (..., n_k, d_k)``;
+    ``values (..., n_k, d_v)``; ``mask`` bool, broadcastable to ``(..., n_q, n_k)``, True = may
+    attend. Leading batch dims broadcast, as in PyTorch's ``scaled_dot_product_attention``.
+    A row whose keys are all masked gets zero weights and a zero output, never NaN.
+    """
+    t = check_temperature(temperature)
+    q = np.asarray(query, dtype=np.float64)
+    single = q.ndim == 1
+    q = _as_matrix("query", q[None, :] if single else q)  # (..., n_q, d_k)
+    k = _as_matrix("keys", keys)  # (..., n_k, d_k)
+    v = _as_matrix("values", values)  # (..., n_k, d_v)
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(
+            f"query and keys must have the same last dimension d_k: query {q.shape} vs keys "
+            f"{k.shape}"
+        )
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            f"keys and values must have one row per key (same n_k): keys {k.shape} vs values "
+            f"{v.shape}"
+        )
+    try:
+        batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"batch dimensions do not broadcast: query {q.shape}, keys {k.shape}, values {v.shape}"
+        ) from None
+    d_k = q.shape[-1]
+
+    scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k)
+    scaled_scores = scores / np.sqrt(d_k) if scaled and d_k > 0 else scores
+    full_mask = None
+    logits = scaled_scores
+    if mask is not None:
+        m = np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise ValueError(f"mask must be boolean (True = may attend), got dtype {m.dtype}")
+        if single and m.ndim == 1:
+            m = m[None, :]
+        target = (*batch, q.shape[-2], k.shape[-2])
+        try:
+            full_mask = np.broadcast_to(m, np.broadcast_shapes(m.shape, target))
+        except ValueError:
+            raise ValueError(
+                f"mask of shape {m.shape} does not broadcast to (..., n_q, n_k) = {target}"
+            ) from None
+        logits = np.where(full_mask, scaled_scores, -np.inf)
+    weights = softmax(logits, temperature=t)  # (..., n_q, n_k)
+    output = weights @ v  # (..., n_q, d_v)
+
+    if single:  # drop the n_q axis we added
+        scores, scaled_scores, weights, output = (
+            a[..., 0, :] for a in (scores, scaled_scores, weights, output)
+        )
+        if full_mask is not None:
+            full_mask = full_mask[..., 0, :]
+    return Attention(scores, scaled_scores, weights, output, full_mask, t, bool(scaled), d_k)
+
+
+@dataclass(frozen=True)
+class MultiHead:
+    """Every step of multi-head self-attention over one sequence.
+
+    Shapes:
+        q, k, v   (n_heads, n, d_head)  the projected inputs, split into heads
+        heads     Attention with batch dim n_heads: weights (n_heads, n, n), output
+                  (n_heads, n, d_head)
+        weights   (n_heads, n, n)        each head's attention pattern
+        concat    (n, d_model)           the heads' outputs side by side
+        output    (n, d_model)           ``concat @ w_o``
+    """
+
+    q: Array
+    k: Array
+    v: Array
+    heads: Attention
+    weights: Array
+    concat: Array
+    output: Array
+    n_heads: int
+
+
+def split_heads(x: Array, n_heads: int) -> Array:
+    """``(n, d_model)`` -> ``(n_heads, n, d_model // n_heads)``: each head gets a slice of width."""
+    n, d_model = x.shape
+    return x.reshape(n, n_heads, d_model // n_heads).transpose(1, 0, 2)  # (n_heads, n, d_head)
+
+
+def multi_head_attention(
+    x: ArrayLike,
+    w_q: ArrayLike,
+    w_k: ArrayLike,
+    w_v: ArrayLike,
+    w_o: ArrayLike,
+    n_heads: int,
+    *,
+    mask: ArrayLike | None = None,
+    temperature: float = 1.0,
+) -> MultiHead:
+    """Self-attention with ``n_heads`` heads, each looking at its own slice of the projections.
+
+    Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v, w_o (d_model, d_model)``, applied as ``x @ w``;
+    ``mask`` bool broadcastable to ``(n, n)``. ``d_model`` must divide evenly into heads.
+    """
+    x = _as_matrix("x", x)
+    if x.ndim != 2:
+        raise ValueError(f"x must have shape (n, d_model), got {x.shape}")
+    n, d_model = x.shape
+    if not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
+        raise ValueError(f"n_heads must be a positive integer, got {n_heads!r}")
+    if d_model % n_heads:
+        raise ValueError(f"d_model = {d_model} must be divisible by n_heads = {n_heads}")
+    ws = {}
+    for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
+        ws[name] = _as_matrix(name, w)
+        if ws[name].shape != (d_model, d_model):
+            raise ValueError(f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}")
+    q = split_heads(x @ ws["w_q"], n_heads)  # (n_heads, n, d_head)
+    k = split_heads(x @ ws["w_k"], n_heads)  # (n_heads, n, d_head)
+    v = split_heads(x @ ws["w_v"], n_heads)  # (n_heads, n, d_head)
+    heads = attention(q, k, v, temperature=temperature, mask=mask)
+    concat = heads.output.transpose(1, 0, 2).reshape(n, d_model)  # (n, d_model)
+    return MultiHead(q, k, v, heads, heads.weights, concat, concat @ ws["w_o"], int(n_heads))

@@ -1,0 +1,233 @@
+"""The seven lessons, in story order: title, icon, URL path, controls and presets.
+
+The router builds the navigation from this list, the home page links to every lesson from it, and
+each page reads its controls from it, so a lesson's share-link contract lives in one place.
+
+URL paths differ on purpose from the legacy names of the files in ``pages/`` (the file stem without
+its number): a freshly started server would otherwise run a deep-linked page file without the entry
+script (see DESIGN.md, "Multipage").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import attention_core as ac
+
+from .params import SCALED, Param, temperature
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One page of the story. ``presets`` map a name to the control values it sets."""
+
+    number: int
+    title: str
+    icon: str
+    url_path: str
+    file: str
+    summary: str
+    params: tuple[Param, ...]
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def param(self, key: str) -> Param:
+        return next(p for p in self.params if p.key == key)
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {p.key: p.default for p in self.params}
+
+
+#: Sentences offered on the sentence and math pages.
+SENTENCE_PRESETS: dict[str, str] = {
+    "River bank": "I sat on the river bank",
+    "Money bank": "I paid the money into the bank",
+    "Spring, the season": "the flowers bloom in spring after a cold winter",
+    "Bat, the animal": "a bat flew out of the dark cave at night",
+}
+MAX_TEXT_CHARS = 1_000
+
+ROOM = Lesson(
+    1,
+    "Why attention? The noisy room",
+    ":material/campaign:",
+    "why",
+    "pages/1_noisy_room.py",
+    "At a loud party you still hear your friend: focus on the signal, ignore the noise.",
+    (
+        temperature(help="How hard you focus. Low: you hear only your friend. "
+                    "High: you listen to everyone at once."),
+        Param("voices", "Voices in the room", "int", 12, "how many people are talking",
+              low=ac.MIN_VOICES, high=ac.MAX_VOICES, step=1),
+    ),
+    {
+        "Focused": {"t": 0.2, "voices": 12},
+        "Everyday": {"t": 1.0, "voices": 12},
+        "Distracted": {"t": 10.0, "voices": 12},
+        "Packed party": {"t": 1.0, "voices": 40},
+    },
+)
+
+DICTIONARY = Lesson(
+    2,
+    "A soft dictionary: query, key, value",
+    ":material/translate:",
+    "dictionary",
+    "pages/2_soft_dictionary.py",
+    "Look up a French word that is not in the dictionary and still find its meaning.",
+    (
+        Param("word", "Query word", "text", "ci-dessous",
+              "the French word to look up (any text)", max_chars=60,
+              help="Pick a suggestion or type any word. Words we have no embedding for "
+              "match nothing."),
+        Param("enc", "Encoding", "choice", "embedding",
+              "how words become vectors: embedding or one_hot",
+              options=ac.ENCODINGS,
+              option_labels={"embedding": "Word embeddings", "one_hot": "One-hot"}),
+        temperature(),
+        SCALED,
+    ),
+    {
+        "Unseen word (ci-dessous)": {"word": "ci-dessous", "enc": "embedding", "t": 1.0},
+        "One-hot fails": {"word": "ci-dessous", "enc": "one_hot", "t": 1.0},
+        "Hard lookup": {"word": "chaton", "enc": "embedding", "t": 0.1},
+        "Even average": {"word": "chaton", "enc": "embedding", "t": 20.0},
+    },
+)
+
+SOFTMAX = Lesson(
+    3,
+    "Softmax and temperature",
+    ":material/thermostat:",
+    "temperature",
+    "pages/3_softmax.py",
+    "Scores become probabilities; temperature decides how sharp the spotlight is.",
+    (
+        *(
+            Param(f"s{i + 1}", word, "float", score, f"score of the key {word!r}",
+                  low=-5.0, high=5.0, step=0.1)
+            for i, (word, score) in enumerate(
+                (("sous", 3.0), ("près", 1.5), ("dans", 1.0), ("sur", 0.5), ("loin", -1.0))
+            )
+        ),
+        temperature(),
+        Param("compare", "Overlay several temperatures", "bool", False,
+              "draw 0.1, 1 and 10 next to the chosen temperature"),
+    ),
+    {
+        "Hard lookup": {"t": 0.05},
+        "Everyday": {"t": 1.0},
+        "Even average": {"t": 20.0},
+        "A tie at the top": {"s1": 2.0, "s2": 2.0, "s3": 0.0, "s4": -1.0, "s5": -2.0, "t": 0.1},
+    },
+)
+
+QUERY = Lesson(
+    4,
+    "Move the query",
+    ":material/open_with:",
+    "query",
+    "pages/4_move_the_query.py",
+    "Steer a query through a space of keys and watch the weights follow it.",
+    (
+        Param("qx", f"Query x ({ac.SPACE_AXES[0]})", "float", 1.0, "query x coordinate",
+              low=-ac.SPACE_LIMIT, high=ac.SPACE_LIMIT, step=0.1),
+        Param("qy", f"Query y ({ac.SPACE_AXES[1]})", "float", 0.0, "query y coordinate",
+              low=-ac.SPACE_LIMIT, high=ac.SPACE_LIMIT, step=0.1),
+        temperature(),
+        SCALED,
+    ),
+    {
+        "Near the kitten": {"qx": 1.0, "qy": 0.0, "t": 1.0},
+        "Between animals and objects": {"qx": 0.0, "qy": 1.5, "t": 1.0},
+        "Hard lookup": {"qx": 1.5, "qy": -0.3, "t": 0.1},
+        "Even average": {"qx": 1.5, "qy": -0.3, "t": 20.0},
+    },
+)
+
+CLASSROOM = Lesson(
+    5,
+    "Notes in class",
+    ":material/school:",
+    "classroom",
+    "pages/5_notes_in_class.py",
+    "The teacher asks a question; you spotlight the matching note and read its fact.",
+    (
+        Param("question", "The teacher asks", "text", ac.EXAMPLE_QUESTIONS[0],
+              "the question (any text)", max_chars=200),
+        temperature(),
+    ),
+    {
+        "Capital of France": {"question": "What is the capital of France?", "t": 1.0},
+        "Language in Japan": {"question": "Which language do they speak in Japan?"},
+        "A vague question": {"question": "Tell me about Germany"},
+        "Nothing matches": {"question": "What is the weather like today?"},
+    },
+)
+
+VIEWS = ("nature-money", "nature-animal", "money-person", "pca")
+SENTENCE = Lesson(
+    6,
+    "Refine a sentence",
+    ":material/auto_fix_high:",
+    "sentence",
+    "pages/6_refine_a_sentence.py",
+    "Every word looks at every word and comes back carrying its context.",
+    (
+        Param("text", "Sentence", "text", SENTENCE_PRESETS["River bank"],
+              "the sentence to refine (any text)", max_chars=MAX_TEXT_CHARS),
+        Param("word", "Inspect the word", "int", None,
+              "position (1 = first word) of the word whose attention row is shown; "
+              "default: the first ambiguous word, else the last", low=1, high=ac.MAX_TOKENS,
+              step=1, bound=False),
+        Param("view", "2-D view", "choice", "nature-money", "axes of the 2-D plot",
+              options=VIEWS,
+              option_labels={"nature-money": "nature × money", "nature-animal":
+                             "nature × animal", "money-person": "money × person",
+                             "pca": "PCA (best 2-D view)"}),
+        temperature(),
+        SCALED,
+        Param("causal", "Causal mask (look back only)", "bool", False,
+              "each word may only attend to itself and earlier words"),
+    ),
+    {
+        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
+        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
+        "Spring": {"text": SENTENCE_PRESETS["Spring, the season"]},
+        "Bat": {"text": SENTENCE_PRESETS["Bat, the animal"]},
+    },
+)
+
+MATH = Lesson(
+    7,
+    "The math, step by step",
+    ":material/functions:",
+    "math",
+    "pages/7_the_math.py",
+    "The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
+    (
+        Param("text", "Sentence", "text", "the river bank", "the sentence to compute",
+              max_chars=MAX_TEXT_CHARS),
+        temperature(),
+        SCALED,
+    ),
+    {
+        "Three words": {"text": "the river bank"},
+        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
+        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
+        "Unscaled (the notes)": {"text": "the river bank", "scaled": False},
+    },
+)
+
+LESSONS: tuple[Lesson, ...] = (ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH)
+
+#: App-wide control, drawn by the router in the sidebar of every page.
+PROJECTOR = Param("projector", "Projector mode", "bool", False,
+                  "large text, thick lines and high contrast for a classroom projector",
+                  help="Larger text, thicker lines and bolder colours, legible from the back "
+                  "of a room.")
+
+
+def by_file(file: str) -> Lesson:
+    return next(lesson for lesson in LESSONS if lesson.file == file)

@@ -1,0 +1,216 @@
+"""The shape every lesson page shares: title, intuition, presets, share box, link notices, code.
+
+A page reads like a description of its UI:
+
+    run = page.begin(lessons.SOFTMAX, "Scores become probabilities ...")
+    t = page.control(lessons.SOFTMAX.param("t"))
+    ...
+    page.finish(run, code=[softmax])
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import segno
+import streamlit as st
+
+from . import theme
+from .lessons import PROJECTOR, Lesson
+from .params import Param, render
+from .safe import md, shorten
+
+
+@dataclass
+class PageRun:
+    """One run of a lesson page: the link it was opened with and where notices go."""
+
+    lesson: Lesson
+    link: dict[str, list[str]]
+    notices: Any
+    extra_values: dict[str, Any] = field(default_factory=dict)
+
+
+def begin(lesson: Lesson, intuition: str) -> PageRun:
+    """Title, the plain-words intuition, a slot for link notices, and the lesson's presets."""
+    # Read the link before any widget runs: bound widgets drop invalid values from the URL.
+    link = {k: st.query_params.get_all(k) for k in st.query_params}
+    st.title(lesson.title)
+    st.markdown(intuition)
+    run = PageRun(lesson, link, st.empty())
+    presets(lesson)
+    return run
+
+
+def control(param: Param, *, container: Any = st) -> Any:
+    """The widget for ``param``, bound to the URL; returns its value."""
+    return render(param, container=container)
+
+
+def _apply_preset(lesson: Lesson, values: dict[str, Any]) -> None:
+    for param in lesson.params:
+        value = values.get(param.key, param.default)
+        if param.bound:
+            st.session_state[param.key] = value
+        else:  # page-managed state: forget the override, the page falls back to its default
+            st.session_state.pop(param.key, None)
+            st.query_params.pop(param.key, None)
+
+
+def presets(lesson: Lesson) -> None:
+    """One button per named starting point; each sets every control (and so the link)."""
+    if not lesson.presets:
+        return
+    row = st.container(horizontal=True, gap="small")
+    row.caption("Start from:")
+    for name, values in lesson.presets.items():
+        row.button(
+            name,
+            key=f"preset-{lesson.url_path}-{name}",
+            on_click=_apply_preset,
+            args=(lesson, values),
+            type="tertiary",
+            icon=":material/bookmark:",
+        )
+
+
+def intuition_note(text: str) -> None:
+    """The "what to notice" callout."""
+    st.info(text, icon=":material/lightbulb:")
+
+
+def numbers(table: pd.DataFrame, *, title: str = "The numbers behind the chart") -> None:
+    """Every chart's text alternative: its numbers as a table, in an expander."""
+    with st.expander(title, icon=":material/table:"):
+        st.dataframe(table, width="stretch", hide_index=True)
+
+
+def link_values(run: PageRun) -> dict[str, Any]:
+    """Current value of every control of the lesson (from widget state), for the share link."""
+    values = {}
+    for param in run.lesson.params:
+        if param.key in run.extra_values:
+            values[param.key] = run.extra_values[param.key]
+        else:
+            values[param.key] = st.session_state.get(param.key, param.default)
+    return values
+
+
+def share_link(run: PageRun) -> str:
+    """The full link of the current view: only values that differ from their defaults."""
+    query = {
+        p.key: p.to_url(v)
+        for p in run.lesson.params
+        if (v := link_values(run)[p.key]) is not None and v != p.default
+    }
+    if theme.projector_on():
+        query[PROJECTOR.key] = "true"
+    base = None
+    try:
+        base = st.context.url
+    except Exception:  # no browser context (tests, bare mode)
+        base = None
+    base = base or f"http://localhost:8501/{run.lesson.url_path}"
+    return base + ("?" + urlencode(query, quote_via=quote) if query else "")
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def qr_png(link: str) -> bytes | None:
+    """A QR code of ``link`` as PNG bytes, or None when the link is too long for one."""
+    try:
+        qr = segno.make(link, error="m", micro=False)
+    except segno.DataOverflowError:
+        return None
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="png", scale=6, border=2)
+    return buffer.getvalue()
+
+
+def share_box(run: PageRun) -> None:
+    """The link of this exact view, ready to copy, and a QR code for the classroom."""
+    link = share_link(run)
+    with st.expander("Share this view", icon=":material/share:"):
+        st.caption("Copy this link (button on the right) or scan the code: it opens this page "
+                   "with every control as it is now.")
+        st.code(link, language=None, wrap_lines=True)
+        png = qr_png(link)
+        if png is None:
+            st.caption("This link is too long for a QR code; shorten the text to get one.")
+        else:
+            st.image(png, caption="Scan to open this view", width=220)
+
+
+def _describe_ignored(run: PageRun) -> list[str]:
+    """Plain-words notes on link values that were not used, and why."""
+    notes = []
+    known = {p.key: p for p in run.lesson.params} | {PROJECTOR.key: PROJECTOR}
+    for key, values in run.link.items():
+        name = md(shorten(key, 30), limit=40)
+        param = known.get(key)
+        if param is None:
+            notes.append(f"**{name}** is not a setting of this page")
+            continue
+        if len(values) != 1:
+            notes.append(f"**{name}** was given {len(values)} times; kept the default")
+            continue
+        raw = values[0]
+        value = param.parse(raw)
+        if value is None:
+            shown = md(shorten(raw, 20), limit=30) or "(empty)"
+            notes.append(
+                f"**{name}={shown}** is not valid ({md(param.describe_range())}); "
+                f"kept {md(param.to_url(param.default)) if param.default is not None else 'the default'}"
+            )
+        elif param.kind == "text" and param.max_chars and len(raw) > param.max_chars:
+            notes.append(f"**{name}** was longer than {param.max_chars:,} characters and was cut")
+    return notes
+
+
+def _drop_unknown_link_keys(run: PageRun) -> None:
+    """Unknown keys would ride along in every share link; remove them from the URL."""
+    known = {p.key for p in run.lesson.params} | {PROJECTOR.key}
+    for key in run.link:
+        if key not in known:
+            st.query_params.pop(key, None)
+
+
+def show_code(functions: Iterable[Callable[..., Any]]) -> None:
+    """The source of the core functions that computed this page, as students should read it."""
+    with st.expander("Show the code that computed this", icon=":material/code:"):
+        for fn in functions:
+            st.code(_source(fn), language="python")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _source_of(module: str, qualname: str) -> str:
+    import importlib
+
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return inspect.getsource(obj)
+
+
+def _source(fn: Callable[..., Any]) -> str:
+    return _source_of(fn.__module__, fn.__qualname__)
+
+
+def finish(run: PageRun, *, code: Iterable[Callable[..., Any]] = ()) -> None:
+    """Share box, the code that ran, and a gentle note about link values that were ignored."""
+    st.divider()
+    share_box(run)
+    if code:
+        show_code(code)
+    ignored = _describe_ignored(run)
+    if ignored:
+        run.notices.warning(
+            "Some values in the link were ignored: " + "; ".join(ignored) + ".",
+            icon=":material/link_off:",
+        )
+    _drop_unknown_link_keys(run)

@@ -1,0 +1,149 @@
+"""Every control of every lesson in one table: URL name, label, default, range.
+
+This is the share-link contract (like TensorFlow Playground's ``state.ts``): each control is a
+Streamlit widget bound to the URL under its ``key``, values equal to the default stay out of the
+URL, and the same table parses incoming links, builds share links and sets lesson presets.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import streamlit as st
+
+#: A log-spaced grid for the temperature slider: fine steps near 1, coarse at the ends.
+TEMPERATURES: tuple[float, ...] = (
+    0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0,
+    1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0,
+)  # fmt: skip
+
+Kind = Literal["temperature", "float", "int", "bool", "choice", "text"]
+
+# Plain ASCII decimals only: "1_000", "1e308", "nan" or Arabic-Indic digits are not link values.
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
+
+
+def format_number(value: float) -> str:
+    """How numbers look in links and on sliders: "0.5", "1", "20"."""
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One control: its URL name (``key``), what it means, its default and allowed values."""
+
+    key: str
+    label: str
+    kind: Kind
+    default: Any
+    meaning: str
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple[str, ...] = ()
+    option_labels: dict[str, str] = field(default_factory=dict)
+    max_chars: int | None = None
+    help: str | None = None
+    #: False for state that is not a widget: read from ``st.query_params`` and written back.
+    bound: bool = True
+
+    def parse(self, raw: str) -> Any:
+        """The value a link's ``raw`` text stands for, or None when it is not a valid value."""
+        text = raw.strip()
+        if self.kind == "text":
+            return raw[: self.max_chars] if self.max_chars else raw
+        if self.kind == "bool":
+            return {"true": True, "false": False}.get(text.lower())
+        if self.kind == "choice":
+            return text if text in self.options else None
+        if self.kind == "temperature":
+            return next((t for t in TEMPERATURES if format_number(t) == text), None)
+        if not _NUMBER.fullmatch(text):
+            return None
+        value = float(text)
+        if not (math.isfinite(value) and self.low <= value <= self.high):
+            return None
+        if self.kind == "int":
+            return int(value) if value.is_integer() else None
+        return value
+
+    def describe_range(self) -> str:
+        """The allowed values in words, for the README and for notices."""
+        if self.kind == "temperature":
+            return f"one of {', '.join(format_number(t) for t in TEMPERATURES)}"
+        if self.kind in ("float", "int"):
+            return f"{format_number(self.low)} to {format_number(self.high)}"
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return " or ".join(self.options)
+        return f"any text up to {self.max_chars:,} characters"
+
+    def to_url(self, value: Any) -> str:
+        """How ``value`` is written in a link (the inverse of ``parse``)."""
+        if self.kind == "bool":
+            return "true" if value else "false"
+        if self.kind in ("temperature", "float"):
+            return format_number(float(value))
+        return str(value)
+
+
+def temperature(help: str | None = None, default: float = 1.0) -> Param:
+    return Param(
+        "t",
+        "Temperature",
+        "temperature",
+        default,
+        "softmax temperature: low = hard lookup, high = even average",
+        help=help
+        or "Divides the scores before softmax. Low: only the best match counts. "
+        "High: everything counts the same.",
+    )
+
+
+SCALED = Param(
+    "scaled",
+    "Divide by √d_k (scaled)",
+    "bool",
+    True,
+    "use the scaled formula of Vaswani et al. (false = the notes' plain softmax(QKᵀ)V)",
+    help="Vaswani et al. divide the scores by the square root of the vector length; "
+    "the course notes leave it out.",
+)
+
+
+def render(param: Param, *, container: Any = st, disabled: bool = False) -> Any:
+    """Draw ``param`` as a widget bound to the URL and return its current value."""
+    common = {
+        "key": param.key,
+        "bind": "query-params",
+        "help": param.help,
+        "disabled": disabled,
+    }
+    if param.kind == "temperature":
+        return container.select_slider(
+            param.label, options=TEMPERATURES, value=param.default,
+            format_func=format_number, **common,
+        )  # fmt: skip
+    if param.kind == "float":
+        return container.slider(
+            param.label, float(param.low), float(param.high), float(param.default),
+            float(param.step), **common,
+        )  # fmt: skip
+    if param.kind == "int":
+        return container.slider(
+            param.label, int(param.low), int(param.high), int(param.default),
+            int(param.step or 1), **common,
+        )  # fmt: skip
+    if param.kind == "bool":
+        return container.toggle(param.label, value=param.default, **common)
+    if param.kind == "choice":
+        return container.segmented_control(
+            param.label, param.options, default=param.default, required=True,
+            format_func=lambda o: param.option_labels.get(o, o), **common,
+        )  # fmt: skip
+    return container.text_input(param.label, value=param.default, max_chars=param.max_chars,
+                                **common)

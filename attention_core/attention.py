@@ -124,8 +124,8 @@ def attention(
     v = _as_matrix("values", values)  # (..., n_k, d_v)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
-            f"query and keys must have the same last dimension d_k: query {q.shape} vs keys "
-            f"{k.shape}"
+            f"query and keys must have the same last dimension d_k: query {np.shape(query)} vs "
+            f"keys {k.shape}"
         )
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(

@@ -143,6 +143,24 @@ def cosine(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     return float(a @ b / (na * nb)) if na > 0 and nb > 0 else 0.0
 
 
+def nearest_words(
+    vector: NDArray[np.float64], k: int = 3, exclude: tuple[str, ...] = ()
+) -> list[tuple[str, float]]:
+    """The ``k`` vocabulary words most similar (cosine) to ``vector (d,)``, best first.
+
+    Only plain words with a meaning count (no small words, no ambiguous words like "bank"), so
+    the answer names a clear sense; ties keep vocabulary order.
+    """
+    words = [
+        w for w, v in VOCABULARY.items() if any(v) and w not in exclude and w not in AMBIGUOUS_WORDS
+    ]
+    matrix = np.array([VOCABULARY[w] for w in words])  # (n_words, d)
+    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector)
+    sims = np.divide(matrix @ vector, norms, out=np.zeros(len(words)), where=norms > 0)
+    order = np.argsort(-sims, kind="stable")[:k]
+    return [(words[i], float(sims[i])) for i in order]
+
+
 def word_vector(word: str) -> NDArray[np.float64]:
     """``(d,)`` embedding of one word (the fallback vector when unknown)."""
     return embed([word.casefold()])[0][0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,11 @@ from . import theme
 from .lessons import PROJECTOR, Lesson
 from .params import Param, render
 from .safe import md, shorten
+
+
+# Presets set bound widgets through st.session_state, which is the documented way to change them;
+# Streamlit still logs a developer warning each time because the widget also has a default.
+logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 
 
 @dataclass

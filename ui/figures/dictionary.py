@@ -1,0 +1,90 @@
+"""Figures for the soft dictionary: scores and weights per key, and the vectors behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+import attention_core as ac
+
+from .. import theme
+from ..safe import plot_text
+
+
+def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
+    """Left: how well the query matches each key. Right: the softmax weights, key → value."""
+    s = theme.scale()
+    n = len(lookup.keys)
+    rows = np.arange(n)
+    top = int(np.argmax(lookup.weights))
+    labels = [plot_text(f"{k} → {v}") for k, v in zip(lookup.keys, lookup.values)]
+    colors = [theme.OKABE_ITO["blue"]] * n
+    colors[top] = theme.OKABE_ITO["orange"]
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+        subplot_titles=("1. Compare: score of the query with each key",
+                        "2. Softmax: weight of each key (its value below)"),
+    )  # fmt: skip
+    scores = lookup.scaled_scores
+    fig.add_trace(
+        go.Bar(
+            x=scores, y=rows, orientation="h", marker={"color": theme.OKABE_ITO["sky"]},
+            text=[f"{v:.2f}" for v in scores], textposition="auto", customdata=labels,
+            hovertemplate="%{customdata}<br>score %{x:.3f}<extra></extra>",
+        ),
+        row=1, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            x=lookup.weights, y=rows, orientation="h", marker={"color": colors},
+            text=[f"{w:.2f}" for w in lookup.weights], textposition="outside", cliponaxis=False,
+            customdata=labels, hovertemplate="%{customdata}<br>weight %{x:.3f}<extra></extra>",
+        ),
+        row=1, col=2,
+    )  # fmt: skip
+    span = max(1.0, float(np.max(np.abs(scores))) * 1.1)
+    fig.update_xaxes(range=[min(0.0, -span), span], title_text="score (q · k)", row=1, col=1)
+    fig.update_xaxes(range=[0, 1.15], title_text="weight", row=1, col=2)
+    fig.update_yaxes(
+        tickmode="array", tickvals=rows, ticktext=labels, autorange="reversed",
+        title_text="keys → values (French → English)", row=1, col=1,
+    )  # fmt: skip
+    fig.update_layout(showlegend=False, bargap=0.2 / s)
+    fig.update_annotations(font_size=int(14 * s))
+    return theme.finish(fig, height=120 + 26 * n)
+
+
+def vectors_heatmap(
+    query: str, lookup: ac.Lookup, feature_labels: Sequence[str], *, encoding: str
+) -> go.Figure:
+    """The query vector on top of every key vector: where they share a feature, they match."""
+    matrix = np.vstack([lookup.query_vector, lookup.keys_matrix])  # (1 + n_keys, d)
+    labels = [f"query: {query}", *lookup.keys]
+    limit = float(np.max(np.abs(matrix))) or 1.0
+    rows = [plot_text(label) for label in labels]
+    cols = [plot_text(label) for label in feature_labels]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix, x=np.arange(len(cols)), y=np.arange(len(rows)), zmin=-limit, zmax=limit,
+            colorscale=theme.SCORES_SCALE, xgap=1, ygap=1,
+            colorbar={"title": {"text": "value"}},
+            customdata=[[(r, c) for c in cols] for r in rows],
+            hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    title = (
+        "Embeddings: meaning in named features"
+        if encoding == "embedding"
+        else "One-hot: every word its own column, so different words never overlap"
+    )
+    fig.update_layout(
+        title={"text": title},
+        xaxis={"tickmode": "array", "tickvals": np.arange(len(cols)), "ticktext": cols,
+               "tickangle": -45, "side": "top"},
+        yaxis={"tickmode": "array", "tickvals": np.arange(len(rows)), "ticktext": rows,
+               "autorange": "reversed"},
+    )  # fmt: skip
+    return theme.finish(fig, height=140 + 22 * len(rows))

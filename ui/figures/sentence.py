@@ -1,0 +1,91 @@
+"""Figures for self-attention over a sentence: who looks at whom, and where each word moves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+import attention_core as ac
+
+from .. import theme
+from ..safe import plot_text
+
+
+def token_labels(refinement: ac.Refinement) -> list[str]:
+    """Tokens as shown on charts; unknown words carry a "?" so they are marked, not hidden."""
+    return [t if k else f"{t}?" for t, k in zip(refinement.tokens, refinement.known)]
+
+
+def movement(
+    refinement: ac.Refinement,
+    projection: ac.Projection,
+    *,
+    focus: int,
+    landmarks: Sequence[str] = (),
+) -> go.Figure:
+    """Each word as an arrow from its input embedding to its refined embedding, in 2-D.
+
+    ``focus`` is drawn boldly; ``landmarks`` are vocabulary words shown as faint reference points
+    (e.g. "river" and "money") so students can see which meaning a word moves toward.
+    """
+    s = theme.scale()
+    start = projection(refinement.embeddings)  # (n, 2)
+    end = projection(refinement.refined)  # (n, 2)
+    labels = [plot_text(label) for label in token_labels(refinement)]
+    fig = go.Figure()
+    if landmarks:
+        marks = projection(np.array([ac.word_vector(w) for w in landmarks]))
+        fig.add_trace(
+            go.Scatter(
+                x=marks[:, 0], y=marks[:, 1], mode="markers+text", name="reference words",
+                text=[plot_text(w) for w in landmarks], textposition="bottom center",
+                marker={"symbol": "diamond-open", "size": 11 * s,
+                        "color": theme.OKABE_ITO["grey"], "line": {"width": 2 * s}},
+                hovertemplate="reference word %{text}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=start[:, 0], y=start[:, 1], mode="markers", name="input embedding",
+            marker={"size": 9 * s, "color": theme.OKABE_ITO["sky"], "symbol": "circle-open",
+                    "line": {"width": 2 * s}},
+            customdata=labels, hovertemplate="%{customdata} (input)<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=end[:, 0], y=end[:, 1], mode="markers+text", name="refined embedding",
+            text=labels, textposition="top center",
+            marker={"size": 10 * s, "color": theme.OKABE_ITO["blue"]},
+            customdata=labels, hovertemplate="%{customdata} (refined)<extra></extra>",
+        )
+    )  # fmt: skip
+    # Arrows as annotations: a word's journey from what it meant alone to what it means here.
+    for i in range(len(labels)):
+        bold = i == focus
+        fig.add_annotation(
+            x=end[i, 0], y=end[i, 1], ax=start[i, 0], ay=start[i, 1],
+            xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+            arrowhead=3, arrowsize=1.2 if bold else 1, arrowwidth=(3 if bold else 1.2) * s,
+            arrowcolor=theme.OKABE_ITO["vermillion" if bold else "grey"],
+            opacity=1.0 if bold else 0.6,
+        )  # fmt: skip
+    if len(labels):
+        fig.add_trace(
+            go.Scatter(
+                x=[end[focus, 0]], y=[end[focus, 1]], mode="markers", name="inspected word",
+                marker={"size": 16 * s, "color": theme.OKABE_ITO["vermillion"],
+                        "symbol": "star"},
+                customdata=[labels[focus]], hovertemplate="%{customdata}<extra></extra>",
+            )
+        )  # fmt: skip
+    x_title, y_title = projection.axis_labels
+    fig.update_layout(
+        xaxis={"title": {"text": plot_text(x_title, 60)}, "zeroline": True},
+        yaxis={"title": {"text": plot_text(y_title, 60)}, "zeroline": True,
+               "scaleanchor": "x", "scaleratio": 1},
+        title={"text": "Where each word moves: input → refined"},
+    )  # fmt: skip
+    return theme.finish(fig, height=480)

@@ -1,4 +1,4 @@
-"""The classroom analogy: a question (query) spotlights the matching note (key) for its fact (value).
+"""The classroom analogy: a question (query) spotlights the note (key) that holds its fact (value).
 
 From the source notes: the teacher asks "What is the capital of France?". Your notes carry keyword
 labels (keys: France, Japan, ...) and facts (values: Paris, Tokyo, ...). You compare the question
@@ -115,8 +115,9 @@ def ask(question: str, *, temperature: float = 1.0) -> Lookup:
     query_vector, found = question_vector(question)
     keys_matrix = note_keys()  # (n_notes, n_features)
     values_matrix = np.eye(len(NOTE_FACTS))  # (n_notes, n_notes): one-hot facts
-    result = attention(query_vector, keys_matrix, values_matrix, temperature=temperature,
-                       scaled=False)
+    result = attention(
+        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=False
+    )
     return make_lookup(
         ", ".join(found),
         NOTE_LABELS,

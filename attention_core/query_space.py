@@ -65,9 +65,7 @@ class Probe:
         return tuple(self.labels[i] for i in order)
 
 
-def probe(
-    x: float, y: float, *, temperature: float = 1.0, scaled: bool = True
-) -> Probe:
+def probe(x: float, y: float, *, temperature: float = 1.0, scaled: bool = True) -> Probe:
     """Attend from the query ``(x, y)`` to every key of ``SPACE_KEYS``; values = key positions."""
     query = np.array([x, y], dtype=np.float64)  # (2,)
     keys = np.array(list(SPACE_KEYS.values()))  # (n, 2)

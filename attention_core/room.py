@@ -19,8 +19,22 @@ from .attention import entropy, softmax
 FRIEND_SCORE = 3.0
 MIN_VOICES, MAX_VOICES = 2, 40
 _CHATTER = (
-    "music", "laughter", "glasses", "a phone", "the DJ", "a stranger", "a waiter", "the kitchen",
-    "a toast", "a dog", "traffic", "a game", "the TV", "a baby", "a door", "a song",
+    "music",
+    "laughter",
+    "glasses",
+    "a phone",
+    "the DJ",
+    "a stranger",
+    "a waiter",
+    "the kitchen",
+    "a toast",
+    "a dog",
+    "traffic",
+    "a game",
+    "the TV",
+    "a baby",
+    "a door",
+    "a song",
 )
 
 
@@ -52,9 +66,13 @@ class Room:
 
 def voices(n_voices: int) -> tuple[str, ...]:
     """Labels for ``n_voices`` voices: your friend, then the room's chatter."""
-    return ("your friend",) + tuple(
-        _CHATTER[i % len(_CHATTER)] + ("" if i < len(_CHATTER) else f" #{i // len(_CHATTER) + 1}")
-        for i in range(n_voices - 1)
+    return (
+        "your friend",
+        *(
+            _CHATTER[i % len(_CHATTER)]
+            + ("" if i < len(_CHATTER) else f" #{i // len(_CHATTER) + 1}")
+            for i in range(n_voices - 1)
+        ),
     )
 
 

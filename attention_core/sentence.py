@@ -53,7 +53,10 @@ def unknown_vector(word: str) -> NDArray[np.float64]:
 def embed(tokens: list[str]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     """``(n, d)`` embeddings of ``tokens`` and an ``(n,)`` mask of which words we know."""
     known = np.array([t in VOCABULARY for t in tokens], dtype=bool)
-    rows = [np.array(VOCABULARY[t]) if k else unknown_vector(t) for t, k in zip(tokens, known)]
+    rows = [
+        np.array(VOCABULARY[t]) if k else unknown_vector(t)
+        for t, k in zip(tokens, known, strict=True)
+    ]
     x = np.stack(rows) if rows else np.zeros((0, len(FEATURES)))  # (n, d)
     return x, known
 
@@ -99,7 +102,7 @@ class Refinement:
 
     @property
     def unknown_words(self) -> tuple[str, ...]:
-        return tuple(t for t, k in zip(self.tokens, self.known) if not k)
+        return tuple(t for t, k in zip(self.tokens, self.known, strict=True) if not k)
 
 
 def refine(
@@ -218,9 +221,7 @@ def project_2d(vectors: NDArray[np.float64], axes: Axes = "pca") -> Projection:
                 direction = vt[i]
                 components[i] = direction * np.sign(direction[np.argmax(np.abs(direction))])
                 explained[i] = s[i] ** 2 / total
-    labels = tuple(
-        f"PC{i + 1} ({explained[i]:.0%}: {_describe(components[i])})" for i in range(2)
-    )
+    labels = tuple(f"PC{i + 1} ({explained[i]:.0%}: {_describe(components[i])})" for i in range(2))
     return Projection(components, center, labels)  # type: ignore[arg-type]
 
 

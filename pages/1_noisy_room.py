@@ -23,15 +23,23 @@ with controls:
     room = ac.listen(n_voices, temperature=t)
     st.metric("Your friend's share", f"{room.friend_share:.0%}")
     st.metric("The chatter's share", f"{room.chatter_share:.0%}")
-    st.metric("Spread (entropy)", f"{room.entropy_bits:.2f} bits",
-              help="0 bits: you hear one voice only. "
-              f"{ac.entropy([1 / n_voices] * n_voices):.2f} bits: every voice equally.")
+    st.metric(
+        "Spread (entropy)",
+        f"{room.entropy_bits:.2f} bits",
+        help="0 bits: you hear one voice only. "
+        f"{ac.entropy([1 / n_voices] * n_voices):.2f} bits: every voice equally.",
+    )
 
 with lesson:
     st.plotly_chart(
-        weight_bars(room.voices, room.weights, highlight=0, horizontal=True,
-                    title="How much of your attention each voice gets",
-                    axis_title="share of your attention"),
+        weight_bars(
+            room.voices,
+            room.weights,
+            highlight=0,
+            horizontal=True,
+            title="How much of your attention each voice gets",
+            axis_title="share of your attention",
+        ),
         width="stretch",
         key="room-chart",
     )
@@ -50,7 +58,8 @@ page.numbers(
 
 st.subheader("The lessons")
 for other in LESSONS[1:]:
-    st.page_link(other.file, label=f"{other.number}. {other.title} — {other.summary}",
-                 icon=other.icon)
+    st.page_link(
+        other.file, label=f"{other.number}. {other.title} — {other.summary}", icon=other.icon
+    )
 
 page.finish(run, code=[ac.listen, ac.softmax])

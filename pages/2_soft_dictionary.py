@@ -34,7 +34,7 @@ with controls:
         key="word_pick",
         on_change=_pick_suggestion,
     )
-    encoding = page.control(DICTIONARY.param("enc"))
+    encoding = page.control(DICTIONARY.param("enc")).replace("-", "_")  # core: "one_hot"
     t = page.control(DICTIONARY.param("t"))
     scaled = page.control(DICTIONARY.param("scaled"))
 
@@ -59,8 +59,11 @@ with controls:
             "against every key."
         )
     if found.answer is not None:
-        st.success(f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
-                   f"weight {found.weights.max():.0%})", icon=":material/check_circle:")
+        st.success(
+            f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
+            f"weight {found.weights.max():.0%})",
+            icon=":material/check_circle:",
+        )
     else:
         st.warning(
             f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
@@ -80,14 +83,16 @@ page.intuition_note(
 )
 
 features = (
-    ac.DICTIONARY_FEATURES
-    if encoding == "embedding"
-    else [*ac.KNOWN_WORDS, "(any other word)"]
+    ac.DICTIONARY_FEATURES if encoding == "embedding" else [*ac.KNOWN_WORDS, "(any other word)"]
 )
-with st.expander("Why does it match? The vectors of the query and the keys",
-                 icon=":material/grid_on:"):
-    st.plotly_chart(vectors_heatmap(found.query, found, features, encoding=encoding),
-                    width="stretch", key="dictionary-vectors")
+with st.expander(
+    "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
+):
+    st.plotly_chart(
+        vectors_heatmap(found.query, found, features, encoding=encoding),
+        width="stretch",
+        key="dictionary-vectors",
+    )
 
 page.numbers(
     pd.DataFrame(

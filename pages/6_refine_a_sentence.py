@@ -30,20 +30,23 @@ with view_col:
     view = page.control(SENTENCE.param("view"))
 
 if len(text) >= MAX_TEXT_CHARS:
-    st.info(f"The text box holds at most {MAX_TEXT_CHARS:,} characters; the rest was cut.",
-            icon=":material/content_cut:")
+    st.info(
+        f"The text box holds at most {MAX_TEXT_CHARS:,} characters; the rest was cut.",
+        icon=":material/content_cut:",
+    )
 
 st.latex(
     r"X' = \operatorname{softmax}\!\left(\frac{X X^\top"
     + (r" + M" if causal else "")
-    + r"}{" + (r"\sqrt{d}\," if scaled else "") + r"T}\right) X"
+    + r"}{"
+    + (r"\sqrt{d}\," if scaled else "")
+    + r"T}\right) X"
 )
 refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
 
 if refinement.truncated:
     st.info(
-        f"Only the first {ac.MAX_TOKENS} words are refined (your text has "
-        f"{refinement.n_words:,}).",
+        f"Only the first {ac.MAX_TOKENS} words are refined (your text has {refinement.n_words:,}).",
         icon=":material/content_cut:",
     )
 if refinement.unknown_words:
@@ -53,8 +56,10 @@ if refinement.unknown_words:
     )
 
 if not refinement.tokens:
-    st.info("Type a sentence (or pick a preset above) to watch its words refine each other.",
-            icon=":material/keyboard:")
+    st.info(
+        "Type a sentence (or pick a preset above) to watch its words refine each other.",
+        icon=":material/keyboard:",
+    )
     page.finish(run, code=[ac.refine, ac.attention])
     st.stop()
 
@@ -83,16 +88,21 @@ else:
 heat, detail = st.columns([1.3, 1], gap="large")
 with heat:
     st.plotly_chart(
-        weights_heatmap(refinement.weights, labels, labels,
-                        title="Who looks at whom (each row sums to 1)"),
+        weights_heatmap(
+            refinement.weights, labels, labels, title="Who looks at whom (each row sums to 1)"
+        ),
         width="stretch",
         key="sentence-heatmap",
     )
 with detail:
     st.plotly_chart(
-        weight_bars(labels, refinement.weights[focus], highlight=focus,
-                    title=f"What “{md(labels[focus], 30)}” looks at",
-                    axis_title="attention weight"),
+        weight_bars(
+            labels,
+            refinement.weights[focus],
+            highlight=focus,
+            title=f"What “{md(labels[focus], 30)}” looks at",
+            axis_title="attention weight",
+        ),
         width="stretch",
         key="sentence-row",
     )
@@ -112,8 +122,11 @@ if view == "pca":
     projection = ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
 else:
     projection = ac.project_2d(refinement.embeddings, tuple(view.split("-")))
-landmarks = {"nature-money": ("river", "money"), "nature-animal": ("river", "dog"),
-             "money-person": ("money", "teacher")}.get(view, ())
+landmarks = {
+    "nature-money": ("river", "money"),
+    "nature-animal": ("river", "dog"),
+    "money-person": ("money", "teacher"),
+}.get(view, ())
 st.plotly_chart(
     movement(refinement, projection, focus=focus, landmarks=landmarks),
     width="stretch",
@@ -148,7 +161,11 @@ page.numbers(
     ),
     title="Every word's embedding before and after",
 )
-st.page_link("pages/7_the_math.py", label="See the math step by step for this sentence",
-             icon=":material/functions:", query_params={"text": text} if text else None)
+st.page_link(
+    "pages/7_the_math.py",
+    label="See the math step by step for this sentence",
+    icon=":material/functions:",
+    query_params={"text": text} if text else None,
+)
 
 page.finish(run, code=[ac.refine, ac.attention, ac.softmax])

@@ -56,10 +56,20 @@ ROOM = Lesson(
     "pages/1_noisy_room.py",
     "At a loud party you still hear your friend: focus on the signal, ignore the noise.",
     (
-        temperature(help="How hard you focus. Low: you hear only your friend. "
-                    "High: you listen to everyone at once."),
-        Param("voices", "Voices in the room", "int", 12, "how many people are talking",
-              low=ac.MIN_VOICES, high=ac.MAX_VOICES, step=1),
+        temperature(
+            help="How hard you focus. Low: you hear only your friend. "
+            "High: you listen to everyone at once."
+        ),
+        Param(
+            "voices",
+            "Voices in the room",
+            "int",
+            12,
+            "how many people are talking",
+            low=ac.MIN_VOICES,
+            high=ac.MAX_VOICES,
+            step=1,
+        ),
     ),
     {
         "Focused": {"t": 0.2, "voices": 12},
@@ -77,20 +87,30 @@ DICTIONARY = Lesson(
     "pages/2_soft_dictionary.py",
     "Look up a French word that is not in the dictionary and still find its meaning.",
     (
-        Param("word", "Query word", "text", "ci-dessous",
-              "the French word to look up (any text)", max_chars=60,
-              help="Pick a suggestion or type any word. Words we have no embedding for "
-              "match nothing."),
-        Param("enc", "Encoding", "choice", "embedding",
-              "how words become vectors: embedding or one_hot",
-              options=ac.ENCODINGS,
-              option_labels={"embedding": "Word embeddings", "one_hot": "One-hot"}),
+        Param(
+            "word",
+            "Query word",
+            "text",
+            "ci-dessous",
+            "the French word to look up (any text)",
+            max_chars=60,
+            help="Pick a suggestion or type any word. Words we have no embedding for "
+            "match nothing.",
+        ),
+        Param(
+            "enc",
+            "Encoding",
+            "choice",
+            "embedding",
+            "how words become vectors: embedding or one-hot",
+            options=("embedding", "one-hot"),
+        ),
         temperature(),
         SCALED,
     ),
     {
         "Unseen word (ci-dessous)": {"word": "ci-dessous", "enc": "embedding", "t": 1.0},
-        "One-hot fails": {"word": "ci-dessous", "enc": "one_hot", "t": 1.0},
+        "One-hot fails": {"word": "ci-dessous", "enc": "one-hot", "t": 1.0},
         "Hard lookup": {"word": "chaton", "enc": "embedding", "t": 0.1},
         "Even average": {"word": "chaton", "enc": "embedding", "t": 20.0},
     },
@@ -105,15 +125,28 @@ SOFTMAX = Lesson(
     "Scores become probabilities; temperature decides how sharp the spotlight is.",
     (
         *(
-            Param(f"s{i + 1}", word, "float", score, f"score of the key {word!r}",
-                  low=-5.0, high=5.0, step=0.1)
+            Param(
+                f"s{i + 1}",
+                word,
+                "float",
+                score,
+                f"score of the key {word!r}",
+                low=-5.0,
+                high=5.0,
+                step=0.1,
+            )
             for i, (word, score) in enumerate(
                 (("sous", 3.0), ("près", 1.5), ("dans", 1.0), ("sur", 0.5), ("loin", -1.0))
             )
         ),
         temperature(),
-        Param("compare", "Overlay several temperatures", "bool", False,
-              "draw 0.1, 1 and 10 next to the chosen temperature"),
+        Param(
+            "compare",
+            "Overlay several temperatures",
+            "bool",
+            False,
+            "draw 0.1, 1 and 10 next to the chosen temperature",
+        ),
     ),
     {
         "Hard lookup": {"t": 0.05},
@@ -131,10 +164,26 @@ QUERY = Lesson(
     "pages/4_move_the_query.py",
     "Steer a query through a space of keys and watch the weights follow it.",
     (
-        Param("qx", f"Query x ({ac.SPACE_AXES[0]})", "float", 1.0, "query x coordinate",
-              low=-ac.SPACE_LIMIT, high=ac.SPACE_LIMIT, step=0.1),
-        Param("qy", f"Query y ({ac.SPACE_AXES[1]})", "float", 0.0, "query y coordinate",
-              low=-ac.SPACE_LIMIT, high=ac.SPACE_LIMIT, step=0.1),
+        Param(
+            "qx",
+            f"Query x ({ac.SPACE_AXES[0]})",
+            "float",
+            1.0,
+            "query x coordinate",
+            low=-ac.SPACE_LIMIT,
+            high=ac.SPACE_LIMIT,
+            step=0.1,
+        ),
+        Param(
+            "qy",
+            f"Query y ({ac.SPACE_AXES[1]})",
+            "float",
+            0.0,
+            "query y coordinate",
+            low=-ac.SPACE_LIMIT,
+            high=ac.SPACE_LIMIT,
+            step=0.1,
+        ),
         temperature(),
         SCALED,
     ),
@@ -154,8 +203,14 @@ CLASSROOM = Lesson(
     "pages/5_notes_in_class.py",
     "The teacher asks a question; you spotlight the matching note and read its fact.",
     (
-        Param("question", "The teacher asks", "text", ac.EXAMPLE_QUESTIONS[0],
-              "the question (any text)", max_chars=200),
+        Param(
+            "question",
+            "The teacher asks",
+            "text",
+            ac.EXAMPLE_QUESTIONS[0],
+            "the question (any text)",
+            max_chars=200,
+        ),
         temperature(),
     ),
     {
@@ -175,21 +230,36 @@ SENTENCE = Lesson(
     "pages/6_refine_a_sentence.py",
     "Every word looks at every word and comes back carrying its context.",
     (
-        Param("text", "Sentence", "text", SENTENCE_PRESETS["River bank"],
-              "the sentence to refine (any text)", max_chars=MAX_TEXT_CHARS),
-        Param("word", "Inspect the word", "int", None,
-              "position (1 = first word) of the word whose attention row is shown; "
-              "default: the first ambiguous word, else the last", low=1, high=ac.MAX_TOKENS,
-              step=1, bound=False),
-        Param("view", "2-D view", "choice", "nature-money", "axes of the 2-D plot",
-              options=VIEWS,
-              option_labels={"nature-money": "nature × money", "nature-animal":
-                             "nature × animal", "money-person": "money × person",
-                             "pca": "PCA (best 2-D view)"}),
+        Param(
+            "text",
+            "Sentence",
+            "text",
+            SENTENCE_PRESETS["River bank"],
+            "the sentence to refine (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "word",
+            "Inspect the word",
+            "int",
+            None,
+            "position (1 = first word) of the word whose attention row is shown; "
+            "default: the first ambiguous word, else the last",
+            low=1,
+            high=ac.MAX_TOKENS,
+            step=1,
+            bound=False,
+        ),
+        Param("view", "2-D view", "choice", "nature-money", "axes of the 2-D plot", options=VIEWS),
         temperature(),
         SCALED,
-        Param("causal", "Causal mask (look back only)", "bool", False,
-              "each word may only attend to itself and earlier words"),
+        Param(
+            "causal",
+            "Causal mask (look back only)",
+            "bool",
+            False,
+            "each word may only attend to itself and earlier words",
+        ),
     ),
     {
         "River bank": {"text": SENTENCE_PRESETS["River bank"]},
@@ -207,8 +277,14 @@ MATH = Lesson(
     "pages/7_the_math.py",
     "The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
     (
-        Param("text", "Sentence", "text", "the river bank", "the sentence to compute",
-              max_chars=MAX_TEXT_CHARS),
+        Param(
+            "text",
+            "Sentence",
+            "text",
+            "the river bank",
+            "the sentence to compute",
+            max_chars=MAX_TEXT_CHARS,
+        ),
         temperature(),
         SCALED,
     ),
@@ -223,10 +299,14 @@ MATH = Lesson(
 LESSONS: tuple[Lesson, ...] = (ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH)
 
 #: App-wide control, drawn by the router in the sidebar of every page.
-PROJECTOR = Param("projector", "Projector mode", "bool", False,
-                  "large text, thick lines and high contrast for a classroom projector",
-                  help="Larger text, thicker lines and bolder colours, legible from the back "
-                  "of a room.")
+PROJECTOR = Param(
+    "projector",
+    "Projector mode",
+    "bool",
+    False,
+    "large text, thick lines and high contrast for a classroom projector",
+    help="Larger text, thicker lines and bolder colours, legible from the back of a room.",
+)
 
 
 def by_file(file: str) -> Lesson:

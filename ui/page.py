@@ -10,6 +10,7 @@ A page reads like a description of its UI:
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import io
 import logging
@@ -21,12 +22,12 @@ from urllib.parse import quote, urlencode
 import pandas as pd
 import segno
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from . import theme
 from .lessons import PROJECTOR, Lesson
 from .params import Param, render
 from .safe import md, shorten
-
 
 # Presets set bound widgets through st.session_state, which is the documented way to change them;
 # Streamlit still logs a developer warning each time because the widget also has a default.
@@ -47,11 +48,29 @@ def begin(lesson: Lesson, intuition: str) -> PageRun:
     """Title, the plain-words intuition, a slot for link notices, and the lesson's presets."""
     # Read the link before any widget runs: bound widgets drop invalid values from the URL.
     link = {k: st.query_params.get_all(k) for k in st.query_params}
+    _drop_invalid_link_values(lesson, link)
     st.title(lesson.title)
     st.markdown(intuition)
     run = PageRun(lesson, link, st.empty())
     presets(lesson)
     return run
+
+
+def _drop_invalid_link_values(lesson: Lesson, link: dict[str, list[str]]) -> None:
+    """Remove link values our parser rejects before their widgets see them.
+
+    Streamlit already ignores most bad values, but not all the same way (an empty choice
+    becomes "nothing selected", 2.5 becomes 2); pinning the default first gives every control
+    its default and keeps the notice honest. Only the first run of a link carries such values.
+    """
+    for param in lesson.params:
+        values = link.get(param.key)
+        if values is not None and (len(values) != 1 or param.parse(values[0]) is None):
+            if param.bound:
+                st.session_state[param.key] = param.default
+            # A value bound by a previous run cannot be popped; then there is nothing to fix.
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params.pop(param.key, None)
 
 
 def control(param: Param, *, container: Any = st) -> Any:
@@ -142,8 +161,10 @@ def share_box(run: PageRun) -> None:
     """The link of this exact view, ready to copy, and a QR code for the classroom."""
     link = share_link(run)
     with st.expander("Share this view", icon=":material/share:"):
-        st.caption("Copy this link (button on the right) or scan the code: it opens this page "
-                   "with every control as it is now.")
+        st.caption(
+            "Copy this link (button on the right) or scan the code: it opens this page "
+            "with every control as it is now."
+        )
         st.code(link, language=None, wrap_lines=True)
         png = qr_png(link)
         if png is None:
@@ -169,10 +190,9 @@ def _describe_ignored(run: PageRun) -> list[str]:
         value = param.parse(raw)
         if value is None:
             shown = md(shorten(raw, 20), limit=30) or "(empty)"
-            notes.append(
-                f"**{name}={shown}** is not valid ({md(param.describe_range())}); "
-                f"kept {md(param.to_url(param.default)) if param.default is not None else 'the default'}"
-            )
+            kept = "the default" if param.default is None else md(param.to_url(param.default))
+            allowed = md(param.describe_range())
+            notes.append(f"**{name}={shown}** is not valid ({allowed}); kept {kept}")
         elif param.kind == "text" and param.max_chars and len(raw) > param.max_chars:
             notes.append(f"**{name}** was longer than {param.max_chars:,} characters and was cut")
     return notes

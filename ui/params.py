@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import streamlit as st
@@ -44,7 +44,6 @@ class Param:
     high: float | None = None
     step: float | None = None
     options: tuple[str, ...] = ()
-    option_labels: dict[str, str] = field(default_factory=dict)
     max_chars: int | None = None
     help: str | None = None
     #: False for state that is not a widget: read from ``st.query_params`` and written back.
@@ -141,9 +140,12 @@ def render(param: Param, *, container: Any = st, disabled: bool = False) -> Any:
     if param.kind == "bool":
         return container.toggle(param.label, value=param.default, **common)
     if param.kind == "choice":
-        return container.segmented_control(
-            param.label, param.options, default=param.default, required=True,
-            format_func=lambda o: param.option_labels.get(o, o), **common,
+        # Options are shown as they are written in the link, so a link is readable. A radio,
+        # not a segmented control: the latter turns an empty link value into "no selection".
+        return container.radio(
+            param.label, param.options, index=param.options.index(param.default),
+            horizontal=True, **common,
         )  # fmt: skip
-    return container.text_input(param.label, value=param.default, max_chars=param.max_chars,
-                                **common)
+    return container.text_input(
+        param.label, value=param.default, max_chars=param.max_chars, **common
+    )

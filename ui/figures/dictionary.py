@@ -20,7 +20,7 @@ def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
     n = len(lookup.keys)
     rows = np.arange(n)
     top = int(np.argmax(lookup.weights))
-    labels = [plot_text(f"{k} → {v}") for k, v in zip(lookup.keys, lookup.values)]
+    labels = [plot_text(f"{k} → {v}") for k, v in zip(lookup.keys, lookup.values, strict=True)]
     colors = [theme.OKABE_ITO["blue"]] * n
     colors[top] = theme.OKABE_ITO["orange"]
     fig = make_subplots(

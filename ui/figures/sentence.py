@@ -15,7 +15,7 @@ from ..safe import plot_text
 
 def token_labels(refinement: ac.Refinement) -> list[str]:
     """Tokens as shown on charts; unknown words carry a "?" so they are marked, not hidden."""
-    return [t if k else f"{t}?" for t, k in zip(refinement.tokens, refinement.known)]
+    return [t if k else f"{t}?" for t, k in zip(refinement.tokens, refinement.known, strict=True)]
 
 
 def movement(

@@ -1,0 +1,77 @@
+"""Shared helpers for AppTest page tests: open a lesson, find its controls, read its charts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from ui.lessons import Lesson
+from ui.params import TEMPERATURES, Param
+
+ENTRY = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+
+
+def open_lesson(lesson: Lesson, query: dict[str, Any] | None = None) -> AppTest:
+    """Run the app from its entry file on ``lesson``'s page, opened with link values ``query``."""
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    # Note: when the very first run starts on another page than the default, AppTest leaves
+    # out the router's sidebar (a harness quirk; the browser tests check the real sidebar).
+    if lesson.number != 1:
+        at.switch_page(lesson.file)
+    at.run()
+    return at
+
+
+def widget(at: AppTest, param: Param) -> Any:
+    """The AppTest element of a bound control."""
+    finder = {
+        "temperature": at.select_slider,
+        "float": at.slider,
+        "int": at.slider,
+        "bool": at.toggle,
+        "choice": at.radio,
+        "text": at.text_input,
+    }[param.kind]
+    return finder(key=param.key)
+
+
+def in_range(param: Param, value: Any) -> bool:
+    """Is ``value`` a legal value of ``param``?"""
+    if param.kind == "temperature":
+        return value in TEMPERATURES
+    if param.kind in ("float", "int"):
+        return param.low <= value <= param.high
+    if param.kind == "bool":
+        return isinstance(value, bool)
+    if param.kind == "choice":
+        return value in param.options
+    return isinstance(value, str) and (param.max_chars is None or len(value) <= param.max_chars)
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    """Every Plotly figure on the page, as its JSON dict."""
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def chart(at: AppTest, key_fragment: str) -> dict[str, Any]:
+    """The Plotly figure whose element id contains ``key_fragment`` (the st.plotly_chart key)."""
+    for el in at.get("plotly_chart"):
+        if key_fragment in el.proto.id:
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart with key containing {key_fragment!r}")
+
+
+def texts(at: AppTest) -> list[str]:
+    """The text of every Markdown-rendered element (markdown, captions, alerts, titles)."""
+    kinds = ("markdown", "caption", "info", "warning", "success", "error", "title", "subheader")
+    return [str(el.value) for kind in kinds for el in at.get(kind)]
+
+
+def link_notice(at: AppTest) -> str:
+    """The "values in the link were ignored" notice, or "" when there is none."""
+    return next((w.value for w in at.warning if "link were ignored" in w.value), "")

@@ -45,7 +45,8 @@ def softmax(scores: ArrayLike, temperature: float = 1.0, axis: int = -1) -> Arra
     row_max = np.max(s, axis=axis, keepdims=True) if s.size else s
     # A row of only -inf has max -inf; shifting by it would give NaN, so shift by 0 instead.
     row_max = np.where(np.isfinite(row_max), row_max, 0.0)
-    exps = np.exp((s - row_max) / t)  # every exponent <= 0, the arg-max is exp(0) = 1
+    with np.errstate(over="ignore"):  # s - max of scores near ±1e308 can overflow to -inf: fine
+        exps = np.exp((s - row_max) / t)  # every exponent <= 0, the arg-max is exp(0) = 1
     total = np.sum(exps, axis=axis, keepdims=True)
     return np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)
 
@@ -227,7 +228,10 @@ def multi_head_attention(
     for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
         ws[name] = _as_matrix(name, w)
         if ws[name].shape != (d_model, d_model):
-            raise ValueError(f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}")
+            raise ValueError(
+                f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}, "
+                f"got {ws[name].shape}"
+            )
     q = split_heads(x @ ws["w_q"], n_heads)  # (n_heads, n, d_head)
     k = split_heads(x @ ws["w_k"], n_heads)  # (n_heads, n, d_head)
     v = split_heads(x @ ws["w_v"], n_heads)  # (n_heads, n, d_head)

@@ -9,7 +9,7 @@ import attention_core as ac
 from ui import page
 from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import movement, token_labels
-from ui.lessons import MAX_TEXT_CHARS, SENTENCE
+from ui.lessons import SENTENCE
 from ui.safe import md
 
 run = page.begin(
@@ -28,12 +28,6 @@ with options:
     causal = page.control(SENTENCE.param("causal"), container=row[2])
 with view_col:
     view = page.control(SENTENCE.param("view"))
-
-if len(text) >= MAX_TEXT_CHARS:
-    st.info(
-        f"The text box holds at most {MAX_TEXT_CHARS:,} characters; the rest was cut.",
-        icon=":material/content_cut:",
-    )
 
 st.latex(
     r"X' = \operatorname{softmax}\!\left(\frac{X X^\top"

@@ -255,7 +255,7 @@ SENTENCE = Lesson(
         SCALED,
         Param(
             "causal",
-            "Causal mask (look back only)",
+            "Causal mask",
             "bool",
             False,
             "each word may only attend to itself and earlier words",

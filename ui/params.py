@@ -105,7 +105,7 @@ def temperature(help: str | None = None, default: float = 1.0) -> Param:
 
 SCALED = Param(
     "scaled",
-    "Divide by √d_k (scaled)",
+    "Scale by √d_k",
     "bool",
     True,
     "use the scaled formula of Vaswani et al. (false = the notes' plain softmax(QKᵀ)V)",
@@ -146,6 +146,12 @@ def render(param: Param, *, container: Any = st, disabled: bool = False) -> Any:
             param.label, param.options, index=param.options.index(param.default),
             horizontal=True, **common,
         )  # fmt: skip
-    return container.text_input(
+    text = container.text_input(
         param.label, value=param.default, max_chars=param.max_chars, **common
     )
+    if param.max_chars and len(text) >= param.max_chars:
+        # The box stops at the cap (a paste of 100 kB arrives cut); say so instead of hiding it.
+        container.caption(
+            f":material/content_cut: Capped at {param.max_chars:,} characters; the rest was cut."
+        )
+    return text

@@ -65,7 +65,12 @@ def finish(fig: go.Figure, *, height: int = 360) -> go.Figure:
     s = scale()
     fig.update_layout(
         height=int(height * s),
-        margin={"l": 10, "r": 10, "t": 40 if fig.layout.title.text else 10, "b": 10},
+        margin={
+            "l": 10,
+            "r": 10,
+            "t": 50 if fig.layout.title.text or fig.layout.annotations else 10,
+            "b": 10,
+        },
         font={"size": int(14 * s)},
         hoverlabel={"font": {"size": int(14 * s)}},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},

@@ -100,7 +100,6 @@ def weights_heatmap(
             "tickvals": np.arange(n_cols),
             "ticktext": cols,
             "title": {"text": x_title},
-            "side": "top",
             "tickangle": -45 if n_cols > 8 else 0,
         },
         yaxis={

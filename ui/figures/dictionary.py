@@ -25,8 +25,7 @@ def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
     colors[top] = theme.OKABE_ITO["orange"]
     fig = make_subplots(
         rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-        subplot_titles=("1. Compare: score of the query with each key",
-                        "2. Softmax: weight of each key (its value below)"),
+        subplot_titles=("1. Compare: score q · k", "2. Softmax: weight"),
     )  # fmt: skip
     scores = lookup.scaled_scores
     fig.add_trace(
@@ -83,7 +82,7 @@ def vectors_heatmap(
     fig.update_layout(
         title={"text": title},
         xaxis={"tickmode": "array", "tickvals": np.arange(len(cols)), "ticktext": cols,
-               "tickangle": -45, "side": "top"},
+               "tickangle": -45},
         yaxis={"tickmode": "array", "tickvals": np.arange(len(rows)), "ticktext": rows,
                "autorange": "reversed"},
     )  # fmt: skip

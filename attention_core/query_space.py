@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from .attention import Attention, attention
 
 #: Axis names of the 2-D space.
-SPACE_AXES: tuple[str, str] = ("animal ↔ object", "small ↔ big")
+SPACE_AXES: tuple[str, str] = ("object ↔ animal", "small ↔ big")
 #: Each key's label and position; values are the same points (the output is a blend of them).
 SPACE_KEYS: dict[str, tuple[float, float]] = {
     "kitten": (0.8, -0.6),

@@ -28,7 +28,9 @@ def notes_grid(found: ac.Lookup) -> go.Figure:
     weights = np.zeros((len(countries), len(topics)))  # (n_countries, n_topics)
     facts = [[""] * len(topics) for _ in countries]
     hover = [[""] * len(topics) for _ in countries]
-    for (country, topic), fact, label, w in zip(parts, found.values, found.keys, found.weights):
+    for (country, topic), fact, label, w in zip(
+        parts, found.values, found.keys, found.weights, strict=True
+    ):
         r, c = countries.index(country), topics.index(topic)
         weights[r, c] = w
         facts[r][c] = plot_text(fact, limit=24)

@@ -61,11 +61,13 @@ def space(found: ac.Probe) -> go.Figure:
                 "colorbar": {"title": {"text": "weight"}, "len": 0.6, "y": 0.3},
                 "line": {"width": 1, "color": theme.text_color()},
             },
-            text=[f"{label} {w:.0%}" for label, w in zip(labels, weights)],
+            text=[f"{label} {w:.0%}" for label, w in zip(labels, weights, strict=True)],
             textposition="top center", textfont={"size": int(13 * s)},
             customdata=[
                 [label, float(score), float(d)]
-                for label, score, d in zip(labels, found.attention.scores, found.distances)
+                for label, score, d in zip(
+                    labels, found.attention.scores, found.distances, strict=True
+                )
             ],
             hovertemplate="%{customdata[0]}<br>weight %{marker.color:.3f}<br>"
             "q · k = %{customdata[1]:.2f}<br>distance %{customdata[2]:.2f}<extra></extra>",

@@ -1,4 +1,4 @@
-"""Figures for softmax and temperature: the scores you set, and the weights softmax makes of them."""
+"""Figures for softmax and temperature: the scores you set, and the weights made of them."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def scores_and_weights(
     positions = np.arange(n)
     ticks = [plot_text(label) for label in labels]
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.38, 0.62], horizontal_spacing=0.08,
+        rows=1, cols=2, column_widths=[0.38, 0.62], horizontal_spacing=0.12,
         subplot_titles=("1. The scores you set", "2. Softmax: the weights (they sum to 1)"),
     )  # fmt: skip
     fig.add_trace(
@@ -54,23 +54,25 @@ def scores_and_weights(
     )  # fmt: skip
 
     comparing = len(weights_by_t) > 1
-    top = int(np.argmax(weights_by_t[chosen]))
+    # Every key tied for the top weight gets the accent: a tie shares the spotlight.
+    top = np.isclose(weights_by_t[chosen], np.max(weights_by_t[chosen]))
     references = iter(_REFERENCE_COLORS)
     for t in sorted(weights_by_t):
         weights = weights_by_t[t]
         is_chosen = t == chosen
         if is_chosen and not comparing:
             # One temperature: the brightest key in orange, as on every other page.
-            colors: str | list[str] = [theme.OKABE_ITO["blue"]] * n
-            colors[top] = theme.OKABE_ITO["orange"]
+            colors: str | list[str] = [
+                theme.OKABE_ITO["orange" if is_top else "blue"] for is_top in top
+            ]
         else:
             colors = theme.OKABE_ITO["blue" if is_chosen else next(references)]
         fig.add_trace(
             go.Bar(
                 x=positions, y=weights, name=temperature_name(t, chosen=is_chosen and comparing),
                 marker={"color": colors, "line": {"width": 0}},
-                # Numbers only on the chosen bars: four rows of labels would hide the picture.
-                text=[f"{w:.2f}" for w in weights] if is_chosen else None,
+                # Numbers only when alone: side by side they shrink to unreadable (hover instead).
+                text=None if comparing else [f"{w:.2f}" for w in weights],
                 textposition="outside", cliponaxis=False, customdata=ticks,
                 hovertemplate=f"%{{customdata}}<br>{temperature_name(t)}: weight %{{y:.3f}}"
                 "<extra></extra>",
@@ -86,4 +88,7 @@ def scores_and_weights(
     fig.update_yaxes(range=[0, 1.15], title_text="weight", row=1, col=2)
     fig.update_layout(showlegend=comparing, barmode="group", bargap=0.25 / s, bargroupgap=0.05)
     fig.update_annotations(font_size=int(14 * s))
-    return theme.finish(fig, height=380)
+    theme.finish(fig, height=380)
+    # The subplot titles sit on top, so the legend of temperatures goes underneath the keys.
+    fig.update_layout(legend={"y": -0.22, "yanchor": "top"})
+    return fig

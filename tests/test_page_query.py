@@ -1,0 +1,156 @@
+"""Lesson 4, move the query: where the query stands decides which key wins, by dot product."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+import pytest
+from apptest_helpers import chart, charts, open_lesson, texts
+from streamlit.testing.v1 import AppTest
+
+import attention_core as ac
+from ui.lessons import QUERY
+from ui.params import TEMPERATURES
+
+
+def numbers(trace: dict[str, Any], axis: str) -> np.ndarray:
+    """A trace's data, whether Plotly wrote it as a list or as base64 ("bdata")."""
+    data = trace[axis]
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return (
+            array.reshape([int(n) for n in data["shape"].split(",")]) if "shape" in data else array
+        )
+    return np.asarray(data, dtype=float)
+
+
+def move(at: AppTest, x: float, y: float) -> AppTest:
+    at.slider(key="qx").set_value(x)
+    at.slider(key="qy").set_value(y)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def bar_weights(at: AppTest) -> dict[str, float]:
+    """The weight bars, by key label."""
+    fig = chart(at, "query-weights")
+    labels = fig["layout"]["xaxis"]["ticktext"]
+    return dict(zip(labels, numbers(fig["data"][0], "y").tolist(), strict=True))
+
+
+def winner(at: AppTest) -> str:
+    weights = bar_weights(at)
+    return max(weights, key=weights.get)
+
+
+def trace(at: AppTest, name: str) -> dict[str, Any]:
+    return next(tr for tr in chart(at, "query-space")["data"] if tr.get("name") == name)
+
+
+def rankings(at: AppTest) -> Any:
+    return next(df.value for df in at.dataframe if "rank" in df.value.columns)
+
+
+def test_renders_with_its_charts_and_controls() -> None:
+    at = open_lesson(QUERY)
+    assert not at.exception, at.exception
+    assert len(charts(at)) >= 2
+    assert at.slider(key="qx").value == 1.0 and at.slider(key="qy").value == 0.0
+    assert at.select_slider(key="t").value == 1.0
+    assert at.toggle(key="scaled").value is True
+    assert set(bar_weights(at)) == set(ac.SPACE_KEYS)
+    assert sum(bar_weights(at).values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "expected"),
+    [(-2.0, 1.5, "truck"), (2.5, 2.0, "lion"), (1.4, -2.5, "mouse"), (-1.5, -2.5, "pebble")],
+)
+def test_where_the_query_stands_decides_which_key_wins(x: float, y: float, expected: str) -> None:
+    at = move(open_lesson(QUERY), x, y)
+    assert winner(at) == expected
+    assert next(m for m in at.metric if m.label == "Brightest key").value == expected
+    # The scatter agrees: the winning key is drawn biggest.
+    keys = trace(at, "keys")
+    sizes = numbers(keys["marker"], "size")
+    assert list(ac.SPACE_KEYS)[int(np.argmax(sizes))] == expected
+
+
+def test_moving_the_query_moves_the_winner_and_the_output() -> None:
+    at = move(open_lesson(QUERY), -2.0, 1.5)
+    assert winner(at) == "truck"
+    out_truck = np.array([numbers(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
+    move(at, 2.5, 2.0)
+    assert winner(at) == "lion"
+    out_lion = np.array([numbers(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
+    # The output follows the spotlight: near the truck, then near the lion.
+    assert np.linalg.norm(out_truck - ac.SPACE_KEYS["truck"]) < 0.5
+    assert np.linalg.norm(out_lion - ac.SPACE_KEYS["lion"]) < 0.5
+
+
+def test_dot_product_ranking_differs_from_distance_near_the_kitten() -> None:
+    at = move(open_lesson(QUERY), 1.0, 0.0)
+    note = next(w.value for w in at.warning if "wins on dot product" in w.value)
+    assert "**lion** wins on dot product although **kitten** is closer" in note
+    table = rankings(at)
+    assert table.iloc[0, 1].startswith("lion") and table.iloc[0, 2].startswith("kitten")
+    assert winner(at) == "lion"  # attention follows the dot product, not the distance
+
+
+def test_agreeing_rankings_are_said_to_agree() -> None:
+    at = move(open_lesson(QUERY), 2.5, 2.0)
+    assert not any("wins on dot product" in w.value for w in at.warning)
+    assert any("both rankings agree" in s.value for s in at.success)
+    table = rankings(at)
+    assert table.iloc[0, 1].startswith("lion") and table.iloc[0, 2].startswith("lion")
+
+
+def test_the_origin_scores_every_key_the_same() -> None:
+    at = move(open_lesson(QUERY), 0.0, 0.0)
+    assert list(bar_weights(at).values()) == pytest.approx([1 / len(ac.SPACE_KEYS)] * 7)
+    assert any("zero vector" in i.value for i in at.info)
+    assert next(m for m in at.metric if m.label == "Brightest key").value == "none (all equal)"
+    assert "-0.00" not in rankings(at).to_string()
+
+
+def test_temperature_sharpens_and_flattens_the_spotlight() -> None:
+    at = move(open_lesson(QUERY), 1.5, -0.3)
+    at.select_slider(key="t").set_value(0.05).run()
+    assert max(bar_weights(at).values()) >= 0.99
+    at.select_slider(key="t").set_value(20.0).run()
+    assert max(bar_weights(at).values()) < 0.2
+
+
+def test_unscaled_scores_are_sharper() -> None:
+    at = open_lesson(QUERY)
+    scaled = max(bar_weights(at).values())
+    at.toggle(key="scaled").set_value(False).run()
+    assert not at.exception
+    assert max(bar_weights(at).values()) > scaled
+
+
+def test_the_picture_does_not_jump_when_the_query_moves() -> None:
+    at = open_lesson(QUERY)
+    limit = ac.SPACE_LIMIT + 0.5
+    for x, y in [(-3.0, -3.0), (3.0, 3.0)]:
+        layout = chart(move(at, x, y), "query-space")["layout"]
+        assert layout["xaxis"]["range"] == [-limit, limit]
+        assert layout["yaxis"]["range"] == [-limit, limit]
+        assert layout["yaxis"]["scaleanchor"] == "x"
+
+
+@pytest.mark.parametrize("end", [0, -1], ids=["min", "max"])
+def test_every_control_at_both_ends(end: int) -> None:
+    at = open_lesson(QUERY)
+    for scaled in (True, False):
+        at.slider(key="qx").set_value(-ac.SPACE_LIMIT if end == 0 else ac.SPACE_LIMIT)
+        at.slider(key="qy").set_value(-ac.SPACE_LIMIT if end == 0 else ac.SPACE_LIMIT)
+        at.select_slider(key="t").set_value(TEMPERATURES[end])
+        at.toggle(key="scaled").set_value(scaled)
+        at.run()
+        assert not at.exception, at.exception
+        assert sum(bar_weights(at).values()) == pytest.approx(1.0)
+        assert texts(at)

@@ -79,12 +79,23 @@ def matrix_heatmap(
     fig.update_layout(
         title={"text": plot_text(title, 80)},
         xaxis={"tickmode": "array", "tickvals": np.arange(n_cols), "ticktext": cols,
-               "title": {"text": plot_text(x_title, 60)}, "side": "top",
-               "tickangle": -45 if n_cols > 8 else 0},
+               "title": {"text": plot_text(x_title, 60)},
+               "tickangle": -45 if _crowded(col_labels) else 0},
         yaxis={"tickmode": "array", "tickvals": np.arange(n_rows), "ticktext": rows,
                "title": {"text": plot_text(y_title, 60)}, "autorange": "reversed"},
     )  # fmt: skip
-    return theme.finish(fig, height=max(240, 90 + 30 * n_rows))
+    # Slanted labels hang below the matrix: give them room instead of squashing the cells.
+    slant = 6 * max(map(len, col_labels), default=0) if _crowded(col_labels) else 0
+    return theme.finish(fig, height=max(240, 90 + 30 * n_rows + slant))
+
+
+def _crowded(labels: Sequence[str]) -> bool:
+    """Would these labels, written flat side by side, run into each other?
+
+    Projector mode draws bigger letters in the same width, so it crowds sooner.
+    """
+    width = max(map(len, labels), default=0) * len(labels) * theme.scale()
+    return len(labels) > 8 or width > 50
 
 
 def features_heatmap(
@@ -120,16 +131,20 @@ def number(value: float) -> str:
 def by_hand_pair(refinement: ac.Refinement) -> tuple[int, int]:
     """Which row to work out by hand, and which of its cells to write in full.
 
-    The row is the first word, unless it has no features at all (small words like "the" are
-    zeros in this toy world, so every score of theirs is a dull 0): then the first word that
-    does. The cell is that word's best match among the *other* words (itself when alone).
+    The row is the first word, unless it has nothing readable to show: small words like "the"
+    are all zeros in this toy world (every score a dull 0) and unknown words get made-up
+    numbers. Then we take the first vocabulary word with features (else the first word with any
+    features). The cell is that word's strongest match, up or down, among the *other* words
+    (itself when it is alone).
     """
     x = refinement.embeddings  # (n, d)
-    meaningful = np.flatnonzero(np.any(x != 0, axis=1))
-    row = int(meaningful[0]) if meaningful.size else 0
+    has_features = np.any(x != 0, axis=1)  # (n,)
+    readable = np.flatnonzero(has_features & refinement.known)
+    anything = np.flatnonzero(has_features)
+    row = int(readable[0]) if readable.size else int(anything[0]) if anything.size else 0
     scores = refinement.attention.scores[row]  # (n,)
     others = [j for j in range(len(scores)) if j != row]
-    col = max(others, key=lambda j: scores[j]) if others else row
+    col = max(others, key=lambda j: abs(scores[j])) if others else row
     return row, col
 
 
@@ -137,14 +152,15 @@ def dot_arithmetic(a: np.ndarray, b: np.ndarray) -> tuple[str, int]:
     """``a · b`` as a sum of products, and how many features were left out for being 0.
 
     e.g. ``("3×1.2 (nature)", 7)``: features that are 0 in either word add nothing, so they are
-    not written out; ``("0", 8)`` when the two words share no feature at all.
+    not written out; ``("0 (no feature in common)", 8)`` when nothing is left.
     """
     terms = [
         f"{number(x)}×{number(y)} ({name})"
         for x, y, name in zip(a, b, ac.FEATURES, strict=True)
         if number(x) != "0" and number(y) != "0"
     ]
-    return (" + ".join(terms) if terms else "0"), len(ac.FEATURES) - len(terms)
+    skipped = len(ac.FEATURES) - len(terms)
+    return (" + ".join(terms) if terms else "0 (no feature in common)"), skipped
 
 
 def change(refinement: ac.Refinement) -> np.ndarray:
@@ -169,4 +185,5 @@ def mix_arithmetic(
     shown = sorted(order[:keep]) if len(weights) > keep else range(len(weights))
     terms = [f"{number(weights[j])}×{number(values[j])} ({escaped_labels[j]})" for j in shown]
     rest = len(weights) - len(terms)
-    return " + ".join(terms) + (f" + … ({rest} smaller terms)" if rest else "")
+    more = f" + … ({rest} smaller term{'s' if rest > 1 else ''})" if rest else ""
+    return " + ".join(terms) + more

@@ -1,0 +1,228 @@
+"""AppTest for lesson 7, the math step by step: every chart shows the core's real numbers."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from apptest_helpers import chart, charts, open_lesson, texts, widget
+
+import attention_core as ac
+from ui.lessons import MATH
+from ui.params import TEMPERATURES
+
+DEFAULT_TEXT = MATH.param("text").default
+
+
+def as_array(value: Any) -> np.ndarray:
+    """A Plotly JSON array: a plain list, or Plotly's typed array ``{dtype, bdata, shape}``."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = tuple(int(s) for s in str(value.get("shape", len(flat))).split(","))
+        return flat.reshape(shape).astype(np.float64)
+    return np.asarray(value, dtype=np.float64)
+
+
+def z(at, key: str) -> np.ndarray:
+    """The matrix drawn by the heatmap whose chart key contains ``key``."""
+    return as_array(chart(at, key)["data"][0]["z"])
+
+
+def tick_text(at, key: str) -> list[str]:
+    return chart(at, key)["layout"]["yaxis"]["ticktext"]
+
+
+def set_text(at, value: str):
+    widget(at, MATH.param("text")).set_value(value).run()
+    return at
+
+
+def tied(row: np.ndarray) -> bool:
+    """Does the row's best score occur more than once? (Then no temperature can pick one.)"""
+    return int(np.sum(np.isclose(row, row.max()))) > 1
+
+
+@pytest.fixture
+def at():
+    return open_lesson(MATH)
+
+
+def test_default_renders_every_step_with_its_controls(at):
+    assert not at.exception
+    assert len(charts(at)) >= 5  # X, scores, scaled scores, weights, refined (+ change)
+    for key in ("text", "t", "scaled"):
+        assert widget(at, MATH.param(key)) is not None
+    assert widget(at, MATH.param("text")).value == DEFAULT_TEXT
+    # The rows are the words of the sentence, in order.
+    assert tick_text(at, "math-weights") == ["the", "river", "bank"]
+
+
+def test_every_chart_shows_the_numbers_the_core_computed(at):
+    expected = ac.refine(DEFAULT_TEXT)
+    np.testing.assert_allclose(z(at, "math-x"), expected.embeddings)
+    np.testing.assert_allclose(z(at, "math-scores"), expected.attention.scores)
+    np.testing.assert_allclose(z(at, "math-scaled"), expected.attention.scaled_scores)
+    np.testing.assert_allclose(z(at, "math-refined"), expected.refined)
+    np.testing.assert_allclose(z(at, "math-change"), expected.refined - expected.embeddings)
+    weights = z(at, "math-weights")
+    np.testing.assert_allclose(weights, expected.weights, atol=1e-12)
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-12)
+    # river · river = 9 and river · bank = 3 × 1.2 = 3.6: the numbers the page works out by hand.
+    assert z(at, "math-scores")[1, 1] == pytest.approx(9.0)
+    assert z(at, "math-scores")[1, 2] == pytest.approx(3.6)
+    by_hand = next(t for t in texts(at) if "One row by hand" in t)
+    assert "3×1.2 (nature)" in by_hand and "**3.6**" in by_hand
+
+
+def test_scaled_scores_are_the_raw_scores_divided_by_root_8(at):
+    np.testing.assert_allclose(z(at, "math-scaled"), z(at, "math-scores") / np.sqrt(8))
+    assert any("√8 ≈ 2.83" in t for t in texts(at))
+    assert any("← in use" in t and "Vaswani" in t for t in texts(at))
+
+
+def test_turning_scaling_off_skips_the_division_and_sharpens_the_weights(at):
+    scaled_weights = z(at, "math-weights")
+    widget(at, MATH.param("scaled")).set_value(False).run()
+    assert not at.exception
+
+    np.testing.assert_allclose(z(at, "math-scaled"), z(at, "math-scores"))
+    unscaled_weights = z(at, "math-weights")
+    np.testing.assert_allclose(unscaled_weights, ac.refine(DEFAULT_TEXT, scaled=False).weights)
+    np.testing.assert_allclose(unscaled_weights.sum(axis=1), 1.0, atol=1e-12)
+    assert not np.allclose(unscaled_weights, scaled_weights)
+    scores = z(at, "math-scores")
+    for i, row in enumerate(scores):
+        if tied(row):  # "the": every score 0, an even split whatever we divide by
+            np.testing.assert_allclose(unscaled_weights[i], scaled_weights[i])
+        else:  # bigger scores, sharper spotlight
+            assert unscaled_weights[i].max() > scaled_weights[i].max() + 0.01
+    assert any("← in use" in t and "course notes" in t for t in texts(at))
+    assert any("skipped" in t for t in texts(at))
+
+
+def test_lowest_temperature_is_a_hard_lookup_except_for_exact_ties(at):
+    everyday = z(at, "math-weights")
+    widget(at, MATH.param("t")).set_value(TEMPERATURES[0]).run()
+    assert not at.exception
+    sharp = z(at, "math-weights")
+    np.testing.assert_allclose(sharp, ac.refine(DEFAULT_TEXT, temperature=TEMPERATURES[0]).weights)
+    scaled_scores = z(at, "math-scaled")
+    for i, row in enumerate(scaled_scores):
+        if tied(row):
+            np.testing.assert_allclose(sharp[i], everyday[i])  # an even split stays even
+        else:
+            assert sharp[i].max() > everyday[i].max()
+            assert sharp[i].argmax() == row.argmax()
+    # With the notes' formula the scores are big enough that every untied row is one-hot.
+    # (Scaled, "bank" keeps ~12% on "river": its two best scores, 1.37 and 1.27, nearly tie.)
+    widget(at, MATH.param("scaled")).set_value(False).run()
+    one_hot = z(at, "math-weights")
+    for i, row in enumerate(z(at, "math-scores")):
+        if not tied(row):
+            assert one_hot[i].max() >= 0.99
+
+
+def test_highest_temperature_spreads_every_row(at):
+    everyday = z(at, "math-weights")
+    widget(at, MATH.param("t")).set_value(TEMPERATURES[-1]).run()
+    assert not at.exception
+    spread = z(at, "math-weights")
+    for i in range(len(spread)):
+        assert spread[i].max() - spread[i].min() < 0.1  # close to an even 1/3 each
+        assert spread[i].max() <= everyday[i].max() + 1e-12
+
+
+@pytest.mark.parametrize("t", [TEMPERATURES[0], TEMPERATURES[-1]])
+@pytest.mark.parametrize("scaled", [True, False])
+def test_every_control_at_its_extremes(at, t, scaled):
+    widget(at, MATH.param("t")).set_value(t)
+    widget(at, MATH.param("scaled")).set_value(scaled).run()
+    assert not at.exception
+    weights = z(at, "math-weights")
+    assert np.isfinite(weights).all()
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-9)
+
+
+@pytest.mark.parametrize("text", ["", "?!", "   ", "🙂🙂"])
+def test_text_without_words_gets_a_friendly_hint(at, text):
+    set_text(at, text)
+    assert not at.exception
+    assert any("Type a few words" in i.value for i in at.info)
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "$\\href{javascript:alert(1)}{x}$",
+    "<a href='https://example.com'>bank</a> river",
+    "x" * 100_000,
+    "word " * 20_000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=["script", "latex-href", "link", "100kB", "words"])
+def test_hostile_or_huge_text_never_raises_and_is_never_live(at, text):
+    set_text(at, text)
+    assert not at.exception
+    for figure in charts(at):
+        dumped = json.dumps(figure)
+        assert "<script" not in dumped and "<a " not in dumped
+    for shown in texts(at):
+        assert "<script" not in shown and "<a " not in shown and "\\href{" not in shown
+
+
+def test_unknown_words_are_marked_and_listed(at):
+    set_text(at, "the river zorblat")
+    assert not at.exception
+    assert tick_text(at, "math-weights")[2] == "zorblat (unknown)"
+    assert any("Not in our vocabulary" in t and "zorblat" in t for t in texts(at))
+
+
+def test_repeated_words_keep_their_own_rows(at):
+    set_text(at, "the bank the bank")
+    assert z(at, "math-weights").shape == (4, 4)
+    assert tick_text(at, "math-x") == ["the", "bank", "the", "bank"]
+
+
+def test_long_sentences_warn_and_are_cut_at_max_tokens(at):
+    set_text(at, " ".join(["river", "bank", "money"] * 5))  # 15 words: big tables, still fine
+    assert not at.exception
+    assert z(at, "math-weights").shape == (15, 15)
+    assert any("15 words" in w.value for w in at.warning)
+    assert not any(f"first {ac.MAX_TOKENS} words" in i.value for i in at.info)
+
+    set_text(at, "river bank " * 30)  # 60 words: only the first MAX_TOKENS are used
+    assert not at.exception
+    assert z(at, "math-weights").shape == (ac.MAX_TOKENS, ac.MAX_TOKENS)
+    assert any(f"first {ac.MAX_TOKENS} words" in i.value and "60" in i.value for i in at.info)
+
+
+def test_a_shared_link_opens_the_same_numbers():
+    at = open_lesson(MATH, {"text": "I paid the money into the bank", "t": "0.5"})
+    assert not at.exception
+    expected = ac.refine("I paid the money into the bank", temperature=0.5)
+    np.testing.assert_allclose(z(at, "math-weights"), expected.weights, atol=1e-12)
+
+
+def test_the_code_that_ran_is_shown(at):
+    shown = "\n".join(str(c.value) for c in at.code)
+    for fn in ("def refine", "def attention", "def softmax"):
+        assert fn in shown
+
+
+def test_words_reach_the_charts_escaped(at):
+    # The tokenizer already drops "<", ">" and "$"; an apostrophe survives inside a word, and
+    # Plotly labels must still get it as an entity, not as raw markup.
+    set_text(at, "don't bank")
+    assert tick_text(at, "math-weights")[0] == "don&#x27;t (unknown)"
+    assert tick_text(at, "math-x")[0] == "don&#x27;t (unknown)"
+
+
+def test_by_hand_starts_at_a_readable_word_and_its_strongest_match(at):
+    # "don't" and "zorblat" are unknown (made-up numbers), "the" is all zeros: start at "pay".
+    set_text(at, "don't pay the zorblat into the bank")
+    by_hand = next(t for t in texts(at) if "One row by hand" in t)
+    assert "*pay* · *bank* = 2×1.2 (money) = **2.4**" in by_hand
+    assert z(at, "math-scores")[1, 6] == pytest.approx(2.4)

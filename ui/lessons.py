@@ -3,9 +3,11 @@
 The router builds the navigation from this list, the home page links to every lesson from it, and
 each page reads its controls from it, so a lesson's share-link contract lives in one place.
 
-URL paths differ on purpose from the legacy names of the files in ``pages/`` (the file stem without
-its number): a freshly started server would otherwise run a deep-linked page file without the entry
-script (see DESIGN.md, "Multipage").
+The lesson files live in ``lessons/``, not ``pages/``, on purpose: a folder named ``pages/`` next
+to the entry script puts a freshly started Streamlit server in its legacy multipage mode, and the
+first visitor who opens a deep link such as ``/dictionary?t=0.2`` gets a "Page not found" dialog
+(or, if the URL matches a file name, that file run without the router). Without that folder every
+link, cold or warm, runs the router and ``st.navigation`` routes it.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ ROOM = Lesson(
     "Why attention? The noisy room",
     ":material/campaign:",
     "why",
-    "pages/1_noisy_room.py",
+    "lessons/1_noisy_room.py",
     "At a loud party you still hear your friend: focus on the signal, ignore the noise.",
     (
         temperature(
@@ -84,7 +86,7 @@ DICTIONARY = Lesson(
     "A soft dictionary: query, key, value",
     ":material/translate:",
     "dictionary",
-    "pages/2_soft_dictionary.py",
+    "lessons/2_soft_dictionary.py",
     "Look up a French word that is not in the dictionary and still find its meaning.",
     (
         Param(
@@ -121,7 +123,7 @@ SOFTMAX = Lesson(
     "Softmax and temperature",
     ":material/thermostat:",
     "temperature",
-    "pages/3_softmax.py",
+    "lessons/3_softmax.py",
     "Scores become probabilities; temperature decides how sharp the spotlight is.",
     (
         *(
@@ -161,7 +163,7 @@ QUERY = Lesson(
     "Move the query",
     ":material/open_with:",
     "query",
-    "pages/4_move_the_query.py",
+    "lessons/4_move_the_query.py",
     "Steer a query through a space of keys and watch the weights follow it.",
     (
         Param(
@@ -200,7 +202,7 @@ CLASSROOM = Lesson(
     "Notes in class",
     ":material/school:",
     "classroom",
-    "pages/5_notes_in_class.py",
+    "lessons/5_notes_in_class.py",
     "The teacher asks a question; you spotlight the matching note and read its fact.",
     (
         Param(
@@ -227,7 +229,7 @@ SENTENCE = Lesson(
     "Refine a sentence",
     ":material/auto_fix_high:",
     "sentence",
-    "pages/6_refine_a_sentence.py",
+    "lessons/6_refine_a_sentence.py",
     "Every word looks at every word and comes back carrying its context.",
     (
         Param(
@@ -274,7 +276,7 @@ MATH = Lesson(
     "The math, step by step",
     ":material/functions:",
     "math",
-    "pages/7_the_math.py",
+    "lessons/7_the_math.py",
     "The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
     (
         Param(

@@ -35,7 +35,15 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCRIPT = "streamlit_app.py"
@@ -62,6 +70,14 @@ SCRIPT_FINISHED = (
     "[data-testid='stApp'][data-test-script-state='notRunning'],"
     "[data-testid='stApp'][data-test-script-state='compilationError']"
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here, not in pyproject.toml, so tests/e2e stays self-contained. Slow tests
+    # still run by default (and in CI); deselect them locally with ``-m "not slow"``.
+    config.addinivalue_line(
+        "markers", "slow: browser tests that start extra servers or take many screenshots"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -301,15 +317,13 @@ def browser(chromium_path: str, playwright_instance: Playwright) -> Iterator[Bro
     browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh page in its own browser context (1366x768), which records what went wrong:
+def recording_page(context: BrowserContext) -> Page:
+    """A new page in ``context`` that records what went wrong:
 
     - ``page.errors``: uncaught JavaScript errors (``pageerror``), as strings;
     - ``page.console_errors``: ``console.error`` messages (informational, Streamlit logs some);
     - ``page.dialogs``: messages of alert/confirm/prompt dialogs, which are dismissed.
     """
-    context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     errors: list[str] = []
     console_errors: list[str] = []
@@ -325,8 +339,34 @@ def page(browser: Browser) -> Iterator[Page]:
     page.on("pageerror", lambda error: errors.append(f"{error.name}: {error.message}"))
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.on("dialog", on_dialog)
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in its own browser context (1366x768); see ``recording_page``."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield recording_page(context)
     context.close()
+
+
+@pytest.fixture(scope="session")
+def warm_context(browser: Browser) -> Iterator[BrowserContext]:
+    """One 1366x768 context for the whole session, so Streamlit's JavaScript (~20 MB, cached
+    as immutable) is fetched and compiled once instead of once per test. Each test still gets
+    its own page, hence its own Streamlit session."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def warm_page(warm_context: BrowserContext) -> Iterator[Page]:
+    """Like ``page`` (a new Streamlit session that records errors and dialogs), but in the
+    shared ``warm_context``: use it for every test that does not need its own context."""
+    page = recording_page(warm_context)
+    yield page
+    page.close()
 
 
 # --------------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ page.numbers(
     title="Every word's embedding before and after",
 )
 st.page_link(
-    "pages/7_the_math.py",
+    "lessons/7_the_math.py",
     label="See the math step by step for this sentence",
     icon=":material/functions:",
     query_params={"text": text} if text else None,

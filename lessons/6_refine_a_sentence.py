@@ -159,7 +159,7 @@ st.page_link(
     "lessons/7_the_math.py",
     label="See the math step by step for this sentence",
     icon=":material/functions:",
-    query_params={"text": text} if text else None,
+    query_params={"sentence": text} if text else None,
 )
 
 page.finish(run, code=[ac.refine, ac.attention, ac.softmax])

@@ -32,7 +32,7 @@ run = page.begin(
     "a pencil.",
 )
 
-text = page.control(MATH.param("text"))
+text = page.control(MATH.param("sentence"))
 row = st.columns(2, gap="large")
 t = page.control(MATH.param("t"), container=row[0])
 scaled = page.control(MATH.param("scaled"), container=row[1])

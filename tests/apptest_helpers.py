@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from ui.lessons import Lesson
 from ui.params import TEMPERATURES, Param
@@ -15,14 +16,17 @@ ENTRY = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
 
 def open_lesson(lesson: Lesson, query: dict[str, Any] | None = None) -> AppTest:
-    """Run the app from its entry file on ``lesson``'s page, opened with link values ``query``."""
+    """Open ``lesson`` the way a shared link does: a new session whose first run is its page.
+
+    A browser asks for the page by its URL path, and ``st.Page`` identifies a page by the hash
+    of that path. ``AppTest.switch_page`` can only resolve a page after a first run (which would
+    land on another page, whose bound parameters Streamlit then filters out of the link), so we
+    request the page's hash directly, exactly as the frontend's first message does.
+    """
     at = AppTest.from_file(ENTRY, default_timeout=30)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    # Note: when the very first run starts on another page than the default, AppTest leaves
-    # out the router's sidebar (a harness quirk; the browser tests check the real sidebar).
-    if lesson.number != 1:
-        at.switch_page(lesson.file)
+    at._page_hash = calc_hash(lesson.url_path)  # the frontend's request for /<url_path>
     at.run()
     return at
 

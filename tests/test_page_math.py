@@ -14,7 +14,7 @@ import attention_core as ac
 from ui.lessons import MATH
 from ui.params import TEMPERATURES
 
-DEFAULT_TEXT = MATH.param("text").default
+DEFAULT_TEXT = MATH.param("sentence").default
 
 
 def as_array(value: Any) -> np.ndarray:
@@ -36,7 +36,7 @@ def tick_text(at, key: str) -> list[str]:
 
 
 def set_text(at, value: str):
-    widget(at, MATH.param("text")).set_value(value).run()
+    widget(at, MATH.param("sentence")).set_value(value).run()
     return at
 
 
@@ -53,9 +53,9 @@ def at():
 def test_default_renders_every_step_with_its_controls(at):
     assert not at.exception
     assert len(charts(at)) >= 5  # X, scores, scaled scores, weights, refined (+ change)
-    for key in ("text", "t", "scaled"):
+    for key in ("sentence", "t", "scaled"):
         assert widget(at, MATH.param(key)) is not None
-    assert widget(at, MATH.param("text")).value == DEFAULT_TEXT
+    assert widget(at, MATH.param("sentence")).value == DEFAULT_TEXT
     # The rows are the words of the sentence, in order.
     assert tick_text(at, "math-weights") == ["the", "river", "bank"]
 
@@ -200,7 +200,7 @@ def test_long_sentences_warn_and_are_cut_at_max_tokens(at):
 
 
 def test_a_shared_link_opens_the_same_numbers():
-    at = open_lesson(MATH, {"text": "I paid the money into the bank", "t": "0.5"})
+    at = open_lesson(MATH, {"sentence": "I paid the money into the bank", "t": "0.5"})
     assert not at.exception
     expected = ac.refine("I paid the money into the bank", temperature=0.5)
     np.testing.assert_allclose(z(at, "math-weights"), expected.weights, atol=1e-12)

@@ -279,8 +279,10 @@ MATH = Lesson(
     "lessons/7_the_math.py",
     "The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
     (
+        # Not "text": Streamlit drops a link parameter bound on the page you come from, so the
+        # sentence page's link here ("See the math for this sentence") needs its own name.
         Param(
-            "text",
+            "sentence",
             "Sentence",
             "text",
             "the river bank",
@@ -291,10 +293,10 @@ MATH = Lesson(
         SCALED,
     ),
     {
-        "Three words": {"text": "the river bank"},
-        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
-        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
-        "Unscaled (the notes)": {"text": "the river bank", "scaled": False},
+        "Three words": {"sentence": "the river bank"},
+        "River bank": {"sentence": SENTENCE_PRESETS["River bank"]},
+        "Money bank": {"sentence": SENTENCE_PRESETS["Money bank"]},
+        "Unscaled (the notes)": {"sentence": "the river bank", "scaled": False},
     },
 )
 

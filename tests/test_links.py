@@ -6,6 +6,7 @@ working, with defaults for what was bad, the good values kept, and a gentle noti
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -170,3 +171,46 @@ def test_notice_texts_are_escaped() -> None:
     notice = link_notice(at)
     assert "](javascript" not in notice and "\\]\\(javascript" in notice
     assert all("<script" not in t for t in texts(at))
+
+
+HOSTILE_TEXTS: dict[str, str] = {
+    "empty": "",
+    "whitespace": "   \t  ",
+    "one-word": "bank",
+    "100kB": "the river bank " * 7_000,
+    "emoji": "🙂 bank 🌊",
+    "joined-emoji": "👩‍👩‍👧‍👦 family 🏳️‍🌈",
+    "rtl": "مرحبا بالعالم bank שלום",
+    "invisible": "ri\u200bver\u200f bank\u202e evil\u2066 \ufeff",
+    "script": "<script>alert(1)</script>",
+    "img": "<img src=x onerror=alert(1)>",
+    "link": "<a href=https://example.com>x</a>",
+    "md-link": "[x](javascript:alert(1))",
+    "latex": "$\\href{javascript:alert(1)}{x}$",
+    "directive": ":red[alarm] **bold** `code`",
+}
+# Live markup: the payload without the backslash escapes that make Markdown show it literally.
+RAW_MARKUP = re.compile(r"(?<!\\)<(script|img|a href)|(?<!\\)\]\(javascript|\\href\{|(?<!\\):red\[")
+
+
+def text_params() -> list[tuple[Lesson, Param]]:
+    return [(lesson, p) for lesson in LESSONS for p in lesson.params if p.kind == "text"]
+
+
+@pytest.mark.parametrize(
+    ("lesson", "param"), text_params(), ids=[f"{les.url_path}-{p.key}" for les, p in text_params()]
+)
+def test_hostile_text_is_shown_literally_and_never_crashes(lesson: Lesson, param: Param) -> None:
+    at = open_lesson(lesson)
+    for name, text in HOSTILE_TEXTS.items():
+        widget(at, param).set_value(text).run()
+        assert not at.exception, f"{name}: {at.exception}"
+        assert in_range(param, widget(at, param).value)
+        for shown in texts(at):
+            live = RAW_MARKUP.search(shown)
+            assert live is None, f"{name}: {live and live.group()!r} reached: {shown[:120]}"
+        for figure in charts(at):
+            dumped = str(figure)
+            # Plotly renders tags and, between dollar signs, LaTeX; escaped forms are inert.
+            for markup in ("<script", "<img", "<a href", "$\\href"):
+                assert markup not in dumped, f"{name}: {markup!r} reached a Plotly label"

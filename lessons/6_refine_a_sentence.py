@@ -2,6 +2,7 @@
 
 import zlib
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -10,7 +11,7 @@ from ui import page
 from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import movement, token_labels
 from ui.lessons import SENTENCE
-from ui.safe import md
+from ui.safe import md, plot_text
 
 run = page.begin(
     SENTENCE,
@@ -61,6 +62,9 @@ if not refinement.tokens:
 tokens = refinement.tokens
 labels = token_labels(refinement)
 default_focus = ac.focus_word(tokens)
+if st.session_state.get("sentence-tokens", tokens) != tokens:
+    st.query_params.pop("word", None)  # a new sentence: the old position means nothing here
+st.session_state["sentence-tokens"] = tokens
 from_link = SENTENCE.param("word").parse(st.query_params.get("word", ""))
 start_focus = min(from_link, len(tokens)) - 1 if from_link else default_focus
 focus = st.pills(
@@ -94,7 +98,7 @@ with detail:
             labels,
             refinement.weights[focus],
             highlight=focus,
-            title=f"What “{md(labels[focus], 30)}” looks at",
+            title=f"What “{plot_text(labels[focus])}” looks at",
             axis_title="attention weight",
         ),
         width="stretch",
@@ -111,8 +115,6 @@ with detail:
     )
 
 if view == "pca":
-    import numpy as np
-
     projection = ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
 else:
     projection = ac.project_2d(refinement.embeddings, tuple(view.split("-")))

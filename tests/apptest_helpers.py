@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -68,6 +70,17 @@ def chart(at: AppTest, key_fragment: str) -> dict[str, Any]:
         if key_fragment in el.proto.id:
             return json.loads(el.proto.spec)
     raise AssertionError(f"no chart with key containing {key_fragment!r}")
+
+
+def values(trace: dict[str, Any], axis: str) -> np.ndarray:
+    """A trace's data along ``axis``, whether Plotly wrote it as a list or as base64 ("bdata")."""
+    data = trace[axis]
+    if isinstance(data, dict) and "bdata" in data:
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return (
+            array.reshape([int(n) for n in data["shape"].split(",")]) if "shape" in data else array
+        )
+    return np.asarray(data, dtype=float)
 
 
 def texts(at: AppTest) -> list[str]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
-from typing import Any
-
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts
+from apptest_helpers import chart, charts, open_lesson, texts, values
 from streamlit.testing.v1 import AppTest
 
 import attention_core as ac
@@ -25,17 +22,6 @@ HOSTILE_QUESTIONS = {
 }
 
 
-def numbers(trace: dict[str, Any], axis: str) -> np.ndarray:
-    """A trace's data, whether Plotly wrote it as a list or as base64 ("bdata")."""
-    data = trace[axis]
-    if isinstance(data, dict) and "bdata" in data:
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        return (
-            array.reshape([int(n) for n in data["shape"].split(",")]) if "shape" in data else array
-        )
-    return np.asarray(data, dtype=float)
-
-
 def ask(at: AppTest, question: str) -> AppTest:
     at.text_input(key="question").set_value(question).run()
     assert not at.exception, at.exception
@@ -45,7 +31,7 @@ def ask(at: AppTest, question: str) -> AppTest:
 def grid(at: AppTest) -> tuple[np.ndarray, list[str], list[str]]:
     """The heatmap's weights (countries × topics) with its row and column labels."""
     fig = chart(at, "classroom-notes")
-    z = numbers(fig["data"][0], "z")
+    z = values(fig["data"][0], "z")
     return z, fig["layout"]["yaxis"]["ticktext"], fig["layout"]["xaxis"]["ticktext"]
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import json
-from typing import Any
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, widget
+from apptest_helpers import chart, charts, open_lesson, texts, values, widget
 
 import attention_core as ac
 from ui.lessons import MATH
@@ -17,18 +15,9 @@ from ui.params import TEMPERATURES
 DEFAULT_TEXT = MATH.param("sentence").default
 
 
-def as_array(value: Any) -> np.ndarray:
-    """A Plotly JSON array: a plain list, or Plotly's typed array ``{dtype, bdata, shape}``."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = tuple(int(s) for s in str(value.get("shape", len(flat))).split(","))
-        return flat.reshape(shape).astype(np.float64)
-    return np.asarray(value, dtype=np.float64)
-
-
 def z(at, key: str) -> np.ndarray:
     """The matrix drawn by the heatmap whose chart key contains ``key``."""
-    return as_array(chart(at, key)["data"][0]["z"])
+    return values(chart(at, key)["data"][0], "z")
 
 
 def tick_text(at, key: str) -> list[str]:

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts
+from apptest_helpers import chart, charts, open_lesson, texts, values
 from streamlit.testing.v1 import AppTest
 
 import attention_core as ac
 from ui.lessons import QUERY
 from ui.params import TEMPERATURES
-
-
-def numbers(trace: dict[str, Any], axis: str) -> np.ndarray:
-    """A trace's data, whether Plotly wrote it as a list or as base64 ("bdata")."""
-    data = trace[axis]
-    if isinstance(data, dict) and "bdata" in data:
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        return (
-            array.reshape([int(n) for n in data["shape"].split(",")]) if "shape" in data else array
-        )
-    return np.asarray(data, dtype=float)
 
 
 def move(at: AppTest, x: float, y: float) -> AppTest:
@@ -38,7 +26,7 @@ def bar_weights(at: AppTest) -> dict[str, float]:
     """The weight bars, by key label."""
     fig = chart(at, "query-weights")
     labels = fig["layout"]["xaxis"]["ticktext"]
-    return dict(zip(labels, numbers(fig["data"][0], "y").tolist(), strict=True))
+    return dict(zip(labels, values(fig["data"][0], "y").tolist(), strict=True))
 
 
 def winner(at: AppTest) -> str:
@@ -75,17 +63,17 @@ def test_where_the_query_stands_decides_which_key_wins(x: float, y: float, expec
     assert next(m for m in at.metric if m.label == "Brightest key").value == expected
     # The scatter agrees: the winning key is drawn biggest.
     keys = trace(at, "keys")
-    sizes = numbers(keys["marker"], "size")
+    sizes = values(keys["marker"], "size")
     assert list(ac.SPACE_KEYS)[int(np.argmax(sizes))] == expected
 
 
 def test_moving_the_query_moves_the_winner_and_the_output() -> None:
     at = move(open_lesson(QUERY), -2.0, 1.5)
     assert winner(at) == "truck"
-    out_truck = np.array([numbers(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
+    out_truck = np.array([values(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
     move(at, 2.5, 2.0)
     assert winner(at) == "lion"
-    out_lion = np.array([numbers(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
+    out_lion = np.array([values(trace(at, "output (the blend of values)"), a)[0] for a in "xy"])
     # The output follows the spotlight: near the truck, then near the lion.
     assert np.linalg.norm(out_truck - ac.SPACE_KEYS["truck"]) < 0.5
     assert np.linalg.norm(out_lion - ac.SPACE_KEYS["lion"]) < 0.5

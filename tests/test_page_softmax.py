@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import math
-from typing import Any
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, widget
+from apptest_helpers import chart, charts, open_lesson, texts, values, widget
 from streamlit.testing.v1 import AppTest
 
 from ui.lessons import SOFTMAX
@@ -18,23 +16,12 @@ WORDS = ["sous", "près", "dans", "sur", "loin"]
 SCORE_KEYS = [f"s{i}" for i in range(1, 6)]
 
 
-def numbers(trace: dict[str, Any], axis: str) -> np.ndarray:
-    """A trace's data, whether Plotly wrote it as a list or as base64 ("bdata")."""
-    data = trace[axis]
-    if isinstance(data, dict) and "bdata" in data:
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        return (
-            array.reshape([int(n) for n in data["shape"].split(",")]) if "shape" in data else array
-        )
-    return np.asarray(data, dtype=float)
-
-
 def weights_at(at: AppTest, t: float) -> np.ndarray:
     """The weight bars drawn for temperature ``t`` (the chosen one or an overlay)."""
     fig = chart(at, "softmax-weights")
     name = f"T = {t:g}"
     trace = next(tr for tr in fig["data"] if tr.get("name", "").split(" (")[0] == name)
-    return numbers(trace, "y")
+    return values(trace, "y")
 
 
 def set_temperature(at: AppTest, t: float) -> AppTest:
@@ -55,7 +42,7 @@ def test_renders_with_its_chart_and_controls() -> None:
     assert at.select_slider(key="t").value == 1.0
     assert at.toggle(key="compare").value is False
     # The raw scores are drawn next to the weights.
-    scores = numbers(chart(at, "softmax-weights")["data"][0], "y")
+    scores = values(chart(at, "softmax-weights")["data"][0], "y")
     assert scores.tolist() == [at.slider(key=k).value for k in SCORE_KEYS]
     assert "Soft lookup" in page_text(at)
 

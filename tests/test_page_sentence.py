@@ -1,0 +1,64 @@
+"""Lesson 6, refine a sentence: "bank" leans toward river or money by its neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from apptest_helpers import chart, link_notice, open_lesson, values
+
+from ui.lessons import SENTENCE, SENTENCE_PRESETS
+
+
+def nearest_after(at) -> str:
+    line = next(m.value for m in at.markdown if "refined in this sentence" in m.value)
+    return line.split("closest to", 2)[2]
+
+
+@pytest.mark.parametrize(
+    ("preset", "toward", "away"),
+    [("River bank", "river", "money"), ("Money bank", "money", "river")],
+)
+def test_bank_moves_toward_its_neighbour(preset: str, toward: str, away: str) -> None:
+    at = open_lesson(SENTENCE)
+    at.button(key=f"preset-sentence-{preset}").click().run()
+    assert at.text_input(key="text").value == SENTENCE_PRESETS[preset]
+    after = nearest_after(at)
+    assert f"*{toward}*" in after and f"*{away}*" not in after
+    # On the nature × money plane, the refined bank sits on its neighbour's side of the diagonal.
+    movement = chart(at, "sentence-movement")
+    refined = next(t for t in movement["data"] if t["name"] == "refined embedding")
+    x, y = (
+        values(refined, "x")[-1],
+        values(refined, "y")[-1],
+    )  # bank is the last word of both presets
+    assert (x > y) if toward == "river" else (y > x)
+
+
+def test_heatmap_rows_are_weights_and_causal_mask_hides_the_future() -> None:
+    at = open_lesson(SENTENCE)
+    z = values(chart(at, "sentence-heatmap")["data"][0], "z")
+    assert np.allclose(z.sum(axis=1), 1)
+    at.toggle(key="causal").set_value(True).run()
+    z = values(chart(at, "sentence-heatmap")["data"][0], "z")
+    assert np.all(z[np.triu_indices(len(z), 1)] == 0)
+    assert z[0, 0] == 1
+
+
+def test_the_inspected_word_comes_from_the_link_and_is_clamped() -> None:
+    at = open_lesson(SENTENCE, {"word": "2"})
+    assert "What “sat” looks at" in chart(at, "sentence-row")["layout"]["title"]["text"]
+    assert "word=2" in at.code[0].value
+    at = open_lesson(SENTENCE, {"word": "30"})  # six words: the last one
+    assert "What “bank” looks at" in chart(at, "sentence-row")["layout"]["title"]["text"]
+    at = open_lesson(SENTENCE, {"word": "nan"})
+    assert "**word=nan**" in link_notice(at)
+
+
+def test_unknown_words_are_marked_and_long_text_is_cut() -> None:
+    at = open_lesson(SENTENCE, {"text": "the zorblat sat by the bank"})
+    heat = chart(at, "sentence-heatmap")
+    assert "zorblat?" in heat["layout"]["yaxis"]["ticktext"]
+    at.text_input(key="text").set_value("word " * 100).run()
+    assert not at.exception
+    assert any("first 40 words" in i.value for i in at.info)
+    assert len(values(chart(at, "sentence-heatmap")["data"][0], "z")) == 40

@@ -49,11 +49,32 @@ def begin(lesson: Lesson, intuition: str) -> PageRun:
     # Read the link before any widget runs: bound widgets drop invalid values from the URL.
     link = {k: st.query_params.get_all(k) for k in st.query_params}
     _drop_invalid_link_values(lesson, link)
+    _start_from_link_on_arrival(lesson, link)
     st.title(lesson.title)
     st.markdown(intuition)
     run = PageRun(lesson, link, st.empty())
     presets(lesson)
     return run
+
+
+#: Session-state key of the lesson shown by the previous run.
+_SHOWN_LESSON = "_spotlight_shown_lesson"
+
+
+def _start_from_link_on_arrival(lesson: Lesson, link: dict[str, list[str]]) -> None:
+    """On arrival at a lesson, every control starts from the link, else from its default.
+
+    Streamlit carries a widget's state over a page switch when both pages have the same widget
+    (same key and parameters, like most lessons' temperature), but only once the session has
+    rerun: the same link ("See the math for this sentence", the sidebar) then opened with the
+    previous lesson's temperature after an interaction and with the default in a new tab.
+    """
+    if st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
+        return
+    st.session_state[_SHOWN_LESSON] = lesson.url_path
+    for param in lesson.params:
+        if param.bound and param.key not in link:
+            st.session_state[param.key] = param.default
 
 
 def _drop_invalid_link_values(lesson: Lesson, link: dict[str, list[str]]) -> None:

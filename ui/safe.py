@@ -15,6 +15,10 @@ import re
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:\"'&=/@^%;?,])")
 # Direction and zero-width controls can reorder or hide what follows them in a label.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# GitHub-flavoured Markdown turns bare web addresses and e-mail addresses into live links after
+# backslash escapes are resolved, so escaping cannot stop it: an invisible word joiner (U+2060)
+# after the scheme or "www" and before "@" breaks the patterns, and the text still reads the same.
+_AUTOLINK = re.compile(r"(?i)(?:(?:https?|ftp|mailto|xmpp)(?=:)|www(?=\.)|(?=@))")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -25,7 +29,8 @@ def shorten(text: str, limit: int) -> str:
 def md(text: str, limit: int = 200) -> str:
     """``text`` escaped for ``st.markdown``: it renders exactly as typed (shortened)."""
     cleaned = _INVISIBLE.sub("", shorten(str(text), limit))
-    return _MD_SPECIAL.sub(r"\\\1", cleaned).replace("\n", " ")
+    unlinked = _AUTOLINK.sub(lambda m: m.group() + "\u2060", cleaned)
+    return _MD_SPECIAL.sub(r"\\\1", unlinked).replace("\n", " ")
 
 
 def plot_text(text: str, limit: int = 40) -> str:

@@ -1,0 +1,305 @@
+"""What every benchmark section shares: statistics, machine facts, servers, the lesson table.
+
+Servers and the browser come from the e2e harness (tests/e2e/conftest.py): its ``ServerHandle``
+(stop, log), free-port and health helpers, Chromium path and flags are imported, not copied.
+The one thing added here is ``launch``: the same ``streamlit run`` command, optionally through
+``bench.timed_server`` (a per-script-run timing hook), polled for health every 20 ms instead of
+200 ms so cold-start figures are not rounded up by the poll.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.e2e.conftest import (  # the browser-test harness: reuse, don't copy
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
+    REPO_ROOT,
+    VIEWPORT,
+    ServerHandle,
+    _free_port,
+    _is_healthy,
+    _live_servers,
+    _tail,
+    start_server,
+)
+
+__all__ = [
+    "CHROMIUM_ARGS",
+    "CHROMIUM_PATH",
+    "EMPTY_APP",
+    "REPO_ROOT",
+    "VIEWPORT",
+    "LessonInfo",
+    "ServerHandle",
+    "launch",
+    "lessons",
+    "machine_info",
+    "start_server",
+]
+
+BENCH_DIR = Path(__file__).resolve().parent
+EMPTY_APP = BENCH_DIR / "empty_app.py"
+CHROMIUM_PATH = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
+#: Every benchmark server runs without the file watcher: other engineers editing pages/ while a
+#: benchmark runs would otherwise send "source changed" events mid-measurement.
+QUIET_SERVER_ARGS = ("--server.fileWatcherType=none",)
+
+#: The chart on each lesson that redraws when the temperature moves (its st.plotly_chart key).
+CHART_OF_LESSON = {
+    "why": "room-chart",
+    "dictionary": "dictionary-weights",
+    "temperature": "softmax-weights",
+    "query": "query-weights",
+    "classroom": "classroom-notes",
+    "sentence": "sentence-heatmap",
+    "math": "math-weights",
+}
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    number: int
+    url_path: str
+    title: str
+    chart_key: str | None
+    temperatures: tuple[float, ...]
+    t_default: float
+
+
+def lessons() -> list[LessonInfo]:
+    """The lessons from ui/lessons.py (the app's own table), each with the chart to watch."""
+    from ui.lessons import LESSONS
+    from ui.params import TEMPERATURES
+
+    return [
+        LessonInfo(
+            lesson.number,
+            lesson.url_path,
+            lesson.title,
+            CHART_OF_LESSON.get(lesson.url_path),
+            TEMPERATURES,
+            lesson.param("t").default,
+        )
+        for lesson in LESSONS
+    ]
+
+
+def temperature_walk(
+    temperatures: Sequence[float], start: float, steps: int, lo: int = 4, hi: int = 14
+) -> list[tuple[int, float]]:
+    """Keyboard-like steps over the temperature grid: one notch at a time, bouncing between the
+    indices ``lo`` and ``hi`` (0.2 .. 5 by default: every step visibly changes every chart; at
+    the extremes neighbouring temperatures can draw the same picture). Returns (direction, value)
+    with direction +1 (ArrowRight) or -1 (ArrowLeft)."""
+    i = temperatures.index(start)
+    direction = 1
+    out = []
+    for _ in range(steps):
+        if not lo <= i + direction <= hi:
+            direction = -direction
+        i += direction
+        out.append((direction, temperatures[i]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# statistics
+# --------------------------------------------------------------------------------------------
+
+
+def percentile(values: Iterable[float], q: float) -> float:
+    """Linear-interpolated percentile (numpy's default method), NaN for no values."""
+    data = sorted(values)
+    if not data:
+        return math.nan
+    pos = (len(data) - 1) * q / 100
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(data) - 1)
+    return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def p50(values: Iterable[float]) -> float:
+    return percentile(values, 50)
+
+
+def p95(values: Iterable[float]) -> float:
+    return percentile(values, 95)
+
+
+def fmt(value: float | None, digits: int = 1, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}{unit}"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table that also reads well in a terminal."""
+    rows = [[str(c) for c in row] for row in rows]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
+
+
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("PASS" if ok else "MISS")
+
+
+def log(*parts: object) -> None:
+    print(*parts, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# machine
+# --------------------------------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def busy_processes(limit: int = 5, exclude: Iterable[int] = ()) -> list[str]:
+    """The processes using the most CPU right now (other people's tests skew every figure)."""
+    try:
+        import psutil
+    except ImportError:
+        return []
+    skip = {os.getpid(), *exclude}
+    procs = list(psutil.process_iter(["pid", "name", "cmdline"]))
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            p.cpu_percent(None)
+    time.sleep(1.0)
+    usage = []
+    for p in procs:
+        try:
+            if p.pid in skip:
+                continue
+            pct = p.cpu_percent(None)
+            if pct >= 5:
+                cmd = " ".join(p.info["cmdline"] or [p.info["name"] or "?"])
+                usage.append((pct, f"{pct:.0f}% {cmd[:90]}"))
+        except psutil.Error:
+            pass
+    return [u for _, u in sorted(usage, reverse=True)[:limit]]
+
+
+def machine_info() -> dict[str, object]:
+    import numpy
+    import plotly
+    import streamlit
+
+    try:
+        import psutil
+
+        mem = f"{psutil.virtual_memory().total / 2**30:.1f} GiB"
+    except ImportError:
+        mem = "?"
+    try:
+        chromium = subprocess.run(
+            [CHROMIUM_PATH, "--version"], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        chromium = "not found"
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory": mem,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "plotly": plotly.__version__,
+        "numpy": numpy.__version__,
+        "chromium": chromium,
+        "loadavg_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# servers
+# --------------------------------------------------------------------------------------------
+
+
+def launch(
+    script: str | os.PathLike[str] = "streamlit_app.py",
+    *,
+    extra_args: Sequence[str] = QUIET_SERVER_ARGS,
+    timings_file: Path | None = None,
+    timeout: float = 60.0,
+    poll: float = 0.02,
+    port: int | None = None,
+) -> tuple[ServerHandle, float]:
+    """Start ``streamlit run SCRIPT`` on a free loopback port; return (server, seconds to healthy).
+
+    The command is the harness's (headless, 127.0.0.1, no usage stats); with ``timings_file``
+    it runs through ``python -m bench.timed_server``, which appends one JSON line per script run
+    to that file. Stop it with ``server.stop()``."""
+    port = port or _free_port()
+    script_path = (REPO_ROOT / script).resolve()
+    entry = ["-m", "bench.timed_server"] if timings_file else ["-m", "streamlit"]
+    command = [
+        sys.executable, *entry, "run", str(script_path),
+        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false", *extra_args,
+    ]  # fmt: skip
+    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed by ServerHandle.stop()
+        prefix=f"bench-streamlit-{port}-", suffix=".log", delete=False
+    )
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if timings_file:
+        env["BENCH_TIMINGS"] = str(timings_file)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    server = ServerHandle(process, port, script_path, Path(log_file.name), log_file)
+    _live_servers.add(server)  # the harness's atexit hook stops it if we are interrupted
+    deadline = start + timeout
+    while time.perf_counter() < deadline:
+        if process.poll() is not None:
+            server.stop()
+            raise RuntimeError(f"streamlit exited early:\n{_tail(server.log())}")
+        if _is_healthy(server.url):
+            return server, time.perf_counter() - start
+        time.sleep(poll)
+    server.stop()
+    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{_tail(server.log())}")
+
+
+def read_timings(path: Path) -> list[dict[str, object]]:
+    """The JSON lines written by bench.timed_server."""
+    import json
+
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

@@ -1,0 +1,198 @@
+"""A minimal Streamlit client that speaks the browser's websocket protocol (``/_stcore/stream``).
+
+It does what the frontend does for our purposes (checked by recording Chromium's frames):
+
+- connect with subprotocol ``streamlit`` (the frontend adds an XSRF token as a second entry; it
+  is only checked for auth cookies, which this app does not use);
+- open a page: ``BackMsg.rerun_script`` with ``page_name`` = the URL path, the query string and
+  ``context_info`` (the URL feeds ``st.context.url``, used by the share links);
+- move a widget: ``rerun_script`` with the current ``page_script_hash``, the new query string
+  (the frontend writes bound widgets into the URL before it sends) and the widget's new state;
+- read ``ForwardMsg``s until ``script_finished``.
+
+So the server really runs the script: every run's deltas (elements) are collected, Plotly specs
+included, and callers check the chart is there and changed. Widget ids come from the elements
+(``$$ID-<hash>-<key>`` for keyed widgets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+FINISHED = ForwardMsg.ScriptFinishedStatus
+DONE_STATUSES = {FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_WITH_COMPILE_ERROR}
+
+
+class RunError(RuntimeError):
+    pass
+
+
+@dataclass
+class Run:
+    """What one script run sent back."""
+
+    seconds: float = 0.0
+    status: int = -1
+    messages: int = 0
+    bytes: int = 0
+    #: element type -> count (plotly_chart, dataframe, ...)
+    kinds: dict[str, int] = field(default_factory=dict)
+    #: keyed widgets and charts: key -> (element type, element id)
+    keyed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: chart key -> crc32 of its Plotly spec (to tell that a chart really changed)
+    chart_crc: dict[str, int] = field(default_factory=dict)
+    exceptions: list[str] = field(default_factory=list)
+    page_not_found: bool = False
+
+
+def _key_of(element_id: str) -> str | None:
+    # "$$ID-<32 hex>-<user key>" for widgets and charts with key=...
+    if element_id.startswith("$$ID-") and element_id.count("-") >= 2:
+        return element_id.split("-", 2)[2]
+    return None
+
+
+class Session:
+    """One browser tab's worth of protocol. ``async with Session(url) as s: await s.open(...)``."""
+
+    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.ws_url = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
+        self.timeout = timeout
+        self.session_id = ""
+        self.page_script_hash = ""
+        self.url_path = ""
+        self.query: dict[str, str] = {}
+        self.widgets: dict[str, tuple[str, str]] = {}
+        self._ws: Any = None
+
+    async def __aenter__(self) -> Session:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def connect(self) -> None:
+        self._ws = await connect(
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.base_url,
+            compression=None,
+            max_size=None,
+            open_timeout=self.timeout,
+            ping_interval=None,
+        )
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+            self._ws = None
+
+    def _client_state(self, msg: BackMsg) -> Any:
+        state = msg.rerun_script
+        state.query_string = "&".join(f"{k}={quote(v)}" for k, v in self.query.items())
+        info = state.context_info
+        info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-US"
+        info.url = f"{self.base_url}/{self.url_path}" + (
+            f"?{state.query_string}" if state.query_string else ""
+        )
+        info.is_embedded, info.color_scheme = False, "light"
+        return state
+
+    async def open(self, url_path: str, query: dict[str, str] | None = None) -> Run:
+        """Open a page by its URL path, as a deep link (a fresh tab would)."""
+        self.url_path = url_path
+        self.query = dict(query or {})
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_name = url_path
+        state.widget_states.SetInParent()
+        return await self._run(msg)
+
+    async def set_select_slider(
+        self, key: str, formatted: str, *, in_url: bool = True, is_default: bool = False
+    ) -> Run:
+        """Move a select-slider (or any string-array widget) to the option shown as ``formatted``.
+
+        Like the frontend, a URL-bound widget's value goes into the query string first (and
+        out of it when it is back at its default)."""
+        if key not in self.widgets:
+            raise RunError(f"no widget with key {key!r} on this page (have {sorted(self.widgets)})")
+        if in_url:
+            if is_default:
+                self.query.pop(key, None)
+            else:
+                self.query[key] = formatted
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_script_hash = self.page_script_hash
+        widget = state.widget_states.widgets.add()
+        widget.id = self.widgets[key][1]
+        widget.string_array_value.data.append(formatted)
+        return await self._run(msg)
+
+    async def _run(self, msg: BackMsg) -> Run:
+        run = Run()
+        start = time.perf_counter()
+        await self._ws.send(msg.SerializeToString())
+        async with asyncio.timeout(self.timeout):
+            while True:
+                data = await self._ws.recv()
+                run.messages += 1
+                run.bytes += len(data)
+                fwd = ForwardMsg()
+                fwd.ParseFromString(data)
+                kind = fwd.WhichOneof("type")
+                if kind == "delta":
+                    self._on_delta(fwd, run)
+                elif kind == "script_finished":
+                    if fwd.script_finished in DONE_STATUSES:
+                        run.status = fwd.script_finished
+                        break
+                elif kind == "new_session":
+                    self.session_id = fwd.new_session.initialize.session_id or self.session_id
+                    if fwd.new_session.page_script_hash:
+                        self.page_script_hash = fwd.new_session.page_script_hash
+                elif kind == "navigation":
+                    if fwd.navigation.page_script_hash:
+                        self.page_script_hash = fwd.navigation.page_script_hash
+                elif kind == "page_info_changed":
+                    qs = fwd.page_info_changed.query_string
+                    self.query = dict(p.split("=", 1) for p in qs.split("&") if "=" in p)
+                elif kind == "page_not_found":
+                    run.page_not_found = True
+        run.seconds = time.perf_counter() - start
+        self.widgets.update(run.keyed)
+        return run
+
+    @staticmethod
+    def _on_delta(fwd: ForwardMsg, run: Run) -> None:
+        delta = fwd.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        etype = element.WhichOneof("type")
+        if etype is None:
+            return
+        run.kinds[etype] = run.kinds.get(etype, 0) + 1
+        if etype == "exception":
+            run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            return
+        body = getattr(element, etype)
+        element_id = getattr(body, "id", "") if hasattr(body, "id") else ""
+        key = _key_of(element_id) if element_id else None
+        if key is None:
+            return
+        run.keyed[key] = (etype, element_id)
+        if etype == "plotly_chart":
+            run.chart_crc[key] = zlib.crc32(body.spec.encode())

@@ -1,0 +1,92 @@
+"""Take the README's screenshots: one per lesson, at a classroom laptop's 1366 px width.
+
+Run from the repository root (starts its own server, needs Debian's Chromium)::
+
+    .venv/bin/python -m tests.e2e.screenshots            # writes docs/screenshots/<n>_<path>.png
+    .venv/bin/python -m tests.e2e.screenshots --theme dark --out /tmp/shots
+
+Each image shows the top of the lesson (1366 x 1400 CSS pixels), reduced to a 256-colour PNG so
+it stays well under 300 kB; if one does not, it is scaled down until it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from ui.lessons import LESSONS
+
+from .conftest import CHROMIUM_ARGS, DEFAULT_CHROMIUM, REPO_ROOT, start_server
+from .helpers import lesson_link, open_page
+
+WIDTH = 1366
+LOAD_HEIGHT = 768
+SHOT_HEIGHT = 1400
+MAX_BYTES = 300_000
+
+
+def optimise(png: bytes, max_bytes: int = MAX_BYTES) -> bytes:
+    """``png`` as a 256-colour, optimised PNG under ``max_bytes`` (scaled down if need be)."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    scale = 1.0
+    while True:
+        sized = image
+        if scale < 1:
+            size = (round(image.width * scale), round(image.height * scale))
+            sized = image.resize(size, Image.Resampling.LANCZOS)
+        quantised = sized.quantize(
+            colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+        )
+        out = io.BytesIO()
+        quantised.save(out, format="PNG", optimize=True)
+        data = out.getvalue()
+        if len(data) <= max_bytes or scale < 0.3:
+            return data
+        scale *= 0.85
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
+    parser.add_argument("--theme", choices=("light", "dark"), default="light")
+    parser.add_argument("--height", type=int, default=SHOT_HEIGHT, help="CSS pixels shown")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    chromium = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
+
+    with start_server() as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
+        )
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": LOAD_HEIGHT}, color_scheme=args.theme
+        )
+        page = context.new_page()
+        page.errors = []  # type: ignore[attr-defined]  # what open_page checks
+        page.dialogs = []  # type: ignore[attr-defined]
+        page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
+        for lesson in LESSONS:
+            page.set_viewport_size({"width": WIDTH, "height": LOAD_HEIGHT})
+            open_page(page, lesson_link(server.url, lesson))
+            page.set_viewport_size({"width": WIDTH, "height": args.height})
+            page.wait_for_timeout(500)  # let Plotly follow the resize
+            png = page.screenshot(animations="disabled")
+            data = optimise(png)
+            path = args.out / f"{lesson.number}_{lesson.url_path}.png"
+            path.write_bytes(data)
+            print(
+                f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}: "
+                f"{len(data) / 1000:.0f} kB ({len(png) / 1000:.0f} kB before)"
+            )
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,12 +3,14 @@
 ``attention(X, X, X)`` with ``X`` of shape ``(n, d)`` (``d`` = the toy vocabulary's feature
 count) and ``refine(text)`` on an ``n``-word sentence (with ``max_tokens=n``: the app itself
 caps sentences at ``MAX_TOKENS``), for n = 8 .. 512. Each figure is the best of 15 interleaved
-``timeit`` rounds (wall clock; every round times every size, so a burst of other work hits all
+``timeit`` rounds (process CPU time, which a busy machine inflates less than the wall clock;
+every round times every size, so a burst of other work hits all
 sizes alike, and the minimum is the figure least disturbed by it). Self-attention compares
 every word with every word: the ``n × n`` score and weight matrices make the work grow as n²,
 which shows once n is large enough for the matrices, not Python's fixed per-call cost, to
 dominate: each doubling of n then costs about 4x (more once the n × n matrices outgrow the CPU
-caches: 512² float64 is 2 MiB per matrix).
+caches: 512² float64 is 2 MiB per matrix; and from 256 tokens on, NumPy's n × n temporaries
+are above glibc's mmap threshold, so every call maps and faults in fresh pages).
 """
 
 from __future__ import annotations
@@ -30,12 +32,12 @@ def _best_times(fns: dict, seconds_per_round: float, rounds: int) -> dict:
     each function's quietest moment."""
     numbers = {}
     for key, fn in fns.items():
-        number, _ = timeit.Timer(fn, timer=time.perf_counter).autorange()  # warms up too
+        number, _ = timeit.Timer(fn, timer=time.process_time).autorange()  # warms up too
         numbers[key] = max(1, int(number * seconds_per_round / 0.2))
     best = dict.fromkeys(fns, math.inf)
     for _ in range(rounds):
         for key, fn in fns.items():
-            t = timeit.Timer(fn, timer=time.perf_counter).timeit(numbers[key]) / numbers[key]
+            t = timeit.Timer(fn, timer=time.process_time).timeit(numbers[key]) / numbers[key]
             best[key] = min(best[key], t)
     return best
 
@@ -82,8 +84,8 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 fmt(growth[1], 2, "x"),
             ]
         )
-    # slope of log(time) vs log(n) over the two largest doublings: 2 means O(n²)
-    big = points[-3:]
+    # slope of log(time) vs log(n) over the last doubling: 2 means O(n²)
+    big = points[-2:]
     slope = {
         key: (math.log(big[-1][key] / big[0][key]) / math.log(big[-1]["n"] / big[0]["n"]))
         for key in ("attention_us", "refine_us")

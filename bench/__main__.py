@@ -117,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         # merge: a partial run (--only) updates its sections and keeps the others
         old = json.loads(path.read_text())
         old["sections"].update(results["sections"])
-        old["machine"] = results["machine"]
-        old["server_args"] = results["server_args"]
+        m = results["machine"]
+        old.setdefault("partial_updates", []).append(
+            f"section {', '.join(wanted)} re-run at {m['date']} "
+            f"(load average {m['loadavg_at_start']})"
+        )
         results = old
     path.write_text(json.dumps(results, indent=1, default=str))
     log(f"saved {path.relative_to(BENCH_DIR.parent)}")

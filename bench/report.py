@@ -180,6 +180,8 @@ def _machine(run: dict) -> str:
             "- Busy processes at start (other people's work on the same machine): "
             + "; ".join(f"`{b}`" for b in m["busy_at_start"][:3])
         )
+    for update in run.get("partial_updates", []):
+        lines.append(f"- Partial update: {update}")
     if run.get("server_args"):
         lines.append(f"- Extra server options: `{' '.join(run['server_args'])}`")
     return "\n".join(lines)

@@ -16,18 +16,30 @@ st.set_page_config(
     layout="wide",
 )
 
-navigation = st.navigation(
-    [
-        st.Page(
-            lesson.file,
-            title=f"{lesson.number}. {lesson.title}",
-            icon=lesson.icon,
-            url_path=lesson.url_path,
-            default=lesson.number == 1,
-        )
-        for lesson in LESSONS
-    ]
+lesson_pages = [
+    st.Page(
+        lesson.file,
+        title=f"{lesson.number}. {lesson.title}",
+        icon=lesson.icon,
+        url_path=lesson.url_path,
+    )
+    for lesson in LESSONS
+]
+
+
+def open_first_lesson() -> None:
+    """The app root forwards to lesson 1, link values and all. Streamlit serves its default page
+    at ``/`` only, so lesson 1 itself cannot be the default and still open at ``/why``."""
+    st.switch_page(
+        lesson_pages[0],
+        query_params={key: st.query_params.get_all(key) for key in st.query_params},
+    )
+
+
+home = st.Page(
+    open_first_lesson, title="Spotlight", url_path="home", default=True, visibility="hidden"
 )
+navigation = st.navigation([home, *lesson_pages])
 
 with st.sidebar:
     render(PROJECTOR)

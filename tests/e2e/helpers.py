@@ -45,13 +45,6 @@ CHART_FINGERPRINT_JS = """
 # --------------------------------------------------------------------------------------------
 
 
-def served_path(lesson: Lesson) -> str:
-    """Where the app serves ``lesson``: ``/<url_path>``, except the default page (lesson 1),
-    which Streamlit serves at ``/`` only (its ``url_path`` is ignored; see
-    ``test_deep_links.py`` for the documented ``/why``)."""
-    return "/" if lesson.number == 1 else f"/{lesson.url_path}"
-
-
 def lesson_link(
     base_url: str,
     lesson: Lesson,
@@ -59,15 +52,10 @@ def lesson_link(
     *,
     path: str | None = None,
 ) -> str:
-    """The link ``<base><path>?<params>`` (``path`` defaults to ``served_path(lesson)``),
-    encoded the way the share box encodes."""
+    """The link ``<base><path>?<params>`` (``path`` defaults to the lesson's own
+    ``/<url_path>``, the one the README gives), encoded the way the share box encodes."""
     query = "?" + urlencode(params, quote_via=quote) if params else ""
-    return f"{base_url}{path if path is not None else served_path(lesson)}{query}"
-
-
-def documented_path(lesson: Lesson) -> str:
-    """The path the README and the lesson table give: ``/<url_path>``."""
-    return f"/{lesson.url_path}"
+    return f"{base_url}{path if path is not None else '/' + lesson.url_path}{query}"
 
 
 def query_of(url: str) -> dict[str, list[str]]:

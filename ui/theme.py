@@ -7,8 +7,11 @@ Streamlit's rem-based layout and its Plotly theme both follow, and thickens mark
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.colors import get_colorscale
 
 #: Okabe & Ito (2008), the categorical palette readable with every colour-vision deficiency.
 OKABE_ITO = {
@@ -21,10 +24,12 @@ OKABE_ITO = {
     "purple": "#CC79A7",
     "grey": "#999999",
 }
+# Colour scales as explicit stops: a name would reach plotly.js unexpanded (charts skip Plotly's
+# validation, see ``figure``), and plotly.js's own "RdBu" runs the other way round.
 #: Weights always use the same scale and the same 0..1 range, so colours compare across views.
-WEIGHTS_SCALE = "Viridis"
+WEIGHTS_SCALE = get_colorscale("Viridis")
 #: Signed scores: a diverging scale that stays readable for colour-blind viewers.
-SCORES_SCALE = "RdBu"
+SCORES_SCALE = get_colorscale("RdBu")
 
 BASE_FONT_PX = 16
 PROJECTOR_FONT_PX = 24  # 1.5x: legible from the back of a classroom
@@ -60,19 +65,36 @@ def text_color() -> str:
     return "#FAFAFA" if is_dark() else "#31333F"
 
 
-def finish(fig: go.Figure, *, height: int = 360) -> go.Figure:
-    """Common layout: tight margins, scaled height and fonts, readable hover labels."""
+def base_layout(*, height: int, titled: bool) -> dict[str, Any]:
+    """What every chart shares: tight margins, scaled height and fonts, legend on top."""
     s = scale()
-    fig.update_layout(
-        height=int(height * s),
-        margin={
-            "l": 10,
-            "r": 10,
-            "t": 50 if fig.layout.title.text or fig.layout.annotations else 10,
-            "b": 10,
-        },
-        font={"size": int(14 * s)},
-        hoverlabel={"font": {"size": int(14 * s)}},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-    )
-    return fig
+    return {
+        "height": int(height * s),
+        "margin": {"l": 10, "r": 10, "t": 50 if titled else 10, "b": 10},
+        "font": {"size": int(14 * s)},
+        "hoverlabel": {"font": {"size": int(14 * s)}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    }
+
+
+def figure(traces: list[dict[str, Any]], layout: dict[str, Any], *, height: int) -> go.Figure:
+    """A chart from plain trace and layout dicts, on top of ``base_layout``.
+
+    Plotly checks every property as a figure is built, which cost 10-20 ms per chart, most of a
+    rerun; here the dicts go in unchecked (~1 ms). tests/test_figures.py checks every builder's
+    output against Plotly's full schema instead, so a typo still fails, in CI rather than live.
+    """
+    titled = bool(layout.get("title", {}).get("text") or layout.get("annotations"))
+    spec = {"data": traces, "layout": merged(base_layout(height=height, titled=titled), layout)}
+    return go.Figure(spec, _validate=False)
+
+
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``override`` on top of ``base``, nested dicts merged key by key."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out

@@ -36,28 +36,27 @@ def notes_grid(found: ac.Lookup) -> go.Figure:
         facts[r][c] = plot_text(fact, limit=24)
         hover[r][c] = f"{plot_text(label)}: {plot_text(fact)}"
 
-    heat = go.Heatmap(
-        z=weights, x=np.arange(len(topics)), y=np.arange(len(countries)),
-        zmin=0, zmax=1, colorscale=theme.WEIGHTS_SCALE,
-        colorbar={"title": {"text": "weight"}},
-        text=facts, texttemplate="%{text}<br>%{z:.0%}", textfont={"size": int(13 * s)},
-        customdata=hover, hovertemplate="%{customdata}<br>weight %{z:.3f}<extra></extra>",
-        xgap=2, ygap=2,
-    )  # fmt: skip
-    fig = go.Figure(heat)
+    heat = {
+        "type": "heatmap", "z": weights, "x": np.arange(len(topics)),
+        "y": np.arange(len(countries)), "zmin": 0, "zmax": 1,
+        "colorscale": theme.WEIGHTS_SCALE, "colorbar": {"title": {"text": "weight"}},
+        "text": facts, "texttemplate": "%{text}<br>%{z:.0%}", "textfont": {"size": int(13 * s)},
+        "customdata": hover, "hovertemplate": "%{customdata}<br>weight %{z:.3f}<extra></extra>",
+        "xgap": 2, "ygap": 2,
+    }  # fmt: skip
+    layout = {
+        "xaxis": {"tickmode": "array", "tickvals": np.arange(len(topics)),
+                  "ticktext": [plot_text(t) for t in topics], "side": "top",
+                  "title": {"text": "topic (what the note is about)"}},
+        "yaxis": {"tickmode": "array", "tickvals": np.arange(len(countries)),
+                  "ticktext": [plot_text(c) for c in countries], "autorange": "reversed",
+                  "title": {"text": "country (the note's label)"}},
+    }  # fmt: skip
     if found.answer is not None:
         # Frame the note the answer is read from.
         r, c = np.unravel_index(int(np.argmax(weights)), weights.shape)
-        fig.add_shape(
-            type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5,
-            line={"color": theme.OKABE_ITO["orange"], "width": 3 * s},
-        )  # fmt: skip
-    fig.update_layout(
-        xaxis={"tickmode": "array", "tickvals": np.arange(len(topics)),
-               "ticktext": [plot_text(t) for t in topics], "side": "top",
-               "title": {"text": "topic (what the note is about)"}},
-        yaxis={"tickmode": "array", "tickvals": np.arange(len(countries)),
-               "ticktext": [plot_text(c) for c in countries], "autorange": "reversed",
-               "title": {"text": "country (the note's label)"}},
-    )  # fmt: skip
-    return theme.finish(fig, height=120 + 40 * len(countries))
+        layout["shapes"] = [
+            {"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
+             "line": {"color": theme.OKABE_ITO["orange"], "width": 3 * s}}
+        ]  # fmt: skip
+    return theme.figure([heat], layout, height=120 + 40 * len(countries))

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 import attention_core as ac
 
 from .. import theme
 from ..safe import plot_text
+from . import two_panels
 
 
 def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
@@ -23,37 +23,32 @@ def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
     labels = [plot_text(f"{k} → {v}") for k, v in zip(lookup.keys, lookup.values, strict=True)]
     colors = [theme.OKABE_ITO["blue"]] * n
     colors[top] = theme.OKABE_ITO["orange"]
-    fig = make_subplots(
-        rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-        subplot_titles=("1. Compare: score q · k", "2. Softmax: weight"),
-    )  # fmt: skip
     scores = lookup.scaled_scores
-    fig.add_trace(
-        go.Bar(
-            x=scores, y=rows, orientation="h", marker={"color": theme.OKABE_ITO["sky"]},
-            text=[f"{v:.2f}" for v in scores], textposition="auto", customdata=labels,
-            hovertemplate="%{customdata}<br>score %{x:.3f}<extra></extra>",
-        ),
-        row=1, col=1,
-    )  # fmt: skip
-    fig.add_trace(
-        go.Bar(
-            x=lookup.weights, y=rows, orientation="h", marker={"color": colors},
-            text=[f"{w:.2f}" for w in lookup.weights], textposition="outside", cliponaxis=False,
-            customdata=labels, hovertemplate="%{customdata}<br>weight %{x:.3f}<extra></extra>",
-        ),
-        row=1, col=2,
-    )  # fmt: skip
+    traces = [
+        {"type": "bar", "x": scores, "y": rows, "orientation": "h", "xaxis": "x", "yaxis": "y",
+         "marker": {"color": theme.OKABE_ITO["sky"]},
+         "text": [f"{v:.2f}" for v in scores], "textposition": "auto", "customdata": labels,
+         "hovertemplate": "%{customdata}<br>score %{x:.3f}<extra></extra>"},
+        {"type": "bar", "x": lookup.weights, "y": rows, "orientation": "h", "xaxis": "x2",
+         "yaxis": "y2", "marker": {"color": colors},
+         "text": [f"{w:.2f}" for w in lookup.weights], "textposition": "outside",
+         "cliponaxis": False, "customdata": labels,
+         "hovertemplate": "%{customdata}<br>weight %{x:.3f}<extra></extra>"},
+    ]  # fmt: skip
     span = max(1.0, float(np.max(np.abs(scores))) * 1.1)
-    fig.update_xaxes(range=[min(0.0, -span), span], title_text="score (q · k)", row=1, col=1)
-    fig.update_xaxes(range=[0, 1.15], title_text="weight", row=1, col=2)
-    fig.update_yaxes(
-        tickmode="array", tickvals=rows, ticktext=labels, autorange="reversed",
-        title_text="keys → values (French → English)", row=1, col=1,
+    layout = theme.merged(
+        two_panels(("1. Compare: score q · k", "2. Softmax: weight"), shared_y=True),
+        {
+            "xaxis": {"range": [min(0.0, -span), span], "title": {"text": "score (q · k)"}},
+            "xaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},
+            "yaxis": {"tickmode": "array", "tickvals": rows, "ticktext": labels,
+                      "autorange": "reversed",
+                      "title": {"text": "keys → values (French → English)"}},
+            "showlegend": False,
+            "bargap": 0.2 / s,
+        },
     )  # fmt: skip
-    fig.update_layout(showlegend=False, bargap=0.2 / s)
-    fig.update_annotations(font_size=int(14 * s))
-    return theme.finish(fig, height=120 + 26 * n)
+    return theme.figure(traces, layout, height=120 + 26 * n)
 
 
 def vectors_heatmap(
@@ -65,25 +60,23 @@ def vectors_heatmap(
     limit = float(np.max(np.abs(matrix))) or 1.0
     rows = [plot_text(label) for label in labels]
     cols = [plot_text(label) for label in feature_labels]
-    fig = go.Figure(
-        go.Heatmap(
-            z=matrix, x=np.arange(len(cols)), y=np.arange(len(rows)), zmin=-limit, zmax=limit,
-            colorscale=theme.SCORES_SCALE, xgap=1, ygap=1,
-            colorbar={"title": {"text": "value"}},
-            customdata=[[(r, c) for c in cols] for r in rows],
-            hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z:.2f}<extra></extra>",
-        )
-    )  # fmt: skip
+    heat = {
+        "type": "heatmap", "z": matrix, "x": np.arange(len(cols)), "y": np.arange(len(rows)),
+        "zmin": -limit, "zmax": limit, "colorscale": theme.SCORES_SCALE, "xgap": 1, "ygap": 1,
+        "colorbar": {"title": {"text": "value"}},
+        "customdata": [[(r, c) for c in cols] for r in rows],
+        "hovertemplate": "%{customdata[0]}, %{customdata[1]}: %{z:.2f}<extra></extra>",
+    }  # fmt: skip
     title = (
         "Embeddings: meaning in named features"
         if encoding == "embedding"
         else "One-hot: every word its own column, so different words never overlap"
     )
-    fig.update_layout(
-        title={"text": title},
-        xaxis={"tickmode": "array", "tickvals": np.arange(len(cols)), "ticktext": cols,
-               "tickangle": -45},
-        yaxis={"tickmode": "array", "tickvals": np.arange(len(rows)), "ticktext": rows,
-               "autorange": "reversed"},
-    )  # fmt: skip
-    return theme.finish(fig, height=140 + 22 * len(rows))
+    layout = {
+        "title": {"text": title},
+        "xaxis": {"tickmode": "array", "tickvals": np.arange(len(cols)), "ticktext": cols,
+                  "tickangle": -45},
+        "yaxis": {"tickmode": "array", "tickvals": np.arange(len(rows)), "ticktext": rows,
+                  "autorange": "reversed"},
+    }  # fmt: skip
+    return theme.figure([heat], layout, height=140 + 22 * len(rows))

@@ -59,34 +59,35 @@ def matrix_heatmap(
     cols = [plot_text(label) for label in col_labels]
     n_rows, n_cols = np.shape(values)
     show_values = n_rows * n_cols <= MAX_LABELLED_CELLS
-    heat = go.Heatmap(
-        z=values,
-        x=np.arange(n_cols),
-        y=np.arange(n_rows),
-        zmin=-limit,
-        zmax=limit,
-        zmid=0,
-        colorscale=theme.SCORES_SCALE,
-        colorbar={"title": {"text": plot_text(colorbar_title)}},
-        texttemplate=f"%{{z:{value_format}}}" if show_values else None,
-        textfont={"size": int(13 * theme.scale())},
-        customdata=[[(r, c) for c in cols] for r in rows],
-        hovertemplate="%{customdata[0]}, %{customdata[1]}: %{z:.3f}<extra></extra>",
-        xgap=1,
-        ygap=1,
-    )
-    fig = go.Figure(heat)
-    fig.update_layout(
-        title={"text": plot_text(title, 80)},
-        xaxis={"tickmode": "array", "tickvals": np.arange(n_cols), "ticktext": cols,
-               "title": {"text": plot_text(x_title, 60)},
-               "tickangle": -45 if _crowded(col_labels) else 0},
-        yaxis={"tickmode": "array", "tickvals": np.arange(n_rows), "ticktext": rows,
-               "title": {"text": plot_text(y_title, 60)}, "autorange": "reversed"},
-    )  # fmt: skip
+    heat = {
+        "type": "heatmap",
+        "z": values,
+        "x": np.arange(n_cols),
+        "y": np.arange(n_rows),
+        "zmin": -limit,
+        "zmax": limit,
+        "zmid": 0,
+        "colorscale": theme.SCORES_SCALE,
+        "colorbar": {"title": {"text": plot_text(colorbar_title)}},
+        "textfont": {"size": int(13 * theme.scale())},
+        "customdata": [[(r, c) for c in cols] for r in rows],
+        "hovertemplate": "%{customdata[0]}, %{customdata[1]}: %{z:.3f}<extra></extra>",
+        "xgap": 1,
+        "ygap": 1,
+    }
+    if show_values:
+        heat["texttemplate"] = f"%{{z:{value_format}}}"
+    layout = {
+        "title": {"text": plot_text(title, 80)},
+        "xaxis": {"tickmode": "array", "tickvals": np.arange(n_cols), "ticktext": cols,
+                  "title": {"text": plot_text(x_title, 60)},
+                  "tickangle": -45 if _crowded(col_labels) else 0},
+        "yaxis": {"tickmode": "array", "tickvals": np.arange(n_rows), "ticktext": rows,
+                  "title": {"text": plot_text(y_title, 60)}, "autorange": "reversed"},
+    }  # fmt: skip
     # Slanted labels hang below the matrix: give them room instead of squashing the cells.
     slant = 6 * max(map(len, col_labels), default=0) if _crowded(col_labels) else 0
-    return theme.finish(fig, height=max(240, 90 + 30 * n_rows + slant))
+    return theme.figure([heat], layout, height=max(240, 90 + 30 * n_rows + slant))
 
 
 def _crowded(labels: Sequence[str]) -> bool:

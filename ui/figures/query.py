@@ -33,74 +33,56 @@ def space(found: ac.Probe) -> go.Figure:
     labels = [plot_text(label) for label in found.labels]
     qx, qy = (float(v) for v in found.query)
     ox, oy = (float(v) for v in found.output)
-    fig = go.Figure()
-
     # Faint arrows from the origin: a dot product compares directions *and* lengths.
     ray_x, ray_y = _rays(found.keys)
-    fig.add_trace(
-        go.Scatter(
-            x=ray_x, y=ray_y, mode="lines", name="key vectors", hoverinfo="skip",
-            line={"color": theme.OKABE_ITO["grey"], "width": 1 * s, "dash": "dot"},
-            showlegend=False,
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=[0.0, qx], y=[0.0, qy], mode="lines", name="query vector", hoverinfo="skip",
-            line={"color": theme.OKABE_ITO["vermillion"], "width": 1.5 * s, "dash": "dot"},
-            showlegend=False,
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=found.keys[:, 0], y=found.keys[:, 1], mode="markers+text", name="keys",
-            marker={
-                "size": (10 + 38 * weights) * s,
-                "opacity": 0.3 + 0.7 * weights,
-                "color": weights, "cmin": 0, "cmax": 1, "colorscale": theme.WEIGHTS_SCALE,
-                "colorbar": {"title": {"text": "weight"}, "len": 0.6, "y": 0.3},
-                "line": {"width": 1, "color": theme.text_color()},
-            },
-            text=[f"{label} {w:.0%}" for label, w in zip(labels, weights, strict=True)],
-            textposition="top center", textfont={"size": int(13 * s)},
-            customdata=[
-                [label, float(score), float(d)]
-                for label, score, d in zip(
-                    labels, found.attention.scores, found.distances, strict=True
-                )
-            ],
-            hovertemplate="%{customdata[0]}<br>weight %{marker.color:.3f}<br>"
-            "q · k = %{customdata[1]:.2f}<br>distance %{customdata[2]:.2f}<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=[qx], y=[qy], mode="markers", name="query (you)",
-            marker={"symbol": "x", "size": 16 * s, "color": theme.OKABE_ITO["vermillion"],
+    traces = [
+        {"type": "scatter", "x": ray_x, "y": ray_y, "mode": "lines", "name": "key vectors",
+         "hoverinfo": "skip", "showlegend": False,
+         "line": {"color": theme.OKABE_ITO["grey"], "width": 1 * s, "dash": "dot"}},
+        {"type": "scatter", "x": [0.0, qx], "y": [0.0, qy], "mode": "lines",
+         "name": "query vector", "hoverinfo": "skip", "showlegend": False,
+         "line": {"color": theme.OKABE_ITO["vermillion"], "width": 1.5 * s, "dash": "dot"}},
+        {"type": "scatter", "x": found.keys[:, 0], "y": found.keys[:, 1],
+         "mode": "markers+text", "name": "keys",
+         "marker": {
+             "size": (10 + 38 * weights) * s,
+             "opacity": 0.3 + 0.7 * weights,
+             "color": weights, "cmin": 0, "cmax": 1, "colorscale": theme.WEIGHTS_SCALE,
+             "colorbar": {"title": {"text": "weight"}, "len": 0.6, "y": 0.3},
+             "line": {"width": 1, "color": theme.text_color()},
+         },
+         "text": [f"{label} {w:.0%}" for label, w in zip(labels, weights, strict=True)],
+         "textposition": "top center", "textfont": {"size": int(13 * s)},
+         "customdata": [
+             [label, float(score), float(d)]
+             for label, score, d in zip(labels, found.attention.scores, found.distances,
+                                        strict=True)
+         ],
+         "hovertemplate": "%{customdata[0]}<br>weight %{marker.color:.3f}<br>"
+         "q · k = %{customdata[1]:.2f}<br>distance %{customdata[2]:.2f}<extra></extra>"},
+        {"type": "scatter", "x": [qx], "y": [qy], "mode": "markers", "name": "query (you)",
+         "marker": {"symbol": "x", "size": 16 * s, "color": theme.OKABE_ITO["vermillion"],
                     "line": {"width": 1, "color": theme.text_color()}},
-            hovertemplate="query (%{x:.1f}, %{y:.1f})<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=[ox], y=[oy], mode="markers", name="output (the blend of values)",
-            marker={"symbol": "diamond", "size": 15 * s, "color": theme.OKABE_ITO["orange"],
+         "hovertemplate": "query (%{x:.1f}, %{y:.1f})<extra></extra>"},
+        {"type": "scatter", "x": [ox], "y": [oy], "mode": "markers",
+         "name": "output (the blend of values)",
+         "marker": {"symbol": "diamond", "size": 15 * s, "color": theme.OKABE_ITO["orange"],
                     "line": {"width": 1.5, "color": theme.text_color()}},
-            hovertemplate="output (%{x:.2f}, %{y:.2f})<extra></extra>",
-        )
-    )  # fmt: skip
+         "hovertemplate": "output (%{x:.2f}, %{y:.2f})<extra></extra>"},
+    ]  # fmt: skip
     # The arrow from where you ask to what you get back.
-    fig.add_annotation(
-        x=ox, y=oy, ax=qx, ay=qy, xref="x", yref="y", axref="x", ayref="y",
-        showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1.5 * s,
-        arrowcolor=theme.OKABE_ITO["orange"], standoff=8 * s, text="",
-    )  # fmt: skip
-
+    arrow = {
+        "x": ox, "y": oy, "ax": qx, "ay": qy, "xref": "x", "yref": "y", "axref": "x",
+        "ayref": "y", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
+        "arrowwidth": 1.5 * s, "arrowcolor": theme.OKABE_ITO["orange"], "standoff": 8 * s,
+        "text": "",
+    }  # fmt: skip
     axis = {"range": [-limit, limit], "zeroline": True, "fixedrange": True, "dtick": 1}
-    fig.update_layout(
-        xaxis={**axis, "title": {"text": ac.SPACE_AXES[0]}},
-        yaxis={**axis, "title": {"text": ac.SPACE_AXES[1]}, "scaleanchor": "x",
-               "scaleratio": 1},
-        showlegend=True,
-    )  # fmt: skip
-    return theme.finish(fig, height=520)
+    layout = {
+        "xaxis": {**axis, "title": {"text": ac.SPACE_AXES[0]}},
+        "yaxis": {**axis, "title": {"text": ac.SPACE_AXES[1]}, "scaleanchor": "x",
+                  "scaleratio": 1},
+        "showlegend": True,
+        "annotations": [arrow],
+    }  # fmt: skip
+    return theme.figure(traces, layout, height=520)

@@ -34,58 +34,52 @@ def movement(
     start = projection(refinement.embeddings)  # (n, 2)
     end = projection(refinement.refined)  # (n, 2)
     labels = [plot_text(label) for label in token_labels(refinement)]
-    fig = go.Figure()
+    traces = []
     if landmarks:
         marks = projection(np.array([ac.word_vector(w) for w in landmarks]))
-        fig.add_trace(
-            go.Scatter(
-                x=marks[:, 0], y=marks[:, 1], mode="markers+text", name="reference words",
-                text=[plot_text(w) for w in landmarks], textposition="bottom center",
-                marker={"symbol": "diamond-open", "size": 11 * s,
+        traces.append(
+            {"type": "scatter", "x": marks[:, 0], "y": marks[:, 1], "mode": "markers+text",
+             "name": "reference words", "text": [plot_text(w) for w in landmarks],
+             "textposition": "bottom center",
+             "marker": {"symbol": "diamond-open", "size": 11 * s,
                         "color": theme.OKABE_ITO["grey"], "line": {"width": 2 * s}},
-                hovertemplate="reference word %{text}<extra></extra>",
-            )
+             "hovertemplate": "reference word %{text}<extra></extra>"}
         )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=start[:, 0], y=start[:, 1], mode="markers", name="input embedding",
-            marker={"size": 9 * s, "color": theme.OKABE_ITO["sky"], "symbol": "circle-open",
+    traces += [
+        {"type": "scatter", "x": start[:, 0], "y": start[:, 1], "mode": "markers",
+         "name": "input embedding",
+         "marker": {"size": 9 * s, "color": theme.OKABE_ITO["sky"], "symbol": "circle-open",
                     "line": {"width": 2 * s}},
-            customdata=labels, hovertemplate="%{customdata} (input)<extra></extra>",
-        )
-    )  # fmt: skip
-    fig.add_trace(
-        go.Scatter(
-            x=end[:, 0], y=end[:, 1], mode="markers+text", name="refined embedding",
-            text=labels, textposition="top center",
-            marker={"size": 10 * s, "color": theme.OKABE_ITO["blue"]},
-            customdata=labels, hovertemplate="%{customdata} (refined)<extra></extra>",
-        )
-    )  # fmt: skip
+         "customdata": labels, "hovertemplate": "%{customdata} (input)<extra></extra>"},
+        {"type": "scatter", "x": end[:, 0], "y": end[:, 1], "mode": "markers+text",
+         "name": "refined embedding", "text": labels, "textposition": "top center",
+         "marker": {"size": 10 * s, "color": theme.OKABE_ITO["blue"]},
+         "customdata": labels, "hovertemplate": "%{customdata} (refined)<extra></extra>"},
+    ]  # fmt: skip
     # Arrows as annotations: a word's journey from what it meant alone to what it means here.
-    for i in range(len(labels)):
-        bold = i == focus
-        fig.add_annotation(
-            x=end[i, 0], y=end[i, 1], ax=start[i, 0], ay=start[i, 1],
-            xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
-            arrowhead=3, arrowsize=1.2 if bold else 1, arrowwidth=(3 if bold else 1.2) * s,
-            arrowcolor=theme.OKABE_ITO["vermillion" if bold else "grey"],
-            opacity=1.0 if bold else 0.6,
-        )  # fmt: skip
+    arrows = [
+        {"x": end[i, 0], "y": end[i, 1], "ax": start[i, 0], "ay": start[i, 1],
+         "xref": "x", "yref": "y", "axref": "x", "ayref": "y", "text": "", "showarrow": True,
+         "arrowhead": 3, "arrowsize": 1.2 if i == focus else 1,
+         "arrowwidth": (3 if i == focus else 1.2) * s,
+         "arrowcolor": theme.OKABE_ITO["vermillion" if i == focus else "grey"],
+         "opacity": 1.0 if i == focus else 0.6}
+        for i in range(len(labels))
+    ]  # fmt: skip
     if len(labels):
-        fig.add_trace(
-            go.Scatter(
-                x=[end[focus, 0]], y=[end[focus, 1]], mode="markers", name="inspected word",
-                marker={"size": 16 * s, "color": theme.OKABE_ITO["vermillion"],
+        traces.append(
+            {"type": "scatter", "x": [end[focus, 0]], "y": [end[focus, 1]], "mode": "markers",
+             "name": "inspected word",
+             "marker": {"size": 16 * s, "color": theme.OKABE_ITO["vermillion"],
                         "symbol": "star"},
-                customdata=[labels[focus]], hovertemplate="%{customdata}<extra></extra>",
-            )
+             "customdata": [labels[focus]], "hovertemplate": "%{customdata}<extra></extra>"}
         )  # fmt: skip
     x_title, y_title = projection.axis_labels
-    fig.update_layout(
-        xaxis={"title": {"text": plot_text(x_title, 60)}, "zeroline": True},
-        yaxis={"title": {"text": plot_text(y_title, 60)}, "zeroline": True,
-               "scaleanchor": "x", "scaleratio": 1},
-        title={"text": "Where each word moves: input → refined"},
-    )  # fmt: skip
-    return theme.finish(fig, height=480)
+    layout = {
+        "xaxis": {"title": {"text": plot_text(x_title, 60)}, "zeroline": True},
+        "yaxis": {"title": {"text": plot_text(y_title, 60)}, "zeroline": True,
+                  "scaleanchor": "x", "scaleratio": 1},
+        "title": {"text": "Where each word moves: input → refined"},
+        "annotations": arrows,
+    }  # fmt: skip
+    return theme.figure(traces, layout, height=480)

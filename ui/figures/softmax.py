@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import theme
 from ..params import format_number
 from ..safe import plot_text
+from . import two_panels
 
 #: The score sliders' range, so the scores panel never rescales while you drag.
 SCORE_RANGE = (-5.0, 5.0)
@@ -36,22 +36,15 @@ def scores_and_weights(
     bars are grouped, one colour per temperature, so the sharpening is visible side by side.
     """
     s = theme.scale()
-    n = len(labels)
-    positions = np.arange(n)
+    positions = np.arange(len(labels))
     ticks = [plot_text(label) for label in labels]
-    fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.38, 0.62], horizontal_spacing=0.12,
-        subplot_titles=("1. The scores you set", "2. Softmax: the weights (they sum to 1)"),
-    )  # fmt: skip
-    fig.add_trace(
-        go.Bar(
-            x=positions, y=scores, name="score", showlegend=False,
-            marker={"color": theme.OKABE_ITO["grey"], "line": {"width": 0}},
-            text=[f"{v:.1f}" for v in scores], textposition="outside", cliponaxis=False,
-            customdata=ticks, hovertemplate="%{customdata}<br>score %{y:.2f}<extra></extra>",
-        ),
-        row=1, col=1,
-    )  # fmt: skip
+    traces = [
+        {"type": "bar", "x": positions, "y": scores, "name": "score", "showlegend": False,
+         "xaxis": "x", "yaxis": "y",
+         "marker": {"color": theme.OKABE_ITO["grey"], "line": {"width": 0}},
+         "text": [f"{v:.1f}" for v in scores], "textposition": "outside", "cliponaxis": False,
+         "customdata": ticks, "hovertemplate": "%{customdata}<br>score %{y:.2f}<extra></extra>"},
+    ]  # fmt: skip
 
     comparing = len(weights_by_t) > 1
     # Every key tied for the top weight gets the accent: a tie shares the spotlight.
@@ -67,28 +60,38 @@ def scores_and_weights(
             ]
         else:
             colors = theme.OKABE_ITO["blue" if is_chosen else next(references)]
-        fig.add_trace(
-            go.Bar(
-                x=positions, y=weights, name=temperature_name(t, chosen=is_chosen and comparing),
-                marker={"color": colors, "line": {"width": 0}},
-                # Numbers only when alone: side by side they shrink to unreadable (hover instead).
-                text=None if comparing else [f"{w:.2f}" for w in weights],
-                textposition="outside", cliponaxis=False, customdata=ticks,
-                hovertemplate=f"%{{customdata}}<br>{temperature_name(t)}: weight %{{y:.3f}}"
-                "<extra></extra>",
-            ),
-            row=1, col=2,
-        )  # fmt: skip
+        bar = {
+            "type": "bar", "x": positions, "y": weights, "xaxis": "x2", "yaxis": "y2",
+            "name": temperature_name(t, chosen=is_chosen and comparing),
+            "marker": {"color": colors, "line": {"width": 0}},
+            "textposition": "outside", "cliponaxis": False, "customdata": ticks,
+            "hovertemplate": f"%{{customdata}}<br>{temperature_name(t)}: weight %{{y:.3f}}"
+            "<extra></extra>",
+        }  # fmt: skip
+        if not comparing:  # side by side the numbers shrink to unreadable (hover instead)
+            bar["text"] = [f"{w:.2f}" for w in weights]
+        traces.append(bar)
 
-    for col in (1, 2):
-        fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=ticks,
-                         title_text="keys", row=1, col=col)  # fmt: skip
+    keys_axis = {"tickmode": "array", "tickvals": positions, "ticktext": ticks,
+                 "title": {"text": "keys"}}  # fmt: skip
     low, high = SCORE_RANGE
-    fig.update_yaxes(range=[low - 1, high + 1], title_text="score", zeroline=True, row=1, col=1)
-    fig.update_yaxes(range=[0, 1.15], title_text="weight", row=1, col=2)
-    fig.update_layout(showlegend=comparing, barmode="group", bargap=0.25 / s, bargroupgap=0.05)
-    fig.update_annotations(font_size=int(14 * s))
-    theme.finish(fig, height=380)
-    # The subplot titles sit on top, so the legend of temperatures goes underneath the keys.
-    fig.update_layout(legend={"y": -0.22, "yanchor": "top"})
-    return fig
+    layout = theme.merged(
+        two_panels(
+            ("1. The scores you set", "2. Softmax: the weights (they sum to 1)"),
+            widths=(0.38, 0.62),
+            spacing=0.12,
+        ),
+        {
+            "xaxis": keys_axis,
+            "xaxis2": keys_axis,
+            "yaxis": {"range": [low - 1, high + 1], "title": {"text": "score"}, "zeroline": True},
+            "yaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},
+            "showlegend": comparing,
+            "barmode": "group",
+            "bargap": 0.25 / s,
+            "bargroupgap": 0.05,
+            # The subplot titles sit on top, so the legend of temperatures goes under the keys.
+            "legend": {"y": -0.22, "yanchor": "top"},
+        },
+    )
+    return theme.figure(traces, layout, height=380)

@@ -51,7 +51,7 @@ page.intuition_note(
 )
 
 page.numbers(
-    pd.DataFrame(
+    lambda: pd.DataFrame(
         {"voice": room.voices, "relevance score": room.scores, "share of attention": room.weights}
     )
 )

@@ -85,17 +85,18 @@ page.intuition_note(
 features = (
     ac.DICTIONARY_FEATURES if encoding == "embedding" else [*ac.KNOWN_WORDS, "(any other word)"]
 )
-with st.expander(
+vectors_box = page.lazy_expander(
     "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
-):
-    st.plotly_chart(
+)
+if vectors_box.open:
+    vectors_box.plotly_chart(
         vectors_heatmap(found.query, found, features, encoding=encoding),
         width="stretch",
         key="dictionary-vectors",
     )
 
 page.numbers(
-    pd.DataFrame(
+    lambda: pd.DataFrame(
         {
             "key (French)": found.keys,
             "value (English)": found.values,

@@ -87,20 +87,24 @@ page.intuition_note(
     "they are. Try the tie preset: two equal scores always share equally."
 )
 
-# score / T and e^(score / T) are the steps of the formula above, shown for reading along.
-table = pd.DataFrame(
-    {
-        "key": labels,
-        "score": scores,
-        "score / T": np.array(scores) / t,
-        "e^(score / T)": np.exp(np.array(scores) / t),
-        "weight": weights,
-    }
-)
-if compare:
+
+def numbers_table() -> pd.DataFrame:
+    """score / T and e^(score / T) are the steps of the formula above, shown for reading along."""
+    table = pd.DataFrame(
+        {
+            "key": labels,
+            "score": scores,
+            "score / T": np.array(scores) / t,
+            "e^(score / T)": np.exp(np.array(scores) / t),
+            "weight": weights,
+        }
+    )
     for temp, w in weights_by_t.items():
         if temp != t:
             table[f"weight at T = {format_number(temp)}"] = w
-page.numbers(table)
+    return table
+
+
+page.numbers(numbers_table)
 
 page.finish(run, code=[ac.softmax, ac.entropy])

@@ -108,7 +108,7 @@ page.intuition_note(
 )
 
 page.numbers(
-    pd.DataFrame(
+    lambda: pd.DataFrame(
         {
             "key": found.labels,
             "x": found.keys[:, 0],

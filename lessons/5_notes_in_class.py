@@ -115,7 +115,7 @@ page.intuition_note(
 )
 
 page.numbers(
-    pd.DataFrame(
+    lambda: pd.DataFrame(
         {
             "note (key)": found.keys,
             "fact (value)": found.values,

@@ -138,14 +138,16 @@ page.intuition_note(
 )
 
 page.numbers(
-    pd.DataFrame(refinement.weights, columns=[f"{i + 1}. {w}" for i, w in enumerate(labels)])
-    .assign(**{"word that asks": [f"{i + 1}. {w}" for i, w in enumerate(labels)]})
-    .set_index("word that asks")
-    .reset_index(),
+    lambda: (
+        pd.DataFrame(refinement.weights, columns=[f"{i + 1}. {w}" for i, w in enumerate(labels)])
+        .assign(**{"word that asks": [f"{i + 1}. {w}" for i, w in enumerate(labels)]})
+        .set_index("word that asks")
+        .reset_index()
+    ),
     title="The attention weights as a table",
 )
 page.numbers(
-    pd.DataFrame(
+    lambda: pd.DataFrame(
         {
             "word": labels,
             "known": refinement.known,

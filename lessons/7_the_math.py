@@ -123,7 +123,7 @@ with right:
         width="stretch",
         key="math-x",
     )
-page.numbers(word_table(refinement.embeddings, ac.FEATURES), title="X as a table")
+page.numbers(lambda: word_table(refinement.embeddings, ac.FEATURES), title="X as a table")
 
 # ---- Step 2: Q Kᵀ -------------------------------------------------------------------------------
 score_limit = symmetric_limit(result.scores)
@@ -171,7 +171,7 @@ with right:
         width="stretch",
         key="math-scores",
     )
-page.numbers(word_table(result.scores, numbered), title="The raw scores as a table")
+page.numbers(lambda: word_table(result.scores, numbered), title="The raw scores as a table")
 
 # ---- Step 3: ÷ √d_k -----------------------------------------------------------------------------
 left, right = step(
@@ -215,7 +215,9 @@ for column, in_use, formula, source in (
         # The formula not in use is greyed out, so the eye lands on the one that ran.
         st.latex(formula if in_use else rf"\color{{gray}}{{{formula}}}", width="content")
         st.caption(f"**← in use** ({source})" if in_use else f"({source}; not in use)")
-page.numbers(word_table(result.scaled_scores, numbered), title="The scaled scores as a table")
+page.numbers(
+    lambda: word_table(result.scaled_scores, numbered), title="The scaled scores as a table"
+)
 
 # ---- Step 4: softmax ------------------------------------------------------------------------
 left, right = step(
@@ -239,7 +241,7 @@ with right:
         key="math-weights",
     )
 page.numbers(
-    word_table(result.weights, numbered, extra={"row sum": result.weights.sum(axis=1)}),
+    lambda: word_table(result.weights, numbered, extra={"row sum": result.weights.sum(axis=1)}),
     title="The weights as a table, with each row's sum",
 )
 
@@ -259,9 +261,13 @@ with left:
         + f" = **{number(refinement.refined[asker, feature])}**."
     )
 with right:
-    refined_tab, change_tab = st.tabs(["Refined X'", "Change X' − X"])
-    with refined_tab:
-        st.plotly_chart(
+    # Only the open tab is drawn: Streamlit reruns the page when the reader switches tabs.
+    refined_tab, change_tab = st.tabs(
+        ["Refined X'", "Change X' − X"], key="math-x-tab", on_change="rerun"
+    )
+    picked_up = change(refinement)
+    if refined_tab.open:
+        refined_tab.plotly_chart(
             features_heatmap(
                 refinement.refined,
                 labels,
@@ -272,9 +278,8 @@ with right:
             width="stretch",
             key="math-refined",
         )
-    with change_tab:
-        picked_up = change(refinement)
-        st.plotly_chart(
+    if change_tab.open:
+        change_tab.plotly_chart(
             features_heatmap(
                 picked_up,
                 labels,
@@ -286,7 +291,7 @@ with right:
             key="math-change",
         )
 page.numbers(
-    word_table(
+    lambda: word_table(
         refinement.refined,
         [f"refined {f}" for f in ac.FEATURES],
         extra={f"change {f}": picked_up[:, j] for j, f in enumerate(ac.FEATURES)},

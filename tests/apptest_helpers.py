@@ -33,6 +33,24 @@ def open_lesson(lesson: Lesson, query: dict[str, Any] | None = None) -> AppTest:
     return at
 
 
+def open_section(at: AppTest, label: str) -> AppTest:
+    """Open the expander ``label`` as a reader would (its content is built only when open)."""
+    at.session_state[f"open: {label}"] = True
+    return at.run()
+
+
+def share_link(at: AppTest) -> str:
+    """The link in the "Share this view" box, opened."""
+    open_section(at, "Share this view")
+    return next(c.value for c in at.code if c.value.startswith("http"))
+
+
+def numbers_table(at: AppTest, title: str = "The numbers behind the chart") -> Any:
+    """The DataFrame in the numbers expander ``title``, opened."""
+    open_section(at, title)
+    return at.dataframe[0].value
+
+
 def widget(at: AppTest, param: Param) -> Any:
     """The AppTest element of a bound control."""
     finder = {

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pytest
-from apptest_helpers import charts, in_range, link_notice, open_lesson, texts, widget
+from apptest_helpers import charts, in_range, link_notice, open_lesson, share_link, texts, widget
 
 from ui.lessons import LESSONS, PROJECTOR, Lesson
 from ui.params import TEMPERATURES, Param, format_number
@@ -78,7 +78,7 @@ def test_a_link_restores_every_control(lesson: Lesson) -> None:
         assert widget(at, param).value == values[param.key], f"{param.key} not restored"
     assert not link_notice(at), link_notice(at)
     # ... and the share box offers the very same link back.
-    share = at.code[0].value
+    share = share_link(at)
     for key in values:
         assert f"{key}=" in share, f"share link misses {key}: {share}"
 
@@ -149,7 +149,7 @@ def test_presets_set_every_control_and_the_link(lesson: Lesson) -> None:
         for param in bound_params(lesson):
             expected = values.get(param.key, param.default)
             assert widget(at, param).value == expected, f"preset {name!r}: {param.key}"
-        share = at.code[0].value
+        share = share_link(at)
         for key, value in values.items():
             param = lesson.param(key)
             if param.bound and value != param.default and param.kind != "text":
@@ -160,7 +160,7 @@ def test_projector_link_turns_projector_mode_on() -> None:
     at = open_lesson(LESSONS[0], {PROJECTOR.key: "true", "t": format_number(0.2)})
     assert not at.exception
     assert at.toggle(key=PROJECTOR.key).value is True
-    assert "projector=true" in at.code[0].value
+    assert "projector=true" in share_link(at)
     # The projector style sheet is on the page (a style-only st.html).
     assert any("font-size:24px" in str(el.proto) for el in at.get("html"))
 

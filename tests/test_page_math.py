@@ -6,7 +6,15 @@ import json
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, values, widget
+from apptest_helpers import (
+    chart,
+    charts,
+    open_lesson,
+    open_section,
+    texts,
+    values,
+    widget,
+)
 
 import attention_core as ac
 from ui.lessons import MATH
@@ -55,6 +63,9 @@ def test_every_chart_shows_the_numbers_the_core_computed(at):
     np.testing.assert_allclose(z(at, "math-scores"), expected.attention.scores)
     np.testing.assert_allclose(z(at, "math-scaled"), expected.attention.scaled_scores)
     np.testing.assert_allclose(z(at, "math-refined"), expected.refined)
+    assert not [c for c in at.get("plotly_chart") if "math-change" in c.proto.id]  # closed tab
+    at.session_state["math-x-tab"] = "Change X' − X"
+    at.run()
     np.testing.assert_allclose(z(at, "math-change"), expected.refined - expected.embeddings)
     weights = z(at, "math-weights")
     np.testing.assert_allclose(weights, expected.weights, atol=1e-12)
@@ -196,6 +207,7 @@ def test_a_shared_link_opens_the_same_numbers():
 
 
 def test_the_code_that_ran_is_shown(at):
+    open_section(at, "Show the code that computed this")
     shown = "\n".join(str(c.value) for c in at.code)
     for fn in ("def refine", "def attention", "def softmax"):
         assert fn in shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, link_notice, open_lesson, values
+from apptest_helpers import chart, link_notice, open_lesson, share_link, values
 
 from ui.lessons import SENTENCE, SENTENCE_PRESETS
 
@@ -47,7 +47,7 @@ def test_heatmap_rows_are_weights_and_causal_mask_hides_the_future() -> None:
 def test_the_inspected_word_comes_from_the_link_and_is_clamped() -> None:
     at = open_lesson(SENTENCE, {"word": "2"})
     assert "What “sat” looks at" in chart(at, "sentence-row")["layout"]["title"]["text"]
-    assert "word=2" in at.code[0].value
+    assert "word=2" in share_link(at)
     at = open_lesson(SENTENCE, {"word": "30"})  # six words: the last one
     assert "What “bank” looks at" in chart(at, "sentence-row")["layout"]["title"]["text"]
     at = open_lesson(SENTENCE, {"word": "nan"})

@@ -6,7 +6,15 @@ import math
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, values, widget
+from apptest_helpers import (
+    chart,
+    charts,
+    numbers_table,
+    open_lesson,
+    texts,
+    values,
+    widget,
+)
 from streamlit.testing.v1 import AppTest
 
 from ui.lessons import SOFTMAX
@@ -110,7 +118,7 @@ def test_compare_overlays_the_reference_temperatures() -> None:
 
 def test_numbers_table_follows_the_formula() -> None:
     at = open_lesson(SOFTMAX, {"t": "2"})
-    table = at.dataframe[0].value
+    table = numbers_table(at)
     assert list(table.columns) == ["key", "score", "score / T", "e^(score / T)", "weight"]
     assert table["weight"].sum() == pytest.approx(1.0)
     expected = table["e^(score / T)"] / table["e^(score / T)"].sum()

@@ -131,10 +131,23 @@ def intuition_note(text: str) -> None:
     st.info(text, icon=":material/lightbulb:")
 
 
-def numbers(table: pd.DataFrame, *, title: str = "The numbers behind the chart") -> None:
-    """Every chart's text alternative: its numbers as a table, in an expander."""
-    with st.expander(title, icon=":material/table:"):
-        st.dataframe(table, width="stretch", hide_index=True)
+def lazy_expander(label: str, *, icon: str) -> Any:
+    """An expander whose content the page builds only while it is open (check ``.open``).
+
+    Streamlit runs a plain expander's content on every rerun, open or not. Tracking its state
+    (``on_change="rerun"``) makes a toggle rerun the page and tells whether it is open, so closed
+    tables, QR codes and listings cost nothing while a slider moves.
+    """
+    return st.expander(label, icon=icon, key=f"open: {label}", on_change="rerun")
+
+
+def numbers(
+    table: Callable[[], pd.DataFrame], *, title: str = "The numbers behind the chart"
+) -> None:
+    """Every chart's text alternative: its numbers as a table, built when the reader opens it."""
+    box = lazy_expander(title, icon=":material/table:")
+    if box.open:
+        box.dataframe(table(), width="stretch", hide_index=True)
 
 
 def link_values(run: PageRun) -> dict[str, Any]:
@@ -180,8 +193,11 @@ def qr_png(link: str) -> bytes | None:
 
 def share_box(run: PageRun) -> None:
     """The link of this exact view, ready to copy, and a QR code for the classroom."""
+    box = lazy_expander("Share this view", icon=":material/share:")
+    if not box.open:
+        return
     link = share_link(run)
-    with st.expander("Share this view", icon=":material/share:"):
+    with box:
         st.caption(
             "Copy this link (button on the right) or scan the code: it opens this page "
             "with every control as it is now."
@@ -229,9 +245,10 @@ def _drop_unknown_link_keys(run: PageRun) -> None:
 
 def show_code(functions: Iterable[Callable[..., Any]]) -> None:
     """The source of the core functions that computed this page, as students should read it."""
-    with st.expander("Show the code that computed this", icon=":material/code:"):
+    box = lazy_expander("Show the code that computed this", icon=":material/code:")
+    if box.open:
         for fn in functions:
-            st.code(_source(fn), language="python")
+            box.code(_source(fn), language="python")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -7,7 +7,8 @@ It does what the frontend does for our purposes (checked by recording Chromium's
 - open a page: ``BackMsg.rerun_script`` with ``page_name`` = the URL path, the query string and
   ``context_info`` (the URL feeds ``st.context.url``, used by the share links);
 - move a widget: ``rerun_script`` with the current ``page_script_hash``, the new query string
-  (the frontend writes bound widgets into the URL before it sends) and the widget's new state;
+  (the frontend writes bound widgets into the URL before it sends) and the widget's new state,
+  plus the ``fragment_id`` the widget was drawn in (then only that ``st.fragment`` reruns);
 - read ``ForwardMsg``s until ``script_finished``.
 
 So the server really runs the script: every run's deltas (elements) are collected, Plotly specs
@@ -29,7 +30,11 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
-DONE_STATUSES = {FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_WITH_COMPILE_ERROR}
+DONE_STATUSES = {
+    FINISHED.FINISHED_SUCCESSFULLY,
+    FINISHED.FINISHED_WITH_COMPILE_ERROR,
+    FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+}
 
 
 class RunError(RuntimeError):
@@ -48,6 +53,8 @@ class Run:
     kinds: dict[str, int] = field(default_factory=dict)
     #: keyed widgets and charts: key -> (element type, element id)
     keyed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: keyed elements drawn inside an ``st.fragment``: key -> fragment id
+    fragments: dict[str, str] = field(default_factory=dict)
     #: chart key -> crc32 of its Plotly spec (to tell that a chart really changed)
     chart_crc: dict[str, int] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
@@ -73,6 +80,7 @@ class Session:
         self.url_path = ""
         self.query: dict[str, str] = {}
         self.widgets: dict[str, tuple[str, str]] = {}
+        self.fragments: dict[str, str] = {}
         self._ws: Any = None
 
     async def __aenter__(self) -> Session:
@@ -136,6 +144,8 @@ class Session:
         msg = BackMsg()
         state = self._client_state(msg)
         state.page_script_hash = self.page_script_hash
+        if key in self.fragments:
+            state.fragment_id = self.fragments[key]
         widget = state.widget_states.widgets.add()
         widget.id = self.widgets[key][1]
         widget.string_array_value.data.append(formatted)
@@ -173,6 +183,7 @@ class Session:
                     run.page_not_found = True
         run.seconds = time.perf_counter() - start
         self.widgets.update(run.keyed)
+        self.fragments.update(run.fragments)
         return run
 
     @staticmethod
@@ -194,5 +205,7 @@ class Session:
         if key is None:
             return
         run.keyed[key] = (etype, element_id)
+        if delta.fragment_id:
+            run.fragments[key] = delta.fragment_id
         if etype == "plotly_chart":
             run.chart_crc[key] = zlib.crc32(body.spec.encode())

@@ -15,46 +15,59 @@ run = page.begin(
     "(the **noise**). A transformer does the same with words.",
 )
 
-controls, lesson = st.columns([1, 2.2], gap="large")
-with controls:
-    t = page.control(ROOM.param("t"))
-    n_voices = page.control(ROOM.param("voices"))
-    st.latex(r"\text{share}_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}")
-    room = ac.listen(n_voices, temperature=t)
-    st.metric("Your friend's share", f"{room.friend_share:.0%}")
-    st.metric("The chatter's share", f"{room.chatter_share:.0%}")
-    st.metric(
-        "Spread (entropy)",
-        f"{room.entropy_bits:.2f} bits",
-        help="0 bits: you hear one voice only. "
-        f"{ac.entropy([1 / n_voices] * n_voices):.2f} bits: every voice equally.",
+
+# Moving a control reruns only this part of the page (a fragment), not the header above it.
+@st.fragment
+def lesson_body() -> None:
+    controls, chart = st.columns([1, 2.2], gap="large")
+    with controls:
+        t = page.control(ROOM.param("t"))
+        n_voices = page.control(ROOM.param("voices"))
+        st.latex(r"\text{share}_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}")
+        room = ac.listen(n_voices, temperature=t)
+        st.metric("Your friend's share", f"{room.friend_share:.0%}")
+        st.metric("The chatter's share", f"{room.chatter_share:.0%}")
+        st.metric(
+            "Spread (entropy)",
+            f"{room.entropy_bits:.2f} bits",
+            help="0 bits: you hear one voice only. "
+            f"{ac.entropy([1 / n_voices] * n_voices):.2f} bits: every voice equally.",
+        )
+
+    with chart:
+        st.plotly_chart(
+            weight_bars(
+                room.voices,
+                room.weights,
+                highlight=0,
+                horizontal=True,
+                title="How much of your attention each voice gets",
+                axis_title="share of your attention",
+            ),
+            width="stretch",
+            key="room-chart",
+        )
+
+    page.intuition_note(
+        "Lower the temperature and your friend's share climbs toward 100%: a hard focus. Raise it "
+        "and every voice gets about the same share: you hear everyone and understand no one. "
+        "Attention is this dial, learned, for every word of a sentence."
     )
 
-with lesson:
-    st.plotly_chart(
-        weight_bars(
-            room.voices,
-            room.weights,
-            highlight=0,
-            horizontal=True,
-            title="How much of your attention each voice gets",
-            axis_title="share of your attention",
-        ),
-        width="stretch",
-        key="room-chart",
+    page.numbers(
+        lambda: pd.DataFrame(
+            {
+                "voice": room.voices,
+                "relevance score": room.scores,
+                "share of attention": room.weights,
+            }
+        )
     )
 
-page.intuition_note(
-    "Lower the temperature and your friend's share climbs toward 100%: a hard focus. Raise it "
-    "and every voice gets about the same share: you hear everyone and understand no one. "
-    "Attention is this dial, learned, for every word of a sentence."
-)
+    page.share_box(run)
 
-page.numbers(
-    lambda: pd.DataFrame(
-        {"voice": room.voices, "relevance score": room.scores, "share of attention": room.weights}
-    )
-)
+
+lesson_body()
 
 st.subheader("The lessons")
 for other in LESSONS[1:]:

@@ -25,86 +25,95 @@ def _pick_suggestion() -> None:
     st.session_state["word_pick"] = None
 
 
-controls, lesson = st.columns([1, 2.2], gap="large")
-with controls:
-    word = page.control(DICTIONARY.param("word"))
-    st.pills(
-        "Try a word that is not in the dictionary, or one that is",
-        [*ac.UNSEEN_WORDS, *ac.DICTIONARY_KEYS],
-        key="word_pick",
-        on_change=_pick_suggestion,
-    )
-    encoding = page.control(DICTIONARY.param("enc")).replace("-", "_")  # core: "one_hot"
-    t = page.control(DICTIONARY.param("t"))
-    scaled = page.control(DICTIONARY.param("scaled"))
-
-    st.latex(
-        r"\text{output} = \operatorname{softmax}\!\left(\frac{q K^\top}{"
-        + (r"\sqrt{d_k}\," if scaled else "")
-        + r"T}\right) V"
-    )
-    found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)
-
-    gloss = ac.meaning(word)
-    shown = md(found.query, limit=60) or "(nothing)"
-    if not found.query:
-        st.info("Type a French word, or pick one of the suggestions.", icon=":material/keyboard:")
-    elif found.query in ac.DICTIONARY_KEYS:
-        st.caption(f"**{shown}** is a key of the dictionary: an exact match exists.")
-    elif gloss:
-        st.caption(f"**{shown}** means “{md(gloss)}”, but it is **not** in the dictionary.")
-    else:
-        st.caption(
-            f"We have no embedding for **{shown}**: its vector is all zeros, so it scores 0 "
-            "against every key."
+# Moving a control reruns only this part of the page (a fragment), not the header above it.
+@st.fragment
+def lesson_body() -> None:
+    controls, charts = st.columns([1, 2.2], gap="large")
+    with controls:
+        word = page.control(DICTIONARY.param("word"))
+        st.pills(
+            "Try a word that is not in the dictionary, or one that is",
+            [*ac.UNSEEN_WORDS, *ac.DICTIONARY_KEYS],
+            key="word_pick",
+            on_change=_pick_suggestion,
         )
-    if found.answer is not None:
-        st.success(
-            f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
-            f"weight {found.weights.max():.0%})",
-            icon=":material/check_circle:",
+        encoding = page.control(DICTIONARY.param("enc")).replace("-", "_")  # core: "one_hot"
+        t = page.control(DICTIONARY.param("t"))
+        scaled = page.control(DICTIONARY.param("scaled"))
+
+        st.latex(
+            r"\text{output} = \operatorname{softmax}\!\left(\frac{q K^\top}{"
+            + (r"\sqrt{d_k}\," if scaled else "")
+            + r"T}\right) V"
         )
-    else:
-        st.warning(
-            f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
-            f"{ac.entropy([1 / len(found.keys)] * len(found.keys)):.2f} possible), so the "
-            "answer is a blur of every value.",
-            icon=":material/blur_on:",
-        )
+        found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)
 
-with lesson:
-    st.plotly_chart(scores_and_weights(found), width="stretch", key="dictionary-weights")
+        gloss = ac.meaning(word)
+        shown = md(found.query, limit=60) or "(nothing)"
+        if not found.query:
+            st.info(
+                "Type a French word, or pick one of the suggestions.", icon=":material/keyboard:"
+            )
+        elif found.query in ac.DICTIONARY_KEYS:
+            st.caption(f"**{shown}** is a key of the dictionary: an exact match exists.")
+        elif gloss:
+            st.caption(f"**{shown}** means “{md(gloss)}”, but it is **not** in the dictionary.")
+        else:
+            st.caption(
+                f"We have no embedding for **{shown}**: its vector is all zeros, so it scores 0 "
+                "against every key."
+            )
+        if found.answer is not None:
+            st.success(
+                f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
+                f"weight {found.weights.max():.0%})",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.warning(
+                f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
+                f"{ac.entropy([1 / len(found.keys)] * len(found.keys)):.2f} possible), so the "
+                "answer is a blur of every value.",
+                icon=":material/blur_on:",
+            )
 
-page.intuition_note(
-    "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
-    "answers *below*: similar meanings have similar vectors. Switch to **one-hot** and the "
-    "same query scores exactly 0 against every key: the weights go flat and the answer is mush. "
-    "Lower the temperature for a hard lookup; raise it and every value gets mixed in."
-)
+    with charts:
+        st.plotly_chart(scores_and_weights(found), width="stretch", key="dictionary-weights")
 
-features = (
-    ac.DICTIONARY_FEATURES if encoding == "embedding" else [*ac.KNOWN_WORDS, "(any other word)"]
-)
-vectors_box = page.lazy_expander(
-    "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
-)
-if vectors_box.open:
-    vectors_box.plotly_chart(
-        vectors_heatmap(found.query, found, features, encoding=encoding),
-        width="stretch",
-        key="dictionary-vectors",
+    page.intuition_note(
+        "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
+        "answers *below*: similar meanings have similar vectors. Switch to **one-hot** and the "
+        "same query scores exactly 0 against every key: the weights go flat and the answer is mush. "
+        "Lower the temperature for a hard lookup; raise it and every value gets mixed in."
     )
 
-page.numbers(
-    lambda: pd.DataFrame(
-        {
-            "key (French)": found.keys,
-            "value (English)": found.values,
-            "score q·k": found.scores,
-            "scaled score": found.scaled_scores,
-            "weight": found.weights,
-        }
+    features = (
+        ac.DICTIONARY_FEATURES if encoding == "embedding" else [*ac.KNOWN_WORDS, "(any other word)"]
     )
-)
+    vectors_box = page.lazy_expander(
+        "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
+    )
+    if vectors_box.open:
+        vectors_box.plotly_chart(
+            vectors_heatmap(found.query, found, features, encoding=encoding),
+            width="stretch",
+            key="dictionary-vectors",
+        )
 
+    page.numbers(
+        lambda: pd.DataFrame(
+            {
+                "key (French)": found.keys,
+                "value (English)": found.values,
+                "score q·k": found.scores,
+                "scaled score": found.scaled_scores,
+                "weight": found.weights,
+            }
+        )
+    )
+
+    page.share_box(run)
+
+
+lesson_body()
 page.finish(run, code=[ac.lookup, ac.attention, ac.softmax])

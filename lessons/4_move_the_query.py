@@ -24,101 +24,108 @@ def _two_places(x: float) -> str:
     return f"{round(float(x), 2) + 0.0:.2f}"
 
 
-controls, lesson = st.columns([1, 2.2], gap="large")
-with controls:
-    qx = page.control(QUERY.param("qx"))
-    qy = page.control(QUERY.param("qy"))
-    t = page.control(QUERY.param("t"))
-    scaled = page.control(QUERY.param("scaled"))
+# Moving a control reruns only this part of the page (a fragment), not the header above it.
+@st.fragment
+def lesson_body() -> None:
+    controls, charts = st.columns([1, 2.2], gap="large")
+    with controls:
+        qx = page.control(QUERY.param("qx"))
+        qy = page.control(QUERY.param("qy"))
+        t = page.control(QUERY.param("t"))
+        scaled = page.control(QUERY.param("scaled"))
 
-    st.latex(
-        r"\begin{aligned} w_i &= \operatorname{softmax}\!\left(\frac{q \cdot k_i}{"
-        + (r"\sqrt{d}\," if scaled else "")
-        + r"T}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
-    )
-    found = ac.probe(qx, qy, temperature=t, scaled=scaled)
+        st.latex(
+            r"\begin{aligned} w_i &= \operatorname{softmax}\!\left(\frac{q \cdot k_i}{"
+            + (r"\sqrt{d}\," if scaled else "")
+            + r"T}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+        )
+        found = ac.probe(qx, qy, temperature=t, scaled=scaled)
 
-    top = int(np.argmax(found.weights))
-    # At the origin the query is the zero vector: every score is 0, so no key stands out.
-    flat = bool(np.ptp(found.attention.scores) < 1e-12)
-    st.metric(
-        "Brightest key",
-        "none (all equal)" if flat else found.labels[top],
-        help="The key with the largest weight.",
-    )
-    st.metric("Its weight", f"{found.weights[top]:.0%}")
-    ox, oy = found.output
-    st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
+        top = int(np.argmax(found.weights))
+        # At the origin the query is the zero vector: every score is 0, so no key stands out.
+        flat = bool(np.ptp(found.attention.scores) < 1e-12)
+        st.metric(
+            "Brightest key",
+            "none (all equal)" if flat else found.labels[top],
+            help="The key with the largest weight.",
+        )
+        st.metric("Its weight", f"{found.weights[top]:.0%}")
+        ox, oy = found.output
+        st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
 
-with lesson:
-    st.plotly_chart(space(found), width="stretch", key="query-space")
-    st.plotly_chart(
-        weight_bars(
-            found.labels,
-            found.weights,
-            highlight=None if flat else top,
-            title="How much of the spotlight each key gets",
+    with charts:
+        st.plotly_chart(space(found), width="stretch", key="query-space")
+        st.plotly_chart(
+            weight_bars(
+                found.labels,
+                found.weights,
+                highlight=None if flat else top,
+                title="How much of the spotlight each key gets",
+            ),
+            width="stretch",
+            key="query-weights",
+        )
+
+    st.subheader("Attention ranks by dot product, not by distance")
+    by_dot, by_distance = found.dot_ranking, found.distance_ranking
+    if flat:
+        st.info(
+            "The query sits on the origin: it is the zero vector, so it scores 0 against every key "
+            "and every key gets the same weight. Nothing to rank; move it somewhere.",
+            icon=":material/blur_on:",
+        )
+    elif by_dot[0] != by_distance[0]:
+        st.warning(
+            f"**{by_dot[0]}** wins on dot product although **{by_distance[0]}** is closer. "
+            f"The dot product grows with a key's length along the query's direction, so a long key "
+            f"pointing your way beats a short one sitting next to you.",
+            icon=":material/compare_arrows:",
+        )
+    else:
+        st.success(
+            f"Here both rankings agree: **{by_dot[0]}** is the closest key *and* has the largest "
+            "dot product. Move the query near *kitten* to see them disagree.",
+            icon=":material/check_circle:",
+        )
+    index = {label: i for i, label in enumerate(found.labels)}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "rank": range(1, len(by_dot) + 1),
+                "by dot product q · k (what attention uses)": [
+                    f"{k} ({_two_places(found.attention.scores[index[k]])})" for k in by_dot
+                ],
+                "by distance (closest first)": [
+                    f"{k} ({_two_places(found.distances[index[k]])})" for k in by_distance
+                ],
+            }
         ),
-        width="stretch",
-        key="query-weights",
+        hide_index=True,
     )
 
-st.subheader("Attention ranks by dot product, not by distance")
-by_dot, by_distance = found.dot_ranking, found.distance_ranking
-if flat:
-    st.info(
-        "The query sits on the origin: it is the zero vector, so it scores 0 against every key "
-        "and every key gets the same weight. Nothing to rank; move it somewhere.",
-        icon=":material/blur_on:",
+    page.intuition_note(
+        "Put the query right next to *kitten* (the preset **Near the kitten**): *lion* still wins, "
+        "because *lion* is a longer vector pointing roughly the same way. Drag the query around and "
+        "watch the orange output diamond chase the brightest keys; at low temperature it jumps onto "
+        "one key (a hard lookup), at high temperature it sinks toward the middle of all keys."
     )
-elif by_dot[0] != by_distance[0]:
-    st.warning(
-        f"**{by_dot[0]}** wins on dot product although **{by_distance[0]}** is closer. "
-        f"The dot product grows with a key's length along the query's direction, so a long key "
-        f"pointing your way beats a short one sitting next to you.",
-        icon=":material/compare_arrows:",
-    )
-else:
-    st.success(
-        f"Here both rankings agree: **{by_dot[0]}** is the closest key *and* has the largest "
-        "dot product. Move the query near *kitten* to see them disagree.",
-        icon=":material/check_circle:",
-    )
-index = {label: i for i, label in enumerate(found.labels)}
-st.dataframe(
-    pd.DataFrame(
-        {
-            "rank": range(1, len(by_dot) + 1),
-            "by dot product q · k (what attention uses)": [
-                f"{k} ({_two_places(found.attention.scores[index[k]])})" for k in by_dot
-            ],
-            "by distance (closest first)": [
-                f"{k} ({_two_places(found.distances[index[k]])})" for k in by_distance
-            ],
-        }
-    ),
-    hide_index=True,
-)
 
-page.intuition_note(
-    "Put the query right next to *kitten* (the preset **Near the kitten**): *lion* still wins, "
-    "because *lion* is a longer vector pointing roughly the same way. Drag the query around and "
-    "watch the orange output diamond chase the brightest keys; at low temperature it jumps onto "
-    "one key (a hard lookup), at high temperature it sinks toward the middle of all keys."
-)
-
-page.numbers(
-    lambda: pd.DataFrame(
-        {
-            "key": found.labels,
-            "x": found.keys[:, 0],
-            "y": found.keys[:, 1],
-            "score q · k": found.attention.scores,
-            "scaled score": found.attention.scaled_scores,
-            "weight": found.weights,
-            "distance to the query": found.distances,
-        }
+    page.numbers(
+        lambda: pd.DataFrame(
+            {
+                "key": found.labels,
+                "x": found.keys[:, 0],
+                "y": found.keys[:, 1],
+                "score q · k": found.attention.scores,
+                "scaled score": found.attention.scaled_scores,
+                "weight": found.weights,
+                "distance to the query": found.distances,
+            }
+        )
     )
-)
 
+    page.share_box(run)
+
+
+lesson_body()
 page.finish(run, code=[ac.probe, ac.attention, ac.softmax])

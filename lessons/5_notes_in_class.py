@@ -39,90 +39,100 @@ def _name_notes(names: list[str]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-ask_col, t_col = st.columns([2.2, 1], gap="large")
-question = page.control(CLASSROOM.param("question"), container=ask_col)
-t = page.control(CLASSROOM.param("t"), container=t_col)
-st.pills(
-    "Or pick one of the teacher's questions",
-    ac.EXAMPLE_QUESTIONS,
-    key="question_pick",
-    on_change=_pick_question,
-)
-
-story, grid = st.columns([1, 1.7], gap="large")
-with story:
-    if question.strip():
-        st.markdown(f"The teacher asks: “{md(question, limit=200)}”")
-    else:
-        st.info(
-            "Type the teacher's question, or pick one of the examples.", icon=":material/keyboard:"
-        )
-
-    st.latex(r"\text{answer} = \operatorname{softmax}\!\left(\frac{q K^\top}{T}\right) V")
-    st.caption(
-        "The notes' own formula: no division by √d_k here, so a keyword's strength reads "
-        "directly as a score (a country counts 6, a topic 3)."
+# Moving a control reruns only this part of the page (a fragment), not the header above it.
+@st.fragment
+def lesson_body() -> None:
+    ask_col, t_col = st.columns([2.2, 1], gap="large")
+    question = page.control(CLASSROOM.param("question"), container=ask_col)
+    t = page.control(CLASSROOM.param("t"), container=t_col)
+    st.pills(
+        "Or pick one of the teacher's questions",
+        ac.EXAMPLE_QUESTIONS,
+        key="question_pick",
+        on_change=_pick_question,
     )
-    found = ac.ask(question, temperature=t)
 
-    recognised = md(found.query) if found.query else "none"
-    st.markdown(f"**Keywords recognised:** {recognised}")
-
-    if found.answer is not None:
-        st.success(
-            f"Answer: **{md(found.answer)}** (from the note *{md(found.top_key)}*, weight "
-            f"{found.weights.max():.0%})",
-            icon=":material/check_circle:",
-        )
-    elif not found.known_query:
-        st.info(
-            f"No clear match: the spotlight is spread evenly over all {len(found.keys)} notes, "
-            "because your question mentions no country or topic in the notes. Try a country "
-            "(France, Japan, ...) and a topic (capital, language, currency).",
-            icon=":material/blur_on:",
-        )
-    else:
-        # The notes that keep any one note from standing out: close enough to the brightest.
-        order = np.argsort(-found.weights, kind="stable")
-        brightest = found.weights[order[0]]
-        close = [i for i in order if found.weights[i] * CLEAR_MATCH_RATIO > brightest]
-        names = [found.keys[i] for i in close]
-        if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
-            detail = (
-                f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "
-                f"{brightest:.0%}). Lower the temperature to sharpen the spotlight."
+    story, grid = st.columns([1, 1.7], gap="large")
+    with story:
+        if question.strip():
+            st.markdown(f"The teacher asks: “{md(question, limit=200)}”")
+        else:
+            st.info(
+                "Type the teacher's question, or pick one of the examples.",
+                icon=":material/keyboard:",
             )
-        elif np.allclose(found.weights[close], brightest):
-            detail = (
-                f"{_name_notes(names)}, which tie ({brightest:.0%} each). Name both a country "
-                "and a topic to single out one note."
+
+        st.latex(r"\text{answer} = \operatorname{softmax}\!\left(\frac{q K^\top}{T}\right) V")
+        st.caption(
+            "The notes' own formula: no division by √d_k here, so a keyword's strength reads "
+            "directly as a score (a country counts 6, a topic 3)."
+        )
+        found = ac.ask(question, temperature=t)
+
+        recognised = md(found.query) if found.query else "none"
+        st.markdown(f"**Keywords recognised:** {recognised}")
+
+        if found.answer is not None:
+            st.success(
+                f"Answer: **{md(found.answer)}** (from the note *{md(found.top_key)}*, weight "
+                f"{found.weights.max():.0%})",
+                icon=":material/check_circle:",
+            )
+        elif not found.known_query:
+            st.info(
+                f"No clear match: the spotlight is spread evenly over all {len(found.keys)} notes, "
+                "because your question mentions no country or topic in the notes. Try a country "
+                "(France, Japan, ...) and a topic (capital, language, currency).",
+                icon=":material/blur_on:",
             )
         else:
-            detail = (
-                f"{_name_notes([f'{n} ({found.weights[i]:.0%})' for n, i in zip(names, close, strict=True)])}. "
-                "Lower the temperature to sharpen the spotlight."
+            # The notes that keep any one note from standing out: close enough to the brightest.
+            order = np.argsort(-found.weights, kind="stable")
+            brightest = found.weights[order[0]]
+            close = [i for i in order if found.weights[i] * CLEAR_MATCH_RATIO > brightest]
+            names = [found.keys[i] for i in close]
+            if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
+                detail = (
+                    f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "
+                    f"{brightest:.0%}). Lower the temperature to sharpen the spotlight."
+                )
+            elif np.allclose(found.weights[close], brightest):
+                detail = (
+                    f"{_name_notes(names)}, which tie ({brightest:.0%} each). Name both a country "
+                    "and a topic to single out one note."
+                )
+            else:
+                detail = (
+                    f"{_name_notes([f'{n} ({found.weights[i]:.0%})' for n, i in zip(names, close, strict=True)])}. "
+                    "Lower the temperature to sharpen the spotlight."
+                )
+            st.info(
+                f"No clear match: the spotlight is spread over {detail}", icon=":material/blur_on:"
             )
-        st.info(f"No clear match: the spotlight is spread over {detail}", icon=":material/blur_on:")
 
-with grid:
-    st.plotly_chart(notes_grid(found), width="stretch", key="classroom-notes")
+    with grid:
+        st.plotly_chart(notes_grid(found), width="stretch", key="classroom-notes")
 
-page.intuition_note(
-    "Ask about a country *and* a topic and one note lights up. Ask only *“Tell me about "
-    "Germany”* and the three Germany notes share the spotlight: attention cannot guess which "
-    "fact you wanted. Ask about the weather and every note gets the same dim light: the answer "
-    "is a blur of everything. Raise the temperature and even a clear question blurs."
-)
-
-page.numbers(
-    lambda: pd.DataFrame(
-        {
-            "note (key)": found.keys,
-            "fact (value)": found.values,
-            "score q · k": found.scores,
-            "weight": found.weights,
-        }
+    page.intuition_note(
+        "Ask about a country *and* a topic and one note lights up. Ask only *“Tell me about "
+        "Germany”* and the three Germany notes share the spotlight: attention cannot guess which "
+        "fact you wanted. Ask about the weather and every note gets the same dim light: the answer "
+        "is a blur of everything. Raise the temperature and even a clear question blurs."
     )
-)
 
+    page.numbers(
+        lambda: pd.DataFrame(
+            {
+                "note (key)": found.keys,
+                "fact (value)": found.values,
+                "score q · k": found.scores,
+                "weight": found.weights,
+            }
+        )
+    )
+
+    page.share_box(run)
+
+
+lesson_body()
 page.finish(run, code=[ac.ask, ac.attention, ac.softmax])

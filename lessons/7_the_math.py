@@ -33,9 +33,7 @@ run = page.begin(
 )
 
 text = page.control(MATH.param("sentence"))
-row = st.columns(2, gap="large")
-t = page.control(MATH.param("t"), container=row[0])
-scaled = page.control(MATH.param("scaled"), container=row[1])
+scaled = page.control(MATH.param("scaled"))
 
 # The whole formula first; the steps below take it apart, in the order the computer does them.
 st.latex(
@@ -43,7 +41,9 @@ st.latex(
     + (r"\sqrt{d_k}\," if scaled else "")
     + r"T}\right) V, \qquad Q = K = V = X"
 )
-refinement = ac.refine(text, temperature=t, scaled=scaled)
+# Steps 1-3 do not depend on the temperature (it first acts in softmax, step 4), so moving it
+# reruns steps 4 and 5 only: they are a fragment below, with the temperature slider.
+refinement = ac.refine(text, scaled=scaled)
 
 if not refinement.tokens:
     st.info(
@@ -51,6 +51,8 @@ if not refinement.tokens:
         "real numbers.",
         icon=":material/keyboard:",
     )
+    page.control(MATH.param("t"))  # kept on screen, so a link's temperature is not lost
+    page.share_box(run)
     page.finish(run, code=[ac.refine, ac.attention, ac.softmax])
     st.stop()
 
@@ -98,7 +100,9 @@ def step(number_: int, title: str, explanation: str):
 
 
 # ---- Step 1: X --------------------------------------------------------------------------------
-feature_limit = symmetric_limit(refinement.embeddings, refinement.refined, floor=3.0)
+# One colour range for X (here) and X' (step 5). Each refined number is a weighted average of
+# the same feature over the words, so X' never leaves X's range, whatever the temperature.
+feature_limit = symmetric_limit(refinement.embeddings, floor=3.0)
 left, right = step(
     1,
     "X: every word as numbers",
@@ -219,92 +223,106 @@ page.numbers(
     lambda: word_table(result.scaled_scores, numbered), title="The scaled scores as a table"
 )
 
-# ---- Step 4: softmax ------------------------------------------------------------------------
-left, right = step(
-    4,
-    "softmax (÷ T): scores become weights",
-    "Each row (the word that asks) turns its scores into weights between 0 and 1 that add up "
-    "to 1: the best match gets the most. The temperature T divides first: low T makes a hard "
-    "lookup, high T an even average.",
-)
-with left:
-    st.latex(
-        r"\begin{aligned} A_{ij} &= \frac{e^{\tilde S_{ij} / T}}{\sum_{j'} e^{\tilde S_{ij'} / T}}"
-        rf"\\ T &= {number(t)} \end{{aligned}}"
+
+@st.fragment
+def softmax_and_mix() -> None:
+    """Steps 4 and 5, with the temperature: moving it reruns only this part of the page."""
+    # ---- Step 4: softmax ------------------------------------------------------------------------
+    left, right = step(
+        4,
+        "softmax (÷ T): scores become weights",
+        "Each row (the word that asks) turns its scores into weights between 0 and 1 that add up "
+        "to 1: the best match gets the most. The temperature T divides first: low T makes a hard "
+        "lookup, high T an even average.",
     )
-with right:
-    st.plotly_chart(
-        weights_heatmap(
-            result.weights, labels, labels, title="A, the attention weights (each row sums to 1)"
+    with left:
+        t = page.control(MATH.param("t"))
+        refinement = ac.refine(text, temperature=t, scaled=scaled)
+        result = refinement.attention
+        st.latex(
+            r"\begin{aligned} A_{ij} &= \frac{e^{\tilde S_{ij} / T}}{\sum_{j'} e^{\tilde S_{ij'} / T}}"
+            rf"\\ T &= {number(t)} \end{{aligned}}"
+        )
+    with right:
+        st.plotly_chart(
+            weights_heatmap(
+                result.weights,
+                labels,
+                labels,
+                title="A, the attention weights (each row sums to 1)",
+            ),
+            width="stretch",
+            key="math-weights",
+        )
+    page.numbers(
+        lambda: word_table(result.weights, numbered, extra={"row sum": result.weights.sum(axis=1)}),
+        title="The weights as a table, with each row's sum",
+    )
+
+    # ---- Step 5: × V -----------------------------------------------------------------------------
+    feature = strongest_feature(refinement.refined[asker])
+    left, right = step(
+        5,
+        "× V: mix the values",
+        "Each word's new vector is a blend of every word's value, in the proportions of its row of "
+        "weights. The word now carries its context.",
+    )
+    with left:
+        st.latex(r"\begin{aligned} X' &= A\,V \\ x'_i &= \sum_j A_{ij}\, v_j \end{aligned}")
+        st.markdown(
+            f"**By hand:** the new *{ac.FEATURES[feature]}* of *{escaped[asker]}* = "
+            + mix_arithmetic(result.weights[asker], refinement.embeddings[:, feature], escaped)
+            + f" = **{number(refinement.refined[asker, feature])}**."
+        )
+    with right:
+        # Only the open tab is drawn: Streamlit reruns the page when the reader switches tabs.
+        refined_tab, change_tab = st.tabs(
+            ["Refined X'", "Change X' − X"], key="math-x-tab", on_change="rerun"
+        )
+        picked_up = change(refinement)
+        if refined_tab.open:
+            refined_tab.plotly_chart(
+                features_heatmap(
+                    refinement.refined,
+                    labels,
+                    title="X', the refined embeddings",
+                    limit=feature_limit,
+                    colorbar_title="value",
+                ),
+                width="stretch",
+                key="math-refined",
+            )
+        if change_tab.open:
+            change_tab.plotly_chart(
+                features_heatmap(
+                    picked_up,
+                    labels,
+                    title="X' − X: what each word picked up (+) or lost (−)",
+                    limit=symmetric_limit(picked_up),
+                    colorbar_title="change",
+                ),
+                width="stretch",
+                key="math-change",
+            )
+    page.numbers(
+        lambda: word_table(
+            refinement.refined,
+            [f"refined {f}" for f in ac.FEATURES],
+            extra={f"change {f}": picked_up[:, j] for j, f in enumerate(ac.FEATURES)},
         ),
-        width="stretch",
-        key="math-weights",
+        title="X' (and the change) as a table",
     )
-page.numbers(
-    lambda: word_table(result.weights, numbered, extra={"row sum": result.weights.sum(axis=1)}),
-    title="The weights as a table, with each row's sum",
-)
 
-# ---- Step 5: × V -----------------------------------------------------------------------------
-feature = strongest_feature(refinement.refined[asker])
-left, right = step(
-    5,
-    "× V: mix the values",
-    "Each word's new vector is a blend of every word's value, in the proportions of its row of "
-    "weights. The word now carries its context.",
-)
-with left:
-    st.latex(r"\begin{aligned} X' &= A\,V \\ x'_i &= \sum_j A_{ij}\, v_j \end{aligned}")
-    st.markdown(
-        f"**By hand:** the new *{ac.FEATURES[feature]}* of *{escaped[asker]}* = "
-        + mix_arithmetic(result.weights[asker], refinement.embeddings[:, feature], escaped)
-        + f" = **{number(refinement.refined[asker, feature])}**."
+    page.intuition_note(
+        f"Turn off **{MATH.param('scaled').label}**: step 3 becomes a copy of step 2, the scores reach softmax "
+        "bigger, and every row of weights gets sharper. Slide the temperature to 0.05: most rows "
+        "become a hard lookup (one weight near 1), except where two scores nearly tie: *bank* "
+        "scores almost the same with *river* as with itself, so it keeps a little of both. At 20 every row is an even average. Small words like "
+        "*the* are all zeros here: they score 0 with everyone and spread their attention evenly."
     )
-with right:
-    # Only the open tab is drawn: Streamlit reruns the page when the reader switches tabs.
-    refined_tab, change_tab = st.tabs(
-        ["Refined X'", "Change X' − X"], key="math-x-tab", on_change="rerun"
-    )
-    picked_up = change(refinement)
-    if refined_tab.open:
-        refined_tab.plotly_chart(
-            features_heatmap(
-                refinement.refined,
-                labels,
-                title="X', the refined embeddings",
-                limit=feature_limit,
-                colorbar_title="value",
-            ),
-            width="stretch",
-            key="math-refined",
-        )
-    if change_tab.open:
-        change_tab.plotly_chart(
-            features_heatmap(
-                picked_up,
-                labels,
-                title="X' − X: what each word picked up (+) or lost (−)",
-                limit=symmetric_limit(picked_up),
-                colorbar_title="change",
-            ),
-            width="stretch",
-            key="math-change",
-        )
-page.numbers(
-    lambda: word_table(
-        refinement.refined,
-        [f"refined {f}" for f in ac.FEATURES],
-        extra={f"change {f}": picked_up[:, j] for j, f in enumerate(ac.FEATURES)},
-    ),
-    title="X' (and the change) as a table",
-)
 
-page.intuition_note(
-    f"Turn off **{MATH.param('scaled').label}**: step 3 becomes a copy of step 2, the scores reach softmax "
-    "bigger, and every row of weights gets sharper. Slide the temperature to 0.05: most rows "
-    "become a hard lookup (one weight near 1), except where two scores nearly tie: *bank* "
-    "scores almost the same with *river* as with itself, so it keeps a little of both. At 20 every row is an even average. Small words like "
-    "*the* are all zeros here: they score 0 with everyone and spread their attention evenly."
-)
+    page.share_box(run)
 
+
+softmax_and_mix()
 page.finish(run, code=[ac.refine, ac.attention, ac.softmax])

@@ -192,7 +192,11 @@ def qr_png(link: str) -> bytes | None:
 
 
 def share_box(run: PageRun) -> None:
-    """The link of this exact view, ready to copy, and a QR code for the classroom."""
+    """The link of this exact view, ready to copy, and a QR code for the classroom.
+
+    It goes last in a lesson's fragment: the link changes with every control.
+    """
+    st.divider()
     box = lazy_expander("Share this view", icon=":material/share:")
     if not box.open:
         return
@@ -266,9 +270,7 @@ def _source(fn: Callable[..., Any]) -> str:
 
 
 def finish(run: PageRun, *, code: Iterable[Callable[..., Any]] = ()) -> None:
-    """Share box, the code that ran, and a gentle note about link values that were ignored."""
-    st.divider()
-    share_box(run)
+    """The code that ran, and a gentle note about link values that were ignored."""
     if code:
         show_code(code)
     ignored = _describe_ignored(run)

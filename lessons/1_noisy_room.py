@@ -1,6 +1,5 @@
 """Lesson 1: why attention? The noisy room."""
 
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -55,13 +54,11 @@ def lesson_body() -> None:
     )
 
     page.numbers(
-        lambda: pd.DataFrame(
-            {
-                "voice": room.voices,
-                "relevance score": room.scores,
-                "share of attention": room.weights,
-            }
-        )
+        lambda: {
+            "voice": room.voices,
+            "relevance score": room.scores,
+            "share of attention": room.weights,
+        }
     )
 
     page.share_box(run)

@@ -1,6 +1,5 @@
 """Lesson 2: a soft dictionary — query, key, value."""
 
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -101,15 +100,13 @@ def lesson_body() -> None:
         )
 
     page.numbers(
-        lambda: pd.DataFrame(
-            {
-                "key (French)": found.keys,
-                "value (English)": found.values,
-                "score q·k": found.scores,
-                "scaled score": found.scaled_scores,
-                "weight": found.weights,
-            }
-        )
+        lambda: {
+            "key (French)": found.keys,
+            "value (English)": found.values,
+            "score q·k": found.scores,
+            "scaled score": found.scaled_scores,
+            "weight": found.weights,
+        }
     )
 
     page.share_box(run)

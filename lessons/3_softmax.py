@@ -1,9 +1,9 @@
 """Lesson 3: softmax and temperature."""
 
 import math
+from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -96,17 +96,15 @@ def lesson_body() -> None:
         "they are. Try the tie preset: two equal scores always share equally."
     )
 
-    def numbers_table() -> pd.DataFrame:
+    def numbers_table() -> dict[str, Any]:
         """score / T and e^(score / T) are the steps of the formula above, shown for reading along."""
-        table = pd.DataFrame(
-            {
-                "key": labels,
-                "score": scores,
-                "score / T": np.array(scores) / t,
-                "e^(score / T)": np.exp(np.array(scores) / t),
-                "weight": weights,
-            }
-        )
+        table = {
+            "key": labels,
+            "score": scores,
+            "score / T": np.array(scores) / t,
+            "e^(score / T)": np.exp(np.array(scores) / t),
+            "weight": weights,
+        }
         for temp, w in weights_by_t.items():
             if temp != t:
                 table[f"weight at T = {format_number(temp)}"] = w

@@ -1,7 +1,6 @@
 """Lesson 4: move the query."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -89,17 +88,15 @@ def lesson_body() -> None:
         )
     index = {label: i for i, label in enumerate(found.labels)}
     st.dataframe(
-        pd.DataFrame(
-            {
-                "rank": range(1, len(by_dot) + 1),
-                "by dot product q · k (what attention uses)": [
-                    f"{k} ({_two_places(found.attention.scores[index[k]])})" for k in by_dot
-                ],
-                "by distance (closest first)": [
-                    f"{k} ({_two_places(found.distances[index[k]])})" for k in by_distance
-                ],
-            }
-        ),
+        {
+            "rank": range(1, len(by_dot) + 1),
+            "by dot product q · k (what attention uses)": [
+                f"{k} ({_two_places(found.attention.scores[index[k]])})" for k in by_dot
+            ],
+            "by distance (closest first)": [
+                f"{k} ({_two_places(found.distances[index[k]])})" for k in by_distance
+            ],
+        },
         hide_index=True,
     )
 
@@ -111,17 +108,15 @@ def lesson_body() -> None:
     )
 
     page.numbers(
-        lambda: pd.DataFrame(
-            {
-                "key": found.labels,
-                "x": found.keys[:, 0],
-                "y": found.keys[:, 1],
-                "score q · k": found.attention.scores,
-                "scaled score": found.attention.scaled_scores,
-                "weight": found.weights,
-                "distance to the query": found.distances,
-            }
-        )
+        lambda: {
+            "key": found.labels,
+            "x": found.keys[:, 0],
+            "y": found.keys[:, 1],
+            "score q · k": found.attention.scores,
+            "scaled score": found.attention.scaled_scores,
+            "weight": found.weights,
+            "distance to the query": found.distances,
+        }
     )
 
     page.share_box(run)

@@ -1,7 +1,6 @@
 """Lesson 5: notes in class (the classroom analogy)."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -121,14 +120,12 @@ def lesson_body() -> None:
     )
 
     page.numbers(
-        lambda: pd.DataFrame(
-            {
-                "note (key)": found.keys,
-                "fact (value)": found.values,
-                "score q · k": found.scores,
-                "weight": found.weights,
-            }
-        )
+        lambda: {
+            "note (key)": found.keys,
+            "fact (value)": found.values,
+            "score q · k": found.scores,
+            "weight": found.weights,
+        }
     )
 
     page.share_box(run)

@@ -3,7 +3,6 @@
 import zlib
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import attention_core as ac
@@ -142,27 +141,21 @@ def lesson_body() -> None:
     )
 
     page.numbers(
-        lambda: (
-            pd.DataFrame(
-                refinement.weights, columns=[f"{i + 1}. {w}" for i, w in enumerate(labels)]
-            )
-            .assign(**{"word that asks": [f"{i + 1}. {w}" for i, w in enumerate(labels)]})
-            .set_index("word that asks")
-            .reset_index()
-        ),
+        lambda: {
+            "word that asks": [f"{i + 1}. {w}" for i, w in enumerate(labels)],
+            **{f"{j + 1}. {w}": refinement.weights[:, j] for j, w in enumerate(labels)},
+        },
         title="The attention weights as a table",
     )
     page.numbers(
-        lambda: pd.DataFrame(
-            {
-                "word": labels,
-                "known": refinement.known,
-                "moved by": refinement.shift,
-                "spread (bits)": refinement.entropy_bits,
-                **{f"input {f}": refinement.embeddings[:, j] for j, f in enumerate(ac.FEATURES)},
-                **{f"refined {f}": refinement.refined[:, j] for j, f in enumerate(ac.FEATURES)},
-            }
-        ),
+        lambda: {
+            "word": labels,
+            "known": refinement.known,
+            "moved by": refinement.shift,
+            "spread (bits)": refinement.entropy_bits,
+            **{f"input {f}": refinement.embeddings[:, j] for j, f in enumerate(ac.FEATURES)},
+            **{f"refined {f}": refinement.refined[:, j] for j, f in enumerate(ac.FEATURES)},
+        },
         title="Every word's embedding before and after",
     )
     st.page_link(

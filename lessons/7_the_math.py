@@ -1,6 +1,7 @@
 """Lesson 7: the math, step by step (Q Kᵀ, ÷ √d_k, softmax, × V with the real numbers)."""
 
-import pandas as pd
+from typing import Any
+
 import streamlit as st
 
 import attention_core as ac
@@ -82,11 +83,13 @@ d_k = result.d_k
 root = d_k**0.5
 
 
-def word_table(matrix, columns, *, extra=None) -> pd.DataFrame:
+def word_table(matrix, columns, *, extra=None) -> dict[str, Any]:
     """One row per word, for the "numbers" expanders (the text alternative of each chart)."""
-    table = pd.DataFrame(matrix, columns=list(columns))
-    table.insert(0, "word", numbered)
-    return table.assign(**(extra or {}))
+    return {
+        "word": numbered,
+        **{column: matrix[:, j] for j, column in enumerate(columns)},
+        **(extra or {}),
+    }
 
 
 def step(number_: int, title: str, explanation: str):

@@ -10,7 +10,16 @@ import re
 from typing import Any
 
 import pytest
-from apptest_helpers import charts, in_range, link_notice, open_lesson, share_link, texts, widget
+from apptest_helpers import (
+    charts,
+    in_range,
+    link_notice,
+    open_lesson,
+    open_section,
+    share_link,
+    texts,
+    widget,
+)
 
 from ui.lessons import LESSONS, PROJECTOR, Lesson
 from ui.params import TEMPERATURES, Param, format_number
@@ -214,3 +223,20 @@ def test_hostile_text_is_shown_literally_and_never_crashes(lesson: Lesson, param
             # Plotly renders tags and, between dollar signs, LaTeX; escaped forms are inert.
             for markup in ("<script", "<img", "<a href", "$\\href"):
                 assert markup not in dumped, f"{name}: {markup!r} reached a Plotly label"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_every_closed_section_opens_with_its_content(lesson: Lesson) -> None:
+    """Tables, share box and code are built only when opened: opening each one works."""
+    at = open_lesson(lesson)
+    labels = [e.label for e in at.expander]
+    assert "Share this view" in labels and "Show the code that computed this" in labels
+    tables = sum(e.icon == ":material/table:" for e in at.expander)
+    assert tables >= 1
+    for label in labels:
+        open_section(at, label)
+        assert not at.exception, (label, at.exception)
+    # Every numbers table is there (lesson 4 also shows its rankings table all the time).
+    assert len(at.dataframe) >= tables
+    assert all(len(df.value) > 0 for df in at.dataframe)
+    assert any("def " in c.value for c in at.code)

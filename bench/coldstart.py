@@ -6,7 +6,8 @@ settings, file watcher included) and stops when the default page is fully render
 browser context (empty cache, as a student's first visit): connected, script finished, no
 skeleton placeholders left, and the lesson's chart drawn (its Plotly SVG exists). Health is
 polled every 20 ms and the page is opened as soon as the server answers. Split: launch →
-healthy, healthy → rendered.
+healthy, healthy → rendered. The floor: the same for ``bench/floor_app.py`` (three lines, one
+Plotly chart), so the app's own share of the start-up shows.
 
 Import: ``python -c "import attention_core"`` in fresh subprocesses: wall clock of the import
 statement alone (median of N), and ``-X importtime``'s cumulative figures for
@@ -40,6 +41,9 @@ from .common import (
 )
 
 COLD_TARGET_S = 4.0
+#: The same measurement for a three-line app with one Plotly chart: what this stack costs here.
+FLOOR = "floor: one-chart Streamlit app, new visitor"
+FLOOR_APP = Path(__file__).with_name("floor_app.py")
 IMPORT_TARGET_MS = 150.0
 
 RENDERED_JS = """(chart) => {
@@ -99,10 +103,17 @@ def imports(repeats: int) -> dict:
     }
 
 
-def _one_start(browser, context, port: int, chart: str | None, timings: Path) -> dict:
+def _one_start(
+    browser,
+    context,
+    port: int,
+    chart: str | None,
+    timings: Path,
+    script: str | Path = "streamlit_app.py",
+) -> dict:
     start = time.perf_counter()
     # default settings; the timing hook only records each script run's duration
-    server, healthy = launch(extra_args=(), poll=0.02, timings_file=timings, port=port)
+    server, healthy = launch(script, extra_args=(), poll=0.02, timings_file=timings, port=port)
     try:
         own = context is None
         context = context or browser.new_context(viewport=VIEWPORT)
@@ -142,7 +153,7 @@ def cold_starts(repeats: int) -> dict[str, list[dict]]:
     default = next((i for i in lessons() if i.number == 1), None)
     chart = default.chart_key if default else None
     port = _free_port()
-    results: dict[str, list[dict]] = {"new visitor": [], "returning visitor": []}
+    results: dict[str, list[dict]] = {"new visitor": [], "returning visitor": [], FLOOR: []}
     with sync_playwright() as pw, tempfile.TemporaryDirectory() as tmp:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
@@ -156,6 +167,10 @@ def cold_starts(repeats: int) -> dict[str, list[dict]]:
                     result = _one_start(browser, context, port, chart, timings)
                     results[name].append(result)
                     log(f"  [cold start] {name} {n + 1}/{repeats}: {result['total_s']:.2f} s")
+                timings = Path(tmp) / f"floor{n}.jsonl"
+                result = _one_start(browser, None, port, "floor", timings, FLOOR_APP)
+                results[FLOOR].append(result)
+                log(f"  [cold start] {FLOOR} {n + 1}/{repeats}: {result['total_s']:.2f} s")
             warm.close()
         finally:
             browser.close()
@@ -219,6 +234,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         "median_s": median,
         "ok": median < COLD_TARGET_S,
         "median_returning_s": medians["returning visitor"],
+        "median_floor_s": medians[FLOOR],
         "ok_returning": medians["returning visitor"] < COLD_TARGET_S,
         "import": imp,
         "table": text,

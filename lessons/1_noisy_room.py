@@ -34,7 +34,7 @@ def lesson_body() -> None:
         )
 
     with chart:
-        st.plotly_chart(
+        page.chart(
             weight_bars(
                 room.voices,
                 room.weights,
@@ -43,7 +43,6 @@ def lesson_body() -> None:
                 title="How much of your attention each voice gets",
                 axis_title="share of your attention",
             ),
-            width="stretch",
             key="room-chart",
         )
 

@@ -77,7 +77,7 @@ def lesson_body() -> None:
             )
 
     with charts:
-        st.plotly_chart(scores_and_weights(found), width="stretch", key="dictionary-weights")
+        page.chart(scores_and_weights(found), key="dictionary-weights")
 
     page.intuition_note(
         "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
@@ -93,10 +93,10 @@ def lesson_body() -> None:
         "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
     )
     if vectors_box.open:
-        vectors_box.plotly_chart(
+        page.chart(
             vectors_heatmap(found.query, found, features, encoding=encoding),
-            width="stretch",
             key="dictionary-vectors",
+            container=vectors_box,
         )
 
     page.numbers(

@@ -83,9 +83,8 @@ def lesson_body() -> None:
         # The overlay is computed by the same softmax, once per reference temperature.
         temperatures = sorted({*COMPARE_AT, t}) if compare else [t]
         weights_by_t = {temp: ac.softmax(scores, temperature=temp) for temp in temperatures}
-        st.plotly_chart(
+        page.chart(
             scores_and_weights(labels, np.array(scores), weights_by_t, t),
-            width="stretch",
             key="softmax-weights",
         )
 

@@ -53,15 +53,14 @@ def lesson_body() -> None:
         st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
 
     with charts:
-        st.plotly_chart(space(found), width="stretch", key="query-space")
-        st.plotly_chart(
+        page.chart(space(found), key="query-space")
+        page.chart(
             weight_bars(
                 found.labels,
                 found.weights,
                 highlight=None if flat else top,
                 title="How much of the spotlight each key gets",
             ),
-            width="stretch",
             key="query-weights",
         )
 

@@ -110,7 +110,7 @@ def lesson_body() -> None:
             )
 
     with grid:
-        st.plotly_chart(notes_grid(found), width="stretch", key="classroom-notes")
+        page.chart(notes_grid(found), key="classroom-notes")
 
     page.intuition_note(
         "Ask about a country *and* a topic and one note lights up. Ask only *“Tell me about "

@@ -88,15 +88,14 @@ def lesson_body() -> None:
 
     heat, detail = st.columns([1.3, 1], gap="large")
     with heat:
-        st.plotly_chart(
+        page.chart(
             weights_heatmap(
                 refinement.weights, labels, labels, title="Who looks at whom (each row sums to 1)"
             ),
-            width="stretch",
             key="sentence-heatmap",
         )
     with detail:
-        st.plotly_chart(
+        page.chart(
             weight_bars(
                 labels,
                 refinement.weights[focus],
@@ -104,7 +103,6 @@ def lesson_body() -> None:
                 title=f"What “{plot_text(labels[focus])}” looks at",
                 axis_title="attention weight",
             ),
-            width="stretch",
             key="sentence-row",
         )
         before = ac.nearest_words(refinement.embeddings[focus], exclude=(tokens[focus],))
@@ -126,9 +124,8 @@ def lesson_body() -> None:
         "nature-animal": ("river", "dog"),
         "money-person": ("money", "teacher"),
     }.get(view, ())
-    st.plotly_chart(
+    page.chart(
         movement(refinement, projection, focus=focus, landmarks=landmarks),
-        width="stretch",
         key="sentence-movement",
     )
 

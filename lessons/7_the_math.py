@@ -37,10 +37,11 @@ text = page.control(MATH.param("sentence"))
 scaled = page.control(MATH.param("scaled"))
 
 # The whole formula first; the steps below take it apart, in the order the computer does them.
+# Two lines, so it fits a phone.
 st.latex(
-    r"X' = \operatorname{softmax}\!\left(\frac{Q K^\top}{"
+    r"\begin{gathered} X' = \operatorname{softmax}\!\left(\frac{Q K^\top}{"
     + (r"\sqrt{d_k}\," if scaled else "")
-    + r"T}\right) V, \qquad Q = K = V = X"
+    + r"T}\right) V \\ Q = K = V = X \end{gathered}"
 )
 # Steps 1-3 do not depend on the temperature (it first acts in softmax, step 4), so moving it
 # reruns steps 4 and 5 only: they are a fragment below, with the temperature slider.
@@ -119,7 +120,7 @@ with left:
     st.caption("In a real transformer:")
     st.latex(r"\begin{gathered} Q = X W_Q, \quad K = X W_K, \\ V = X W_V \end{gathered}")
 with right:
-    st.plotly_chart(
+    page.chart(
         features_heatmap(
             refinement.embeddings,
             labels,
@@ -127,7 +128,6 @@ with right:
             limit=feature_limit,
             colorbar_title="value",
         ),
-        width="stretch",
         key="math-x",
     )
 page.numbers(lambda: word_table(refinement.embeddings, ac.FEATURES), title="X as a table")
@@ -173,9 +173,8 @@ with left:
         + "."
     )
 with right:
-    st.plotly_chart(
+    page.chart(
         scores_heatmap(result.scores, labels, title="Q Kᵀ, the raw scores", limit=score_limit),
-        width="stretch",
         key="math-scores",
     )
 page.numbers(lambda: word_table(result.scores, numbered), title="The raw scores as a table")
@@ -201,14 +200,13 @@ with left:
         else r"\tilde S = S \quad \text{(no division)}"
     )
 with right:
-    st.plotly_chart(
+    page.chart(
         scores_heatmap(
             result.scaled_scores,
             labels,
             title=f"Q Kᵀ ÷ {root:.2f}, the scaled scores" if scaled else "Q Kᵀ, not scaled",
             limit=score_limit,  # the same colour range as step 2: scaling shows up as paler
         ),
-        width="stretch",
         key="math-scaled",
     )
 notes, paper = st.columns(2, gap="large")
@@ -247,14 +245,13 @@ def softmax_and_mix() -> None:
             rf"\\ T &= {number(t)} \end{{aligned}}"
         )
     with right:
-        st.plotly_chart(
+        page.chart(
             weights_heatmap(
                 result.weights,
                 labels,
                 labels,
                 title="A, the attention weights (each row sums to 1)",
             ),
-            width="stretch",
             key="math-weights",
         )
     page.numbers(
@@ -284,7 +281,7 @@ def softmax_and_mix() -> None:
         )
         picked_up = change(refinement)
         if refined_tab.open:
-            refined_tab.plotly_chart(
+            page.chart(
                 features_heatmap(
                     refinement.refined,
                     labels,
@@ -292,11 +289,11 @@ def softmax_and_mix() -> None:
                     limit=feature_limit,
                     colorbar_title="value",
                 ),
-                width="stretch",
                 key="math-refined",
+                container=refined_tab,
             )
         if change_tab.open:
-            change_tab.plotly_chart(
+            page.chart(
                 features_heatmap(
                     picked_up,
                     labels,
@@ -304,8 +301,8 @@ def softmax_and_mix() -> None:
                     limit=symmetric_limit(picked_up),
                     colorbar_title="change",
                 ),
-                width="stretch",
                 key="math-change",
+                container=change_tab,
             )
     page.numbers(
         lambda: word_table(

@@ -436,6 +436,23 @@ def test_causal_refinement_looks_back_only():
     assert r.causal
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", max_size=60)
+    | st.sampled_from(["I sat on the river bank", "the bank lent money to the teacher"]),
+    temperature=st.sampled_from([0.05, 1.0, 20.0]),
+    causal=st.booleans(),
+)
+def test_refined_numbers_stay_within_the_range_of_the_inputs(text, temperature, causal):
+    """Each refined feature is a weighted average of that feature over the words, so lesson 7
+    can fix one colour range for X and X' that no temperature can break."""
+    r = refine(text, temperature=temperature, causal=causal)
+    if not r.tokens:
+        return
+    low, high = r.embeddings.min(axis=0), r.embeddings.max(axis=0)  # (d,)
+    assert (r.refined >= low - 1e-12).all() and (r.refined <= high + 1e-12).all()
+
+
 @pytest.mark.parametrize("temperature", [1e-6, 1e6])
 def test_refine_at_extreme_temperatures(temperature):
     r = refine("I sat on the river bank with my dog", temperature=temperature)

@@ -125,6 +125,16 @@ def presets(lesson: Lesson) -> None:
         )
 
 
+#: Plotly's own toolbar (zoom, pan, download) sits on the chart's title on touch screens and
+#: offers nothing a lesson needs; Streamlit's full-screen button stays.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
+def chart(figure: Any, *, key: str, container: Any = st) -> None:
+    """A lesson chart: full width, keyed (tests and benchmarks find it by key)."""
+    container.plotly_chart(figure, width="stretch", key=key, config=CHART_CONFIG)
+
+
 def intuition_note(text: str) -> None:
     """The "what to notice" callout."""
     st.info(text, icon=":material/lightbulb:")

@@ -96,7 +96,8 @@ def _crowded(labels: Sequence[str]) -> bool:
     Projector mode draws bigger letters in the same width, so it crowds sooner.
     """
     width = max(map(len, labels), default=0) * len(labels) * theme.scale()
-    return len(labels) > 8 or width > 50
+    # A phone gives a chart ~300 px: eight six-letter features (48 letters) already collide.
+    return len(labels) > 8 or width > 36
 
 
 def features_heatmap(

@@ -84,5 +84,7 @@ def space(found: ac.Probe) -> go.Figure:
                   "scaleratio": 1},
         "showlegend": True,
         "annotations": [arrow],
+        # Under the plot: on a phone the legend wraps onto several lines over the chart.
+        "legend": {"y": -0.15, "yanchor": "top"},
     }  # fmt: skip
     return theme.figure(traces, layout, height=520)

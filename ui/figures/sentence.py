@@ -81,5 +81,7 @@ def movement(
                   "scaleanchor": "x", "scaleratio": 1},
         "title": {"text": "Where each word moves: input → refined"},
         "annotations": arrows,
+        # Under the plot: on a phone the legend wraps onto several lines and would hide the title.
+        "legend": {"y": -0.15, "yanchor": "top"},
     }  # fmt: skip
     return theme.figure(traces, layout, height=480)

@@ -3,9 +3,20 @@
 A page reads like a description of its UI:
 
     run = page.begin(lessons.SOFTMAX, "Scores become probabilities ...")
-    t = page.control(lessons.SOFTMAX.param("t"))
-    ...
+
+    @st.fragment  # moving a control reruns this part only, not the header, presets and menu
+    def lesson_body() -> None:
+        t = page.control(lessons.SOFTMAX.param("t"))
+        ...
+        page.chart(figure, key="softmax-weights")
+        page.numbers(lambda: {"key": labels, "weight": weights})
+        page.share_box(run)  # last in the fragment: the link changes with every control
+
+    lesson_body()
     page.finish(run, code=[softmax])
+
+Expanders (numbers, share box, code) are built only while open, so a slider move pays for what
+is on screen.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(exist_ok=True)
     label = args.label or ("quick" if args.quick else "after")
     path = out_dir / f"{label}.json"
-    if path.exists() and not args.quick:
+    if path.exists() and not args.quick and set(wanted) != set(SECTIONS):
         # merge: a partial run (--only) updates its sections and keeps the others
         old = json.loads(path.read_text())
         old["sections"].update(results["sections"])

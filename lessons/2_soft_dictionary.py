@@ -3,7 +3,7 @@
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import formulas, page
 from ui.figures.dictionary import scores_and_weights, vectors_heatmap
 from ui.lessons import DICTIONARY
 from ui.safe import md
@@ -42,8 +42,8 @@ def lesson_body() -> None:
 
         st.latex(
             r"\text{output} = \operatorname{softmax}\!\left(\frac{q K^\top}{"
-            + (r"\sqrt{d_k}\," if scaled else "")
-            + r"T}\right) V"
+            + formulas.divisor(scaled=scaled)
+            + r"}\right) V"
         )
         found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)
 

@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import formulas, page
 from ui.figures import weight_bars
 from ui.figures.query import space
 from ui.lessons import QUERY
@@ -35,8 +35,8 @@ def lesson_body() -> None:
 
         st.latex(
             r"\begin{aligned} w_i &= \operatorname{softmax}\!\left(\frac{q \cdot k_i}{"
-            + (r"\sqrt{d}\," if scaled else "")
-            + r"T}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+            + formulas.divisor(scaled=scaled, d="d")
+            + r"}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
         )
         found = ac.probe(qx, qy, temperature=t, scaled=scaled)
 

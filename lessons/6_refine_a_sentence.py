@@ -2,13 +2,12 @@
 
 import zlib
 
-import numpy as np
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import formulas, page
 from ui.figures import weight_bars, weights_heatmap
-from ui.figures.sentence import movement, token_labels
+from ui.figures.sentence import LANDMARKS, movement, projection_for, token_labels
 from ui.lessons import SENTENCE
 from ui.safe import md, plot_text
 
@@ -37,8 +36,8 @@ def lesson_body() -> None:
         r"X' = \operatorname{softmax}\!\left(\frac{X X^\top"
         + (r" + M" if causal else "")
         + r"}{"
-        + (r"\sqrt{d}\," if scaled else "")
-        + r"T}\right) X"
+        + formulas.divisor(scaled=scaled, d="d")
+        + r"}\right) X"
     )
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
 
@@ -115,17 +114,13 @@ def lesson_body() -> None:
             + "."
         )
 
-    if view == "pca":
-        projection = ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
-    else:
-        projection = ac.project_2d(refinement.embeddings, tuple(view.split("-")))
-    landmarks = {
-        "nature-money": ("river", "money"),
-        "nature-animal": ("river", "dog"),
-        "money-person": ("money", "teacher"),
-    }.get(view, ())
     page.chart(
-        movement(refinement, projection, focus=focus, landmarks=landmarks),
+        movement(
+            refinement,
+            projection_for(refinement, view),
+            focus=focus,
+            landmarks=LANDMARKS.get(view, ()),
+        ),
         key="sentence-movement",
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import formulas, page
 from ui.figures import weights_heatmap
 from ui.figures.math import (
     by_hand_pair,
@@ -40,8 +40,8 @@ scaled = page.control(MATH.param("scaled"))
 # Two lines, so it fits a phone.
 st.latex(
     r"\begin{gathered} X' = \operatorname{softmax}\!\left(\frac{Q K^\top}{"
-    + (r"\sqrt{d_k}\," if scaled else "")
-    + r"T}\right) V \\ Q = K = V = X \end{gathered}"
+    + formulas.divisor(scaled=scaled)
+    + r"}\right) V \\ Q = K = V = X \end{gathered}"
 )
 # Steps 1-3 do not depend on the temperature (it first acts in softmax, step 4), so moving it
 # reruns steps 4 and 5 only: they are a fragment below, with the temperature slider.

@@ -26,16 +26,13 @@ HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) $\\href{javascr
 def _sentence_figures(text: str, view: str) -> dict[str, Callable[[], go.Figure]]:
     r = ac.refine(text, temperature=1.0)
     labels = sentence.token_labels(r)
-    if view == "pca":
-        projection = ac.project_2d(np.vstack([r.embeddings, r.refined]), "pca")
-    else:
-        projection = ac.project_2d(r.embeddings, tuple(view.split("-")))
+    projection = sentence.projection_for(r, view)
     focus = ac.focus_word(r.tokens)
     limit = math.symmetric_limit(r.embeddings, r.refined, floor=3.0)
     mlabels = math.token_labels(r)
     return {
         f"sentence-movement[{text[:12]}|{view}]": lambda: sentence.movement(
-            r, projection, focus=focus, landmarks=("river", "money")
+            r, projection, focus=focus, landmarks=sentence.LANDMARKS.get(view, ())
         ),
         f"sentence-weights[{text[:12]}]": lambda: weights_heatmap(r.weights, labels, labels),
         f"sentence-bars[{text[:12]}]": lambda: weight_bars(

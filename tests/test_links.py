@@ -7,6 +7,7 @@ working, with defaults for what was bad, the good values kept, and a gentle noti
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,3 +241,18 @@ def test_every_closed_section_opens_with_its_content(lesson: Lesson) -> None:
     assert len(at.dataframe) >= tables
     assert all(len(df.value) > 0 for df in at.dataframe)
     assert any("def " in c.value for c in at.code)
+
+
+def test_no_code_path_can_render_user_text_as_html() -> None:
+    """Markdown and widgets escape user text only while HTML is off: nothing in the app turns it
+    on, and the one ``st.html`` is a constant style sheet (projector mode)."""
+    root = Path(__file__).resolve().parents[1]
+    sources = [root / "streamlit_app.py", *root.glob("lessons/*.py"), *root.glob("ui/**/*.py")]
+    assert len(sources) > 10
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        for banned in ("unsafe_allow_html", "unsafe_allow_javascript", "use_container_width"):
+            assert banned not in text, f"{path.name} uses {banned}"
+        if path.name != "theme.py":
+            assert "st.html(" not in text, f"{path.name} calls st.html"
+    assert "st.html(_PROJECTOR_CSS)" in (root / "ui" / "theme.py").read_text(encoding="utf-8")

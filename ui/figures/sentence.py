@@ -12,6 +12,21 @@ import attention_core as ac
 from .. import theme
 from ..safe import plot_text
 
+#: Reference words drawn in each 2-D view: which meaning does a word move toward?
+LANDMARKS = {
+    "nature-money": ("river", "money"),
+    "nature-animal": ("river", "dog"),
+    "money-person": ("money", "teacher"),
+}
+
+
+def projection_for(refinement: ac.Refinement, view: str) -> ac.Projection:
+    """The 2-D view ``view``: two named features ("nature-money"), or "pca" fitted to the
+    input and the refined embeddings together (so both fit in the same picture)."""
+    if view == "pca":
+        return ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
+    return ac.project_2d(refinement.embeddings, tuple(view.split("-")))
+
 
 def token_labels(refinement: ac.Refinement) -> list[str]:
     """Tokens as shown on charts; unknown words carry a "?" so they are marked, not hidden."""

@@ -9,6 +9,7 @@ we leave them out so every number stays readable in named features.)
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 from dataclasses import dataclass
@@ -43,11 +44,16 @@ def tokenize(text: str) -> list[str]:
 def unknown_vector(word: str) -> NDArray[np.float64]:
     """``(d,)`` deterministic stand-in for a word outside the vocabulary (same word, same vector).
 
-    Seeded by a CRC of the word, not Python's salted ``hash``, so it is stable across runs.
+    Bit-for-bit the same on every machine, so a share link shows the same numbers on every
+    server: the seed is a CRC of the word (not Python's salted ``hash``), NumPy's PCG64 generator
+    and normal sampler are exact integer and IEEE arithmetic, and the length is summed with
+    ``math.fsum`` (correctly rounded) rather than a BLAS dot product, whose rounding depends on
+    the CPU kernel OpenBLAS picks.
     """
     rng = np.random.default_rng(zlib.crc32(word.encode("utf-8")))
-    v = rng.standard_normal(len(FEATURES))
-    return v / np.linalg.norm(v) * UNKNOWN_NORM
+    v = rng.standard_normal(len(FEATURES))  # (d,)
+    length = math.sqrt(math.fsum(v * v))  # no BLAS: the same last bit on every CPU
+    return v / length * UNKNOWN_NORM
 
 
 def embed(tokens: list[str]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -312,7 +313,37 @@ def test_embed_empty():
     assert x.shape == (0, len(FEATURES)) and known.shape == (0,)
 
 
-def test_unknown_vector_is_deterministic_in_process_and_across_processes():
+def _in_fresh_process(code: str, arg: object, **env_changes: str | None) -> object:
+    """Run ``code`` in a new interpreter and return the JSON it prints.
+
+    The child inherits this process's environment (these machines set ``OPENBLAS_*`` on purpose);
+    ``env_changes`` adds variables, or removes them when the value is None.
+    """
+    env = dict(os.environ)
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(arg)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(out.stdout)
+
+
+#: The OpenBLAS settings of the machine, removed for the "unset" run (whatever is set here).
+_BLAS_UNSET = {name: None for name in os.environ if name.startswith("OPENBLAS_")}
+
+
+@pytest.mark.parametrize("blas_env", ["inherited", "openblas unset"])
+def test_unknown_vector_is_bit_for_bit_the_same_in_a_fresh_process(blas_env):
+    """An unknown word's vector is computed without BLAS, so every server, whatever kernel
+    OpenBLAS picks for its CPU, gives the same bits (and a share link the same numbers)."""
     words = ["xyzzy", "flibbertigibbet", "мир", "🦄"]
     here = [word_vector(w).tolist() for w in words]
     assert here == [word_vector(w).tolist() for w in words], "changed within one process"
@@ -321,15 +352,28 @@ def test_unknown_vector_is_deterministic_in_process_and_across_processes():
         "import json, sys; from attention_core import word_vector; "
         "print(json.dumps([word_vector(w).tolist() for w in json.loads(sys.argv[1])]))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(words)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    changes = {"PYTHONHASHSEED": "12345", **(_BLAS_UNSET if blas_env != "inherited" else {})}
+    there = _in_fresh_process(code, words, **changes)
+    assert there == here, "unknown-word vectors differ in a fresh process"
+
+
+@pytest.mark.parametrize("blas_env", ["inherited", "openblas unset"])
+def test_a_sentence_refines_to_the_same_numbers_in_a_fresh_process(blas_env):
+    """What a share link promises: the same sentence gives the same weights and refined vectors
+    on another server, far beyond the two decimals on screen. Matrix products go through BLAS,
+    whose rounding may differ in the last bit between CPU kernels, so this is to 1e-12, not
+    bit-for-bit."""
+    text = "I sat on the river bank with a xyzzy"
+    here = refine(text, temperature=0.3)
+    code = (
+        "import json, sys; from attention_core import refine; "
+        "r = refine(json.loads(sys.argv[1]), temperature=0.3); "
+        "print(json.dumps([r.weights.tolist(), r.refined.tolist()]))"
     )
-    assert json.loads(out.stdout) == here, "unknown-word vectors differ in a fresh process"
+    changes = _BLAS_UNSET if blas_env != "inherited" else {}
+    weights, refined = _in_fresh_process(code, text, **changes)
+    np.testing.assert_allclose(weights, here.weights, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(refined, here.refined, rtol=0, atol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)

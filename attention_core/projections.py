@@ -4,8 +4,9 @@ With ``Q = K = V = X`` (lessons 6 and 7) a word can only look for words like its
 finds itself. Real transformers first multiply X by three matrices: the query can then ask for
 something *else* than what the word is ("a person looks for what they did"), the key decides
 how a word presents itself, the value what it hands over. Once ``W_Q ≠ W_K`` the score matrix
-``Q K^T = X W_Q W_K^T X^T`` is no longer symmetric: the teacher looking for what they did is not
-the same as the action looking for who did it.
+``Q K^T = X W_Q W_K^T X^T`` is in general no longer symmetric: the teacher looking for what they
+did is not the same as the action looking for who did it. (Only in general: when ``W_Q W_K^T``
+is itself symmetric, as for the topic head, so are the scores; ``is_symmetric`` tells.)
 
 Our heads are hand-built from named links (``attention_core.links``) so every number stays
 readable; a real model learns its matrices and they rarely mean one thing each.

@@ -124,7 +124,7 @@ def previous_word_head(strength: float = 3.0, d_pos: int = D_POS, base: float = 
 
 @dataclass(frozen=True)
 class WordOrder:
-    """The same words in two orders, refined by self-attention (Q = K = V = X).
+    """The same words in two orders, refined by self-attention (plain, or through one head).
 
     Shapes (``n`` words, ``d`` named features, ``d_pos`` positional dims):
         x, x_shuffled       (n, d + d_pos)  inputs; positions belong to slots, not to words
@@ -162,31 +162,47 @@ def reorder(
     text: str,
     order: tuple[int, ...] | list[int],
     *,
+    head: Head | None = None,
     positions: float = 0.0,
     temperature: float = 1.0,
     scaled: bool = True,
 ) -> WordOrder:
     """Refine ``text`` and the same words in ``order``, with positions of ``positions`` strength.
 
-    The positional dimensions are always there (``d_k = d + D_POS``), so strength 0 is exactly
-    "no positions" and the strength control is continuous.
+    ``head`` None is plain self-attention (``Q = K = V = X``); e.g. ``previous_word_head()``
+    uses ``X W_Q``, ``X W_K``, ``X W_V``. The positional dimensions are always there
+    (``d_k = d + D_POS``), so strength 0 is exactly "no positions" and the control is continuous.
     ``reorder("dog bites man", (2, 1, 0))`` compares it with "man bites dog".
+
+    A subtlety the numbers show: with positions but no head, the score of two words depends on
+    their *distance* only (``PE(i) · PE(j)`` is a sum of ``cos(ω (i − j))``), so reversing a
+    sentence ("dog bites man" -> "man bites dog") keeps every distance and the result is still
+    only permuted; any other shuffle changes it. A head that looks *back*, like the previous-word
+    head, tells the two directions apart. ``same_up_to_order`` says which case is on screen.
     """
     tokens, original = positioned(text, positions)  # (n, d + d_pos)
     order = tuple(int(i) for i in order)
     if sorted(order) != list(range(len(tokens))):
         raise ValueError(f"order must be a permutation of 0..{len(tokens) - 1}, got {order}")
     d = len(FEATURES)
+    if head is not None and head.dims != FEATURES + position_dims(D_POS):
+        raise ValueError(
+            "reorder's head must work in the features + positions (see previous_word_head)"
+        )
     shuffled = original.copy()  # (n, d + d_pos)
     shuffled[:, :d] = original[list(order), :d]  # the words move, the positions stay in place
-    kw = {"temperature": temperature, "scaled": scaled}
+
+    def attend(x: Array) -> Attention:
+        q, k, v = (x, x, x) if head is None else (x @ head.w_q, x @ head.w_k, x @ head.w_v)
+        return attention(q, k, v, temperature=temperature, scaled=scaled)
+
     return WordOrder(
         tokens=tokens,
         order=order,
         x=original,
         x_shuffled=shuffled,
-        original=attention(original, original, original, **kw),
-        shuffled=attention(shuffled, shuffled, shuffled, **kw),
+        original=attend(original),
+        shuffled=attend(shuffled),
         positions=float(positions),
     )
 

@@ -75,6 +75,8 @@ class Depth:
     @property
     def spread(self) -> Array:
         """``(L + 1,)`` mean distance of the words from their centroid; 0 = every word the same."""
+        if self.vectors.shape[1] == 0:
+            return np.zeros(len(self.vectors))
         centroid = self.vectors.mean(axis=1, keepdims=True)  # (L + 1, 1, d)
         return np.linalg.norm(self.vectors - centroid, axis=-1).mean(axis=1)
 

@@ -117,7 +117,7 @@ def multi_head(
     k = split_heads(x @ ws["w_k"], n_heads)  # (h, n, d_head)
     v = split_heads(x @ ws["w_v"], n_heads)  # (h, n, d_head)
     heads = attention(q, k, v, temperature=temperature, scaled=scaled, mask=mask)
-    concat = heads.output.transpose(1, 0, 2).reshape(n, -1)  # (n, h · d_head)
+    concat = heads.output.transpose(1, 0, 2).reshape(n, ws["w_q"].shape[1])  # (n, h · d_head)
     return ManyHeads(
         x,
         ws["w_q"],

@@ -184,6 +184,12 @@ def test_custom_w_o_and_causal_heads():
     assert (np.triu(r.weights, k=1) == 0).all()
 
 
+def test_an_empty_sentence_gives_empty_heads():
+    r = many_heads("", [HEADS["nature"], HEADS["money"]])
+    assert r.tokens == () and r.weights.shape == (2, 0, 0) and r.output.shape == (0, D)
+    assert r.result.concat.shape == (0, 2 * D)
+
+
 def test_many_heads_needs_heads_in_one_space():
     with pytest.raises(ValueError, match="at least one head"):
         many_heads(BANK, [])

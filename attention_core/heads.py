@@ -107,30 +107,27 @@ def multi_head(
     broadcastable to ``(n, n)``, True = may attend. Each head scales by ``sqrt(d_head)``.
     """
     x = np.asarray(x, dtype=np.float64)
-    ws = {
-        n: np.asarray(w, dtype=np.float64)
-        for n, w in zip(("w_q", "w_k", "w_v", "w_o"), (w_q, w_k, w_v, w_o), strict=True)
-    }
-    _check(x, ws, n_heads)
-    n = x.shape[0]
-    q = split_heads(x @ ws["w_q"], n_heads)  # (h, n, d_head)
-    k = split_heads(x @ ws["w_k"], n_heads)  # (h, n, d_head)
-    v = split_heads(x @ ws["w_v"], n_heads)  # (h, n, d_head)
+    w_q, w_k, w_v, w_o = (np.asarray(w, dtype=np.float64) for w in (w_q, w_k, w_v, w_o))
+    _check(x, {"w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": w_o}, n_heads)
+    n, width = x.shape[0], w_q.shape[1]
+    q = split_heads(x @ w_q, n_heads)  # (h, n, d_head)
+    k = split_heads(x @ w_k, n_heads)  # (h, n, d_head)
+    v = split_heads(x @ w_v, n_heads)  # (h, n, d_head)
     heads = attention(q, k, v, temperature=temperature, scaled=scaled, mask=mask)
-    concat = heads.output.transpose(1, 0, 2).reshape(n, ws["w_q"].shape[1])  # (n, h · d_head)
+    concat = heads.output.transpose(1, 0, 2).reshape(n, width)  # (n, h · d_head)
     return ManyHeads(
-        x,
-        ws["w_q"],
-        ws["w_k"],
-        ws["w_v"],
-        q,
-        k,
-        v,
-        heads,
-        concat,
-        ws["w_o"],
-        concat @ ws["w_o"],
-        int(n_heads),
+        x=x,
+        w_q=w_q,
+        w_k=w_k,
+        w_v=w_v,
+        q=q,
+        k=k,
+        v=v,
+        attention=heads,
+        concat=concat,
+        w_o=w_o,
+        output=concat @ w_o,  # (n, d_out)
+        n_heads=int(n_heads),
     )
 
 

@@ -100,6 +100,9 @@ def previous_word_head(strength: float = 3.0, d_pos: int = D_POS, base: float = 
     word's position through, so the score ``PE(i − 1) · PE(j)`` peaks at ``j = i − 1``; ``W_V``
     hands over the named features: the previous word's meaning. Without positions (strength 0
     in ``with_positions``) every query is zero and the head sees an even average.
+
+    The first word has no previous word: its query ``PE(−1)`` lands where the fastest sinusoid
+    comes round again (about 2π ≈ 6 positions on). With ``causal=True`` it looks at itself.
     """
     pos = position_dims(d_pos)
     r = shift_matrix(d_pos, base) * float(strength)

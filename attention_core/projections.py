@@ -43,7 +43,7 @@ HEADS: dict[str, Head] = {
     "action-place": Head(
         "Action → place",
         "an action looks for where it happened",
-        (Link("action", "place", 1.0),),
+        (Link("action", "place", 1.5),),
         _SAME,
         _SAME,
     ),

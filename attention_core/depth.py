@@ -63,14 +63,18 @@ class Depth:
 
     @property
     def mean_cosine(self) -> Array:
-        """``(L + 1,)`` mean cosine similarity over all pairs of different words; 1 = all alike."""
+        """``(L + 1,)`` mean cosine similarity over all pairs of different words; 1 = all alike.
+
+        A zero vector (a small word before any layer) counts as cosine 0 with everything.
+        """
         n = self.vectors.shape[1]
         if n < 2:
             return np.ones(len(self.vectors))
+        norms = np.linalg.norm(self.vectors, axis=-1, keepdims=True)  # (L + 1, n, 1)
+        unit = np.divide(self.vectors, norms, out=np.zeros_like(self.vectors), where=norms > 0)
+        gram = unit @ np.swapaxes(unit, -1, -2)  # (L + 1, n, n): cosines of every pair
         i, j = np.triu_indices(n, k=1)
-        return np.array(
-            [np.mean([cosine(v[a], v[b]) for a, b in zip(i, j, strict=True)]) for v in self.vectors]
-        )
+        return gram[:, i, j].mean(axis=-1)
 
     @property
     def spread(self) -> Array:

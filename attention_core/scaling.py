@@ -21,6 +21,8 @@ Array = NDArray[np.float64]
 
 #: The d_k values of the chart: 2 to 512, doubling.
 D_K_CHOICES: tuple[int, ...] = (2, 4, 8, 16, 32, 64, 128, 256, 512)
+#: The largest d_k the lesson offers.
+D_K_MAX = 512
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,28 @@ def random_queries_and_keys(
 ) -> tuple[Array, Array]:
     """Seeded standard-normal ``queries (n_samples, d_k)`` and ``keys (n_samples, n_keys, d_k)``.
 
-    Seeded by ``(seed, d_k)``, so each d_k's sample is the same whichever others are asked for.
+    They are the first ``d_k`` coordinates of the same 512-dimensional draws, so a larger d_k
+    only adds dimensions to the same vectors (and each d_k's sample does not depend on which
+    others are asked for).
     """
-    rng = np.random.default_rng([seed, d_k])
-    q = rng.standard_normal((n_samples, d_k))  # (s, d_k)
-    k = rng.standard_normal((n_samples, n_keys, d_k))  # (s, n_keys, d_k)
-    return q, k
+    if not 1 <= int(d_k) <= D_K_MAX:
+        raise ValueError(f"d_k must be a whole number from 1 to {D_K_MAX}, got {d_k!r}")
+    rng = np.random.default_rng(seed)
+    q = rng.standard_normal((n_samples, D_K_MAX))  # (s, 512)
+    k = rng.standard_normal((n_samples, n_keys, D_K_MAX))  # (s, n_keys, 512)
+    return q[:, :d_k], k[:, :, :d_k]  # (s, d_k), (s, n_keys, d_k)
 
 
 def score_spread(
-    d_ks: tuple[int, ...] = D_K_CHOICES, *, n_keys: int = 8, n_samples: int = 400, seed: int = 0
+    d_ks: tuple[int, ...] = D_K_CHOICES, *, n_keys: int = 8, n_samples: int = 300, seed: int = 0
 ) -> ScoreSpread:
     """Measure the spread of ``q · k`` and softmax's top weight, unscaled and scaled, per d_k."""
+    q_all, k_all = random_queries_and_keys(D_K_MAX, n_keys, n_samples, seed)  # all 512 dims
     rows = []
     for d_k in d_ks:
-        q, k = random_queries_and_keys(d_k, n_keys, n_samples, seed)
+        if not 1 <= int(d_k) <= D_K_MAX:
+            raise ValueError(f"d_k must be a whole number from 1 to {D_K_MAX}, got {d_k!r}")
+        q, k = q_all[:, :d_k], k_all[:, :, :d_k]  # (s, d_k), (s, n_keys, d_k)
         scores = (k @ q[:, :, None])[:, :, 0]  # (s, n_keys): each query against its own keys
         scaled = scores / np.sqrt(d_k)  # (s, n_keys)
         rows.append(
@@ -100,8 +109,6 @@ class ScoreSample:
 
 def score_sample(d_k: int, n_keys: int = 8, seed: int = 0) -> ScoreSample:
     """One seeded query and its keys at ``d_k``, attended unscaled and scaled (for a d_k slider)."""
-    if int(d_k) < 1:
-        raise ValueError(f"d_k must be a positive integer (2 to 512 in the lesson), got {d_k!r}")
     q, k = random_queries_and_keys(int(d_k), n_keys, 1, seed)
     query, keys = q[0], k[0]  # (d_k,), (n_keys, d_k)
     values = np.eye(n_keys)  # (n_keys, n_keys): the output reads as "how much of each key"

@@ -21,6 +21,7 @@ from attention_core import (
     FEATURES,
     MAX_LAYERS,
     SPACE_KEYS,
+    cosine,
     dot_vs_distance,
     layer_norm,
     probe,
@@ -95,9 +96,19 @@ def test_one_sample_both_ways(d_k):
         assert s.unscaled.weights.max() > 0.99 > s.scaled.weights.max()
 
 
-def test_score_sample_rejects_a_bad_d_k():
-    with pytest.raises(ValueError, match="d_k"):
-        score_sample(0)
+@pytest.mark.parametrize("d_k", [0, -3, 513])
+def test_a_d_k_outside_1_to_512_says_so(d_k):
+    with pytest.raises(ValueError, match="from 1 to 512"):
+        score_sample(d_k)
+    with pytest.raises(ValueError, match="from 1 to 512"):
+        score_spread((2, d_k))
+
+
+def test_a_larger_d_k_adds_dimensions_to_the_same_vectors():
+    q8, k8 = random_queries_and_keys(8, n_samples=3)
+    q64, k64 = random_queries_and_keys(64, n_samples=3)
+    np.testing.assert_array_equal(q64[:, :8], q8)
+    np.testing.assert_array_equal(k64[:, :, :8], k8)
 
 
 # --- dot product vs distance -----------------------------------------------------------------
@@ -210,6 +221,20 @@ def test_layer_norm_bounds_every_vector(text, residual):
     d = refine_deep(text, MAX_LAYERS, residual=residual, layer_norm=True)
     assert (d.norms[1:] <= math.sqrt(D) + 1e-12).all()
     np.testing.assert_allclose(d.vectors[1:].mean(axis=-1), 0.0, atol=1e-12)
+
+
+def test_mean_cosine_and_spread_match_loops():
+    d = refine_deep("the dog sat by the river bank", 3, residual=True)
+    for step, vectors in enumerate(d.vectors):
+        pairs = [
+            cosine(vectors[a], vectors[b])
+            for a in range(len(vectors))
+            for b in range(a + 1, len(vectors))
+        ]
+        assert d.mean_cosine[step] == pytest.approx(math.fsum(pairs) / len(pairs), abs=1e-12)
+        centroid = vectors.mean(axis=0)
+        spread = math.fsum(math.dist(v, centroid) for v in vectors) / len(vectors)
+        assert d.spread[step] == pytest.approx(spread, abs=1e-12)
 
 
 def test_depth_numbers_have_one_value_per_step():

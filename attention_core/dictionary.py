@@ -69,6 +69,7 @@ ENTRIES: dict[str, tuple[str, NDArray[np.float64]]] = {
 #: Words that are *not* keys but have embeddings: the interesting queries.
 UNSEEN_WORDS: dict[str, tuple[str, NDArray[np.float64]]] = {
     "ci-dessous": ("below, hereunder", _vec(down=2.8, near=0.6)),
+    "dessous": ("underneath", _vec(down=2.9, inside=0.4)),
     "par-dessus": ("over", _vec(up=2.8, near=0.4)),
     "dedans": ("inside", _vec(inside=2.8, near=0.4)),
     "là-bas": ("over there", _vec(near=-2.6, down=0.3)),
@@ -82,14 +83,21 @@ DICTIONARY_KEYS: tuple[str, ...] = tuple(ENTRIES)
 DICTIONARY_VALUES: tuple[str, ...] = tuple(value for value, _ in ENTRIES.values())
 #: Every French word we have an embedding for (keys first), e.g. for a query picker.
 KNOWN_WORDS: tuple[str, ...] = DICTIONARY_KEYS + tuple(UNSEEN_WORDS)
+_HYPHENATED = frozenset(w for w in KNOWN_WORDS if "-" in w)
 
 Encoding = Literal["embedding", "one_hot"]
 ENCODINGS: tuple[Encoding, ...] = ("embedding", "one_hot")
 
 
 def normalize_word(word: str) -> str:
-    """Lower-case, NFC-normalised, surrounding whitespace dropped (so "  Sous " finds "sous")."""
-    return unicodedata.normalize("NFC", str(word)).strip().casefold()
+    """Lower-case, NFC-normalised, surrounding whitespace dropped (so "  Sous " finds "sous").
+
+    Students often type a hyphenated word with a space ("ci dessous", "au  dessus"): when the
+    hyphenated spelling is a word we know, that is the word they meant.
+    """
+    w = " ".join(unicodedata.normalize("NFC", str(word)).casefold().split())
+    hyphenated = w.replace(" ", "-")
+    return hyphenated if " " in w and hyphenated in _HYPHENATED else w
 
 
 def meaning(word: str) -> str | None:

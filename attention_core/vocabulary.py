@@ -28,9 +28,11 @@ _GROUPS: tuple[tuple[dict[str, float], str], ...] = (
     (
         {"nature": 3.0},
         "river lake sea ocean water stream tree forest mountain hill valley grass flower "
-        "leaf leaves rain snow sun sky wind stone rock sand earth moon cloud",
+        "leaf leaves rain snow sun sky wind stone rock sand earth moon cloud flowers trees",
     ),
-    ({"nature": 2.5, "place": 1.5}, "shore beach island field meadow garden park woods"),
+    ({"nature": 2.5, "place": 1.5}, "shore beach island field meadow garden park woods cave"),
+    # Weather and light, out of doors: a little nature.
+    ({"nature": 1.5}, "dark cold warm hot"),
     ({"nature": 2.0, "action": 1.5}, "swim swam row rowed fished fishing grow grew bloom"),
     # Money and finance
     (
@@ -53,7 +55,9 @@ _GROUPS: tuple[tuple[dict[str, float], str], ...] = (
         "tiger monkey elephant",
     ),
     ({"animal": 2.5, "nature": 1.5}, "bird duck fish goose swan"),
-    ({"animal": 1.5, "action": 1.5}, "bark barked fly flew"),
+    ({"animal": 1.5, "action": 1.5}, "bark barked"),
+    # What birds (and bats) do: an animal's action, up in the sky.
+    ({"animal": 1.5, "action": 1.0, "nature": 1.0}, "fly flew"),
     # People
     (
         {"person": 3.0},
@@ -67,11 +71,14 @@ _GROUPS: tuple[tuple[dict[str, float], str], ...] = (
         "house home city town village school street road room kitchen country church station "
         "hospital library building",
     ),
+    # Things that belong to a place
+    ({"place": 1.5}, "board desk table chair door window wall"),
     # Actions
     (
         {"action": 3.0},
         "sat sit run ran walk walked go went come came see saw read write play played sing "
-        "jump jumped sleep slept open close give gave take took put stood stand fell",
+        "jump jumped sleep slept open close give gave take took put stood stand fell wrote "
+        "bite bites",
     ),
     ({"action": 2.0, "food": 1.5}, "eat ate drink drank cook cooked"),
     # Food
@@ -84,7 +91,7 @@ _GROUPS: tuple[tuple[dict[str, float], str], ...] = (
     (
         {"time": 3.0},
         "day night morning evening today yesterday tomorrow week year hour minute summer "
-        "winter autumn now soon later",
+        "winter autumn now soon later season seasons",
     ),
     # Small words: grammar, no meaning here
     (
@@ -92,7 +99,7 @@ _GROUPS: tuple[tuple[dict[str, float], str], ...] = (
         "the a an of to in on at into by for with and or but is was are were be been it this "
         "that not so very too as from up down out over under then there here what which who "
         "when where why how all some any no do did does have has had will would can could "
-        "just also only more much many each",
+        "just also only more much many each after before",
     ),
 )
 

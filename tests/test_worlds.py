@@ -96,6 +96,7 @@ def test_every_key_finds_its_own_value(key, value):
 #: A sensible English answer for each unseen French word (the dictionary's nearest entry).
 UNSEEN_ANSWERS = {
     "ci-dessous": "below",
+    "dessous": "below",
     "par-dessus": "above",
     "dedans": "in",
     "là-bas": "far",

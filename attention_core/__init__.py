@@ -15,6 +15,7 @@ from .attention import (
     softmax,
     split_heads,
 )
+from .bert import BertConfig, BertOutput, BertWeights, encode, erf, gelu
 from .classroom import EXAMPLE_QUESTIONS, NOTE_FACTS, NOTE_LABELS, ask
 from .dictionary import (
     DICTIONARY_FEATURES,
@@ -25,6 +26,14 @@ from .dictionary import (
     UNSEEN_WORDS,
     lookup,
     meaning,
+)
+from .heads import (
+    BEHAVIOURS,
+    HeadBehaviours,
+    NamedHead,
+    behaviour_shares,
+    cosine_by_layer,
+    head_behaviours,
 )
 from .lookup import Lookup, is_clear_match
 from .query_space import SPACE_AXES, SPACE_KEYS, SPACE_LIMIT, Probe, probe
@@ -47,6 +56,7 @@ from .vocabulary import AMBIGUOUS_WORDS, FEATURES, VOCABULARY
 
 __all__ = [
     "AMBIGUOUS_WORDS",
+    "BEHAVIOURS",
     "DICTIONARY_FEATURES",
     "DICTIONARY_KEYS",
     "DICTIONARY_VALUES",
@@ -65,21 +75,32 @@ __all__ = [
     "UNSEEN_WORDS",
     "VOCABULARY",
     "Attention",
+    "BertConfig",
+    "BertOutput",
+    "BertWeights",
+    "HeadBehaviours",
     "Lookup",
     "MultiHead",
+    "NamedHead",
     "Probe",
     "Projection",
     "Refinement",
     "Room",
     "ask",
     "attention",
+    "behaviour_shares",
     "causal_mask",
     "check_temperature",
     "cosine",
+    "cosine_by_layer",
     "embed",
+    "encode",
     "entropy",
+    "erf",
     "feature_names",
     "focus_word",
+    "gelu",
+    "head_behaviours",
     "is_clear_match",
     "listen",
     "lookup",

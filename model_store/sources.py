@@ -180,6 +180,8 @@ def _hub_reachable() -> None:
     letting ``huggingface_hub`` retry for ~25 s before we can try the package registry."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
         raise ConnectionError("HF_HUB_OFFLINE is set")
+    if os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy"):
+        return  # the proxy resolves the name, not us
     host = urlsplit(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname
     socket.getaddrinfo(host or "huggingface.co", 443)  # raises socket.gaierror when offline
 

@@ -27,7 +27,7 @@ from .dictionary import (
     lookup,
     meaning,
 )
-from .heads import (
+from .head_roles import (
     BEHAVIOURS,
     HeadBehaviours,
     NamedHead,

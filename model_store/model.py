@@ -19,7 +19,7 @@ from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 from attention_core.bert import BertConfig, BertOutput, BertWeights, encode
-from attention_core.heads import HeadBehaviours, cosine_by_layer, head_behaviours
+from attention_core.head_roles import HeadBehaviours, cosine_by_layer, head_behaviours
 
 from . import pins
 from .sources import Located, ModelUnavailable, find_on_disk, read_checked, unavailable_message

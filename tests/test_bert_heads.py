@@ -1,4 +1,4 @@
-"""Named head behaviours and the layer-by-layer cosine (``attention_core.heads``), on made-up
+"""Named head behaviours and the layer-by-layer cosine (``attention_core.head_roles``), on made-up
 attention patterns whose answer is known."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from attention_core.heads import (
+from attention_core.head_roles import (
     BEHAVIOURS,
     behaviour_shares,
     cosine_by_layer,

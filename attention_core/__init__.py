@@ -15,6 +15,7 @@ from .attention import (
     softmax,
     split_heads,
 )
+from .bert import BertConfig, BertOutput, BertWeights, encode, erf, gelu
 from .classroom import EXAMPLE_QUESTIONS, NOTE_FACTS, NOTE_LABELS, ask
 from .depth import MAX_LAYERS, Depth, layer_norm, refine_deep
 from .dictionary import (
@@ -28,6 +29,14 @@ from .dictionary import (
     meaning,
 )
 from .distance import DotVsDistance, dot_vs_distance
+from .head_roles import (
+    BEHAVIOURS,
+    HeadBehaviours,
+    NamedHead,
+    behaviour_shares,
+    cosine_by_layer,
+    head_behaviours,
+)
 from .heads import ManyHeads, NamedHeads, many_heads, mixing_matrix, multi_head
 from .links import Head, Link, identity_links, link_matrix
 from .lookup import Lookup, is_clear_match
@@ -77,6 +86,7 @@ from .vocabulary import AMBIGUOUS_WORDS, FEATURES, VOCABULARY
 __all__ = [
     "AMBIGUOUS_WORDS",
     "BASE",
+    "BEHAVIOURS",
     "DICTIONARY_FEATURES",
     "DICTIONARY_KEYS",
     "DICTIONARY_VALUES",
@@ -99,14 +109,19 @@ __all__ = [
     "UNSEEN_WORDS",
     "VOCABULARY",
     "Attention",
+    "BertConfig",
+    "BertOutput",
+    "BertWeights",
     "Depth",
     "DotVsDistance",
     "Generation",
     "Head",
+    "HeadBehaviours",
     "Link",
     "Lookup",
     "ManyHeads",
     "MultiHead",
+    "NamedHead",
     "NamedHeads",
     "Probe",
     "Projected",
@@ -118,16 +133,22 @@ __all__ = [
     "WordOrder",
     "ask",
     "attention",
+    "behaviour_shares",
     "causal_mask",
     "check_temperature",
     "cosine",
+    "cosine_by_layer",
     "dot_vs_distance",
     "embed",
+    "encode",
     "entropy",
+    "erf",
     "feature_names",
     "focus_word",
     "frequencies",
+    "gelu",
     "generate",
+    "head_behaviours",
     "identity_links",
     "inputs",
     "is_clear_match",

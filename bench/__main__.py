@@ -6,6 +6,7 @@ Sections (``--only 1,4`` runs a subset):
   3 coldstart  ``streamlit run`` → default page rendered; ``import attention_core``
   4 classroom  60 concurrent sessions for 2 min; latency, failures, server memory
   5 core       ``attention`` / ``refine`` time vs sequence length (8 .. 512)
+  6 model      lesson 11's all-MiniLM-L6-v2: forward pass vs torch, load time, memory
 
 ``--quick`` is a smoke run (fewer interactions, a 30 s classroom): its figures are not the
 record. Each full run is saved to bench/results/<label>.json and bench/RESULTS.md is rebuilt
@@ -31,6 +32,7 @@ SECTIONS = {
     "3": ("coldstart", "3. Cold start and import time"),
     "4": ("classroom", "4. A classroom at once: 60 sessions"),
     "5": ("core", "5. Core scaling: attention and refine vs sequence length"),
+    "6": ("model", "6. A real transformer (lesson 11): forward pass, load, memory"),
 }
 
 
@@ -43,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short smoke run (not recorded)")
     parser.add_argument(
         "--only",
-        default="1,2,3,4,5",
+        default="1,2,3,4,5,6",
         help="comma-separated sections (numbers or names), default all",
     )
     parser.add_argument(

@@ -24,6 +24,7 @@ TITLES = {
     "3": "3. Cold start and import time",
     "4": "4. A classroom at once: 60 sessions",
     "5": "5. Core scaling: attention and refine vs sequence length",
+    "6": "6. A real transformer (lesson 11): forward pass, load, memory",
 }
 
 

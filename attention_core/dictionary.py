@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .attention import attention
-from .lookup import Lookup, make_lookup
+from .lookup import Lookup
 
 #: What each embedding coordinate means.
 DICTIONARY_FEATURES: tuple[str, ...] = (
@@ -159,13 +159,13 @@ def lookup(
     result = attention(
         query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=scaled
     )
-    return make_lookup(
-        normalize_word(word),
-        DICTIONARY_KEYS,
-        DICTIONARY_VALUES,
-        query_vector,
-        keys_matrix,
-        values_matrix,
-        result,
+    return Lookup(
+        query=normalize_word(word),
+        keys=DICTIONARY_KEYS,
+        values=DICTIONARY_VALUES,
+        query_vector=query_vector,
+        keys_matrix=keys_matrix,
+        values_matrix=values_matrix,
+        attention=result,
         known_query=known,
     )

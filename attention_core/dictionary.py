@@ -87,6 +87,13 @@ Encoding = Literal["embedding", "one_hot"]
 ENCODINGS: tuple[Encoding, ...] = ("embedding", "one_hot")
 
 
+def vector_features(encoding: Encoding = "embedding") -> tuple[str, ...]:
+    """What each coordinate of a query or key vector stands for, in ``encoding``."""
+    if encoding == "one_hot":
+        return (*KNOWN_WORDS, "(any other word)")  # one slot per word, and the spare one
+    return DICTIONARY_FEATURES
+
+
 def normalize_word(word: str) -> str:
     """Lower-case, NFC-normalised, surrounding whitespace dropped (so "  Sous " finds "sous")."""
     return unicodedata.normalize("NFC", str(word)).strip().casefold()

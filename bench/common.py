@@ -56,17 +56,6 @@ CHROMIUM_PATH = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 #: benchmark runs would otherwise send "source changed" events mid-measurement.
 QUIET_SERVER_ARGS = ("--server.fileWatcherType=none",)
 
-#: The chart on each lesson that redraws when the temperature moves (its st.plotly_chart key).
-CHART_OF_LESSON = {
-    "why": "room-chart",
-    "dictionary": "dictionary-weights",
-    "temperature": "softmax-weights",
-    "query": "query-weights",
-    "classroom": "classroom-notes",
-    "sentence": "sentence-heatmap",
-    "math": "math-weights",
-}
-
 
 @dataclass(frozen=True)
 class LessonInfo:
@@ -88,7 +77,7 @@ def lessons() -> list[LessonInfo]:
             lesson.number,
             lesson.url_path,
             lesson.title,
-            CHART_OF_LESSON.get(lesson.url_path),
+            lesson.live_chart,
             TEMPERATURES,
             lesson.param("t").default,
         )

@@ -501,7 +501,7 @@ def test_softmax_keeps_float32_and_lists_become_float64():
 
 
 def test_the_attention_students_read_is_the_formula():
-    """ "Show the code" prints ``attention``: scores, scale, mask, softmax, mix; checks elsewhere."""
+    """ "Show the code" prints ``attention``: scores, scale, mask, softmax, mix; no checks."""
     import inspect
 
     source = inspect.getsource(attention)

@@ -17,8 +17,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import attention
-from .lookup import Lookup, close_to_top
+from .lookup import Lookup, close_to_top, soft_lookup
 from .sentence import tokenize
 
 #: country -> (capital, language, currency)
@@ -150,18 +149,17 @@ def ask(question: str, *, temperature: float = 1.0) -> Answer:
     query_vector, found = question_vector(question)
     keys_matrix = note_keys()  # (n_notes, n_features)
     values_matrix = np.eye(len(NOTE_FACTS))  # (n_notes, n_notes): one-hot facts
-    result = attention(
-        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=False
-    )
-    return Answer(
-        query=", ".join(found),
-        keys=NOTE_LABELS,
-        values=NOTE_FACTS,
-        query_vector=query_vector,
-        keys_matrix=keys_matrix,
-        values_matrix=values_matrix,
-        attention=result,
+    return soft_lookup(
+        ", ".join(found),
+        NOTE_LABELS,
+        NOTE_FACTS,
+        query_vector,  # (n_features,)
+        keys_matrix,
+        values_matrix,
+        temperature=temperature,
+        scaled=False,
         known_query=bool(found),
+        kind=Answer,
         notes=NOTES,
     )
 

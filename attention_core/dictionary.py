@@ -16,8 +16,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import attention
-from .lookup import Lookup
+from .lookup import Lookup, soft_lookup
 
 #: What each embedding coordinate means.
 DICTIONARY_FEATURES: tuple[str, ...] = (
@@ -163,16 +162,14 @@ def lookup(
     query_vector, known = encode(word, encoding)
     keys_matrix = embedding_matrix() if encoding == "embedding" else one_hot_matrix()
     values_matrix = np.eye(len(DICTIONARY_VALUES))  # (n_keys, n_values): one-hot English words
-    result = attention(
-        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=scaled
-    )
-    return Lookup(
-        query=normalize_word(word),
-        keys=DICTIONARY_KEYS,
-        values=DICTIONARY_VALUES,
-        query_vector=query_vector,
-        keys_matrix=keys_matrix,
-        values_matrix=values_matrix,
-        attention=result,
+    return soft_lookup(
+        normalize_word(word),
+        DICTIONARY_KEYS,
+        DICTIONARY_VALUES,
+        query_vector,  # (d,)
+        keys_matrix,  # (n_keys, d)
+        values_matrix,
+        temperature=temperature,
+        scaled=scaled,
         known_query=known,
     )

@@ -12,11 +12,12 @@ reads ``scores``, ``scaled_scores``, ``weights`` and ``output`` the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import Attention, entropy
+from .attention import Attention, attention, entropy
 
 #: The top weight must be at least this many times the runner-up to count as a clear answer.
 CLEAR_MATCH_RATIO = 1.5
@@ -85,6 +86,39 @@ class Lookup:
     @property
     def entropy_bits(self) -> float:
         return float(entropy(self.weights))
+
+
+def soft_lookup(
+    query: str,
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    query_vector: NDArray[np.float64],
+    keys_matrix: NDArray[np.float64],
+    values_matrix: NDArray[np.float64],
+    *,
+    temperature: float,
+    scaled: bool,
+    known_query: bool = True,
+    kind: type[Lookup] = Lookup,
+    **world: Any,
+) -> Any:
+    """Attend from ``query_vector`` to every row of ``keys_matrix``, mix ``values_matrix``, and
+    keep the labels with the numbers: a ``kind`` (``Lookup`` or a world's own subclass, whose
+    extra fields come in ``world``)."""
+    result = attention(
+        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=scaled
+    )
+    return kind(
+        query=query,
+        keys=keys,
+        values=values,
+        query_vector=query_vector,
+        keys_matrix=keys_matrix,
+        values_matrix=values_matrix,
+        attention=result,
+        known_query=known_query,
+        **world,
+    )
 
 
 def is_clear_match(weights: NDArray[np.float64], ratio: float = CLEAR_MATCH_RATIO) -> bool:

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import attention
-from .lookup import Lookup
+from .lookup import Lookup, soft_lookup
 
 #: Axis names of the 2-D space.
 SPACE_AXES: tuple[str, str] = ("object ↔ animal", "small ↔ big")
@@ -54,15 +53,15 @@ def probe(x: float, y: float, *, temperature: float = 1.0, scaled: bool = True) 
     """Attend from the query ``(x, y)`` to every key of ``SPACE_KEYS``; values = key positions."""
     query = np.array([x, y], dtype=np.float64)  # (2,)
     keys = np.array(list(SPACE_KEYS.values()))  # (n, 2)
-    result = attention(query, keys, keys, temperature=temperature, scaled=scaled)
-    return Probe(
-        query=f"({x:g}, {y:g})",
-        keys=tuple(SPACE_KEYS),
-        values=tuple(SPACE_KEYS),
-        query_vector=query,
-        keys_matrix=keys,
-        values_matrix=keys.copy(),
-        attention=result,
-        known_query=True,
+    return soft_lookup(
+        f"({x:g}, {y:g})",
+        tuple(SPACE_KEYS),
+        tuple(SPACE_KEYS),  # each key's value is its own position
+        query,
+        keys,
+        keys.copy(),
+        temperature=temperature,
+        scaled=scaled,
+        kind=Probe,
         distances=np.linalg.norm(keys - query, axis=1),  # (n,)
     )

@@ -31,11 +31,7 @@ def lesson_body() -> None:
         t = run.control("t")
         scaled = run.control("scaled")
 
-        st.latex(
-            r"\text{output} = \operatorname{softmax}\!\left(\frac{q K^\top}{"
-            + formulas.divisor(scaled=scaled)
-            + r"}\right) V"
-        )
+        st.latex(r"\text{output} = " + formulas.softmax_of(r"q K^\top", scaled=scaled) + " V")
         found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)
 
         gloss = ac.meaning(word)
@@ -54,11 +50,7 @@ def lesson_body() -> None:
                 "against every key."
             )
         if found.answer is not None:
-            st.success(
-                f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
-                f"weight {found.weights.max():.0%})",
-                icon=":material/check_circle:",
-            )
+            page.answer_notice(found, source="key")
         else:
             st.warning(
                 f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
@@ -73,8 +65,8 @@ def lesson_body() -> None:
     run.note(
         "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
         "answers *below*: similar meanings have similar vectors. Switch to **one-hot** and the "
-        "same query scores exactly 0 against every key: the weights go flat and the answer is mush. "
-        "Lower the temperature for a hard lookup; raise it and every value gets mixed in."
+        "same query scores exactly 0 against every key: the weights go flat and the answer is "
+        "mush. Lower the temperature for a hard lookup; raise it and every value gets mixed in."
     )
 
     vectors_box = run.expander(

@@ -52,7 +52,8 @@ def lesson_body() -> None:
         best = np.isclose(scores, max(scores))
         best_weight = float(weights[best].sum())
         tied = [label for label, is_best in zip(labels, best, strict=True) if is_best]
-        # Even first: when every key ties for best, the "best" holds everything yet nothing stands out.
+        # Even first: when every key ties for best, the "best" holds everything, yet nothing
+        # stands out.
         if spread >= EVEN_SHARE * even:
             verdict = (":material/blur_on:", "Even average: every key counts the same")
         elif best_weight >= HARD_WEIGHT:
@@ -95,7 +96,7 @@ def lesson_body() -> None:
     )
 
     def numbers_table() -> dict[str, Any]:
-        """score / T and e^(score / T) are the steps of the formula above, shown for reading along."""
+        """score / T and e^(score / T) are the steps of the formula above, for reading along."""
         table = {
             "key": labels,
             "score": scores,

@@ -29,9 +29,9 @@ def lesson_body() -> None:
         scaled = run.control("scaled")
 
         st.latex(
-            r"\begin{aligned} w_i &= \operatorname{softmax}\!\left(\frac{q \cdot k_i}{"
-            + formulas.divisor(scaled=scaled, d="d")
-            + r"}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+            r"\begin{aligned} w_i &= "
+            + formulas.softmax_of(r"q \cdot k_i", scaled=scaled, d="d")
+            + r" \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
         )
         found = ac.probe(qx, qy, temperature=t, scaled=scaled)
 
@@ -95,9 +95,10 @@ def lesson_body() -> None:
 
     run.note(
         "Put the query right next to *kitten* (the preset **Near the kitten**): *lion* still wins, "
-        "because *lion* is a longer vector pointing roughly the same way. Drag the query around and "
-        "watch the orange output diamond chase the brightest keys; at low temperature it jumps onto "
-        "one key (a hard lookup), at high temperature it sinks toward the middle of all keys."
+        "because *lion* is a longer vector pointing roughly the same way. Drag the query around "
+        "and watch the orange output diamond chase the brightest keys; at low temperature it "
+        "jumps onto one key (a hard lookup), at high temperature it sinks toward the middle of "
+        "all keys."
     )
 
     run.numbers(

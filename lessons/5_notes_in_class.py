@@ -82,11 +82,7 @@ def lesson_body() -> None:
         st.markdown(f"**Keywords recognised:** {recognised}")
 
         if found.answer is not None:
-            st.success(
-                f"Answer: **{md(found.answer)}** (from the note *{md(found.top_key)}*, weight "
-                f"{found.weights.max():.0%})",
-                icon=":material/check_circle:",
-            )
+            page.answer_notice(found, source="note")
         elif not found.known_query:
             st.info(
                 f"No clear match: the spotlight is spread evenly over all {len(found.keys)} notes, "

@@ -31,13 +31,8 @@ def lesson_body() -> None:
     with view_col:
         view = run.control("view")
 
-    st.latex(
-        r"X' = \operatorname{softmax}\!\left(\frac{X X^\top"
-        + (r" + M" if causal else "")
-        + r"}{"
-        + formulas.divisor(scaled=scaled, d="d")
-        + r"}\right) X"
-    )
+    scores = r"X X^\top + M" if causal else r"X X^\top"
+    st.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
 
     page.cut_text_notice(refinement, verb="refined")

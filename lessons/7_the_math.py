@@ -312,9 +312,9 @@ scaled = run.control("scaled")
 # The whole formula first; the steps below take it apart, in the order the computer does them.
 # Two lines, so it fits a phone.
 st.latex(
-    r"\begin{gathered} X' = \operatorname{softmax}\!\left(\frac{Q K^\top}{"
-    + formulas.divisor(scaled=scaled)
-    + r"}\right) V \\ Q = K = V = X \end{gathered}"
+    r"\begin{gathered} X' = "
+    + formulas.softmax_of(r"Q K^\top", scaled=scaled)
+    + r" V \\ Q = K = V = X \end{gathered}"
 )
 refinement = ac.refine(text, temperature=run.value("t"), scaled=scaled)
 

@@ -175,25 +175,18 @@ QUERY = Lesson(
     live_chart="query-weights",
     summary="Steer a query through a space of keys and watch the weights follow it.",
     params=(
-        Param(
-            "qx",
-            f"Query x ({ac.SPACE_AXES[0]})",
-            "float",
-            1.0,
-            "query x coordinate",
-            low=-ac.SPACE_LIMIT,
-            high=ac.SPACE_LIMIT,
-            step=0.1,
-        ),
-        Param(
-            "qy",
-            f"Query y ({ac.SPACE_AXES[1]})",
-            "float",
-            0.0,
-            "query y coordinate",
-            low=-ac.SPACE_LIMIT,
-            high=ac.SPACE_LIMIT,
-            step=0.1,
+        *(
+            Param(
+                f"q{axis}",
+                f"Query {axis} ({name})",
+                "float",
+                start,
+                f"query {axis} coordinate",
+                low=-ac.SPACE_LIMIT,
+                high=ac.SPACE_LIMIT,
+                step=0.1,
+            )
+            for axis, name, start in zip("xy", ac.SPACE_AXES, (1.0, 0.0), strict=True)
         ),
         temperature(),
         SCALED,

@@ -429,7 +429,16 @@ def forward(target: Any) -> None:
     st.switch_page(target, query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
-# ---- notices the sentence lessons share ------------------------------------------------------
+# ---- notices several lessons share -------------------------------------------------------------
+
+
+def answer_notice(found: Any, *, source: str) -> None:
+    """The answer a lookup found, and the ``source`` ("key", "note") it comes from."""
+    st.success(
+        f"Answer: **{md(found.answer)}** (from the {source} *{md(found.top_key)}*, "
+        f"weight {found.weights.max():.0%})",
+        icon=":material/check_circle:",
+    )
 
 
 def cut_text_notice(refinement: Any, *, verb: str) -> None:

@@ -120,12 +120,7 @@ def lesson_body() -> None:
         },
         title="Every word's embedding before and after",
     )
-    st.page_link(
-        MATH.file,
-        label="See the math step by step for this sentence",
-        icon=":material/functions:",
-        query_params={"sentence": text} if text else None,
-    )
+    run.link_to(MATH, "See the math step by step for this sentence", sentence=text)
 
     run.share()
 

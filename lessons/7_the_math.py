@@ -260,10 +260,7 @@ def step_5_mix(r: ac.Refinement) -> None:
         )
     picked_up = change(r)
     with right:
-        # Only the open tab is drawn: Streamlit reruns the page when the reader switches tabs.
-        refined_tab, change_tab = st.tabs(
-            ["Refined X'", "Change X' − X"], key="math-x-tab", on_change="rerun"
-        )
+        refined_tab, change_tab = run.tabs(["Refined X'", "Change X' − X"], key="math-x-tab")
         for tab, key, matrix, title, limit, colorbar in (
             (refined_tab, "math-refined", r.refined, "X', the refined embeddings",
              feature_limit(r), "value"),
@@ -326,21 +323,20 @@ if not refinement.tokens:
     )
     run.control("t")  # kept on screen, so a link's temperature is not lost
     run.share()
-    run.finish(code=CODE)
-    st.stop()
-
-page.cut_text_notice(refinement, verb="used")
-n = len(refinement.tokens)
-if n > COMFORTABLE_TOKENS:
-    st.warning(
-        f"{n} words make {n} × {n} tables: everything still works, but the numbers get small. "
-        "A short sentence (three to six words) is much easier to follow by hand.",
-        icon=":material/zoom_out:",
+else:
+    page.cut_text_notice(refinement, verb="used")
+    n = len(refinement.tokens)
+    if n > COMFORTABLE_TOKENS:
+        st.warning(
+            f"{n} words make {n} × {n} tables: everything still works, but the numbers get "
+            "small. A short sentence (three to six words) is much easier to follow by hand.",
+            icon=":material/zoom_out:",
+        )
+    page.unknown_words_notice(
+        refinement, how="marked “(unknown)”; each gets a small made-up vector"
     )
-page.unknown_words_notice(refinement, how="marked “(unknown)”; each gets a small made-up vector")
-
-step_1_embeddings(refinement)
-step_2_scores(refinement)
-step_3_scale(refinement)
-softmax_and_mix(refinement)
+    step_1_embeddings(refinement)
+    step_2_scores(refinement)
+    step_3_scale(refinement)
+    softmax_and_mix(refinement)
 run.finish(code=CODE)

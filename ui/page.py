@@ -236,6 +236,16 @@ class LessonPage:
         """
         return st.expander(label, icon=icon, key=f"open: {label}", on_change="rerun")
 
+    def tabs(self, labels: Sequence[str], *, key: str) -> Sequence[Any]:
+        """Tabs whose content the page builds only while open (check each tab's ``.open``):
+        switching tabs reruns the page, like ``expander``."""
+        return st.tabs(list(labels), key=key, on_change="rerun")
+
+    def link_to(self, lesson: Lesson, label: str, **values: Any) -> None:
+        """A link to another lesson, opening with ``values`` (empty ones left out)."""
+        query = {key: lesson.param(key).to_url(v) for key, v in values.items() if v}
+        st.page_link(lesson.file, label=label, icon=lesson.icon, query_params=query or None)
+
     def numbers(
         self,
         table: Callable[[], Mapping[str, Any]],

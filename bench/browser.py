@@ -16,9 +16,9 @@ named "Temperature"), then per step:
 "first change" = the first one. Both are measured from the key event.
 
 The floor, in the same run: ``bench/empty_app.py`` (the same bound temperature slider and nothing
-else) on its own server. It has no chart, so its step ends when the app's run is over (the app's
-``data-test-script-state`` goes back to ``notRunning``): the stack's round trip with nothing to
-draw. Each lesson's figures are then also given as a multiple of the floor's.
+else) on its own server. It has no chart, so its step ends with the last websocket frame the
+server sends for it (the run's "finished" message): the stack's round trip with nothing to draw.
+Each lesson's figures are then also given as a multiple of the floor's.
 """
 
 from __future__ import annotations
@@ -76,25 +76,23 @@ ARM_JS = """
   return true;
 }
 """
-# The floor page has no chart: its step ends when the app's script state leaves "running".
+# The floor page has no chart: its step ends with the server's last websocket frame for it (the
+# run's "finished" message), once the socket has been quiet for ``quietMs``.
 ARM_RUN_JS = """
-() => {
-  const app = document.querySelector('[data-testid=stApp]');
-  if (!app) return false;
-  if (window.__benchWs) { window.__benchWs.sends.length = 0; window.__benchWs.recvs.length = 0; }
+([quietMs]) => {
+  const ws = window.__benchWs;
+  if (!ws) return false;
+  ws.sends.length = 0; ws.recvs.length = 0;
   const probe = window.__benchProbe = {t0: null, first: null, last: null, done: false, obs: null};
   window.addEventListener('keydown', (e) => { if (probe.t0 === null) probe.t0 = e.timeStamp; },
                           {capture: true, once: true});
-  probe.obs = new MutationObserver((records) => {
-    const now = performance.now();
-    if (probe.t0 === null || probe.done) return;
-    for (const r of records) {
-      if (probe.first === null) probe.first = now;
-      if (r.oldValue === 'running') { probe.last = now; probe.done = true; probe.obs.disconnect(); }
-    }
-  });
-  probe.obs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state'],
-                          attributeOldValue: true});
+  const timer = setInterval(() => {
+    const send = ws.sends.find(t => probe.t0 !== null && t >= probe.t0);
+    const recvs = ws.recvs.filter(t => send !== undefined && t >= send);
+    if (!recvs.length || performance.now() - recvs[recvs.length - 1] < quietMs) return;
+    probe.first = recvs[0]; probe.last = recvs[recvs.length - 1]; probe.done = true;
+    clearInterval(timer);
+  }, 20);
   return true;
 }
 """
@@ -170,7 +168,9 @@ def _measure_page(
             if not page.evaluate("e => document.activeElement === e", slider.element_handle()):
                 slider.focus()
             armed = (
-                page.evaluate(ARM_RUN_JS) if floor else page.evaluate(ARM_JS, [selector, QUIET_MS])
+                page.evaluate(ARM_RUN_JS, [QUIET_MS])
+                if floor
+                else page.evaluate(ARM_JS, [selector, QUIET_MS])
             )
             if not armed:
                 raise RuntimeError(f"{selector} vanished")

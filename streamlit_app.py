@@ -6,9 +6,8 @@ projector switch. Run it with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from ui import theme
-from ui.lessons import LESSONS, PROJECTOR
-from ui.params import render
+from ui import page
+from ui.lessons import LESSONS
 
 st.set_page_config(
     page_title="Spotlight — attention, explained",
@@ -28,22 +27,13 @@ lesson_pages = [
 
 
 def open_first_lesson() -> None:
-    """The app root forwards to lesson 1, link values and all. Streamlit serves its default page
-    at ``/`` only, so lesson 1 itself cannot be the default and still open at ``/why``."""
-    st.switch_page(
-        lesson_pages[0],
-        query_params={key: st.query_params.get_all(key) for key in st.query_params},
-    )
+    """The app root opens lesson 1 at its own path, link values and all."""
+    page.forward(lesson_pages[0])
 
 
 home = st.Page(
     open_first_lesson, title="Spotlight", url_path="home", default=True, visibility="hidden"
 )
 navigation = st.navigation([home, *lesson_pages])
-
-with st.sidebar:
-    render(PROJECTOR)
-    st.caption("Every control is in the link: copy it from **Share this view** on any lesson.")
-theme.apply_projector_css()
-
+page.app_controls()
 navigation.run()

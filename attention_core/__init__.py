@@ -11,12 +11,24 @@ from .attention import (
     causal_mask,
     check_temperature,
     entropy,
+    max_entropy,
     multi_head_attention,
     softmax,
     split_heads,
 )
 from .bert import BertConfig, BertOutput, BertWeights, encode, erf, gelu
-from .classroom import EXAMPLE_QUESTIONS, NOTE_FACTS, NOTE_LABELS, ask
+from .classroom import (
+    COUNTRIES,
+    EXAMPLE_QUESTIONS,
+    NOTE_FACTS,
+    NOTE_LABELS,
+    NOTES,
+    TOPICS,
+    Answer,
+    Note,
+    ask,
+    competing_notes,
+)
 from .depth import MAX_LAYERS, Depth, layer_norm, refine_deep
 from .dictionary import (
     DICTIONARY_FEATURES,
@@ -27,6 +39,7 @@ from .dictionary import (
     UNSEEN_WORDS,
     lookup,
     meaning,
+    vector_features,
 )
 from .distance import DotVsDistance, dot_vs_distance
 from .head_roles import (
@@ -73,7 +86,6 @@ from .sentence import (
     Refinement,
     cosine,
     embed,
-    feature_names,
     focus_word,
     nearest_words,
     project_2d,
@@ -87,6 +99,7 @@ __all__ = [
     "AMBIGUOUS_WORDS",
     "BASE",
     "BEHAVIOURS",
+    "COUNTRIES",
     "DICTIONARY_FEATURES",
     "DICTIONARY_KEYS",
     "DICTIONARY_VALUES",
@@ -101,13 +114,16 @@ __all__ = [
     "MAX_TOKENS",
     "MAX_VOICES",
     "MIN_VOICES",
+    "NOTES",
     "NOTE_FACTS",
     "NOTE_LABELS",
     "SPACE_AXES",
     "SPACE_KEYS",
     "SPACE_LIMIT",
+    "TOPICS",
     "UNSEEN_WORDS",
     "VOCABULARY",
+    "Answer",
     "Attention",
     "BertConfig",
     "BertOutput",
@@ -123,6 +139,7 @@ __all__ = [
     "MultiHead",
     "NamedHead",
     "NamedHeads",
+    "Note",
     "Probe",
     "Projected",
     "Projection",
@@ -136,6 +153,7 @@ __all__ = [
     "behaviour_shares",
     "causal_mask",
     "check_temperature",
+    "competing_notes",
     "cosine",
     "cosine_by_layer",
     "dot_vs_distance",
@@ -143,7 +161,6 @@ __all__ = [
     "encode",
     "entropy",
     "erf",
-    "feature_names",
     "focus_word",
     "frequencies",
     "gelu",
@@ -158,6 +175,7 @@ __all__ = [
     "listen",
     "lookup",
     "many_heads",
+    "max_entropy",
     "meaning",
     "mixing_matrix",
     "multi_head",
@@ -181,6 +199,7 @@ __all__ = [
     "softmax",
     "split_heads",
     "tokenize",
+    "vector_features",
     "with_positions",
     "word_vector",
 ]

@@ -10,12 +10,12 @@ Every function returns its intermediates so a lesson can draw each step, not jus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating]
 
 
 def check_temperature(temperature: float) -> float:
@@ -34,21 +34,16 @@ def softmax(scores: ArrayLike, temperature: float = 1.0, axis: int = -1) -> Arra
     maxima share the weight equally) to ``T = 1e6`` (uniform).
 
     ``-inf`` means "excluded" and gets weight 0; a row of only ``-inf`` gets all zeros, never NaN.
-    ``NaN`` or ``+inf`` scores raise ``ValueError``.
+    ``NaN`` or ``+inf`` scores raise ``ValueError``. float32 scores give float32 weights.
 
     Shapes: ``scores (...)`` -> weights of the same shape.
     """
-    t = check_temperature(temperature)
-    s = np.asarray(scores, dtype=np.float64)
-    if np.isnan(s).any() or np.isposinf(s).any():
-        raise ValueError("scores must not contain NaN or +inf (use -inf to exclude an entry)")
-    row_max = np.max(s, axis=axis, keepdims=True) if s.size else s
-    # A row of only -inf has max -inf; shifting by it would give NaN, so shift by 0 instead.
-    row_max = np.where(np.isfinite(row_max), row_max, 0.0)
-    with np.errstate(over="ignore"):  # s - max of scores near ±1e308 can overflow to -inf: fine
+    s, t = _checked_scores(scores), check_temperature(temperature)
+    row_max = _row_max(s, axis)  # (..., 1, ...): the largest score of each row
+    with np.errstate(over="ignore"):  # s - max near ±1e308 may overflow to -inf: weight 0, fine
         exps = np.exp((s - row_max) / t)  # every exponent <= 0, the arg-max is exp(0) = 1
     total = np.sum(exps, axis=axis, keepdims=True)
-    return np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)
+    return np.divide(exps, total, out=np.zeros_like(exps), where=total > 0)  # a row of -inf: 0
 
 
 def entropy(weights: ArrayLike, axis: int = -1) -> Array:
@@ -60,6 +55,11 @@ def entropy(weights: ArrayLike, axis: int = -1) -> Array:
     p = np.asarray(weights, dtype=np.float64)
     logs = np.log2(p, out=np.zeros_like(p), where=p > 0)
     return -np.sum(p * logs, axis=axis) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def max_entropy(n: int) -> float:
+    """The most spread ``n`` weights can be, in bits: ``log2(n)``, every weight ``1 / n``."""
+    return float(np.log2(n)) if n > 0 else 0.0
 
 
 def causal_mask(n: int) -> NDArray[np.bool_]:
@@ -80,6 +80,7 @@ class Attention:
         weights        (..., n_q, n_k)  softmax over the keys of ``scaled_scores / temperature``
         output         (..., n_q, d_v)  ``weights @ V``
         mask           broadcast bool ``(..., n_q, n_k)`` (True = may attend), or None
+    float32 inputs give float32 results; anything else is computed in float64.
     """
 
     scores: Array
@@ -90,15 +91,6 @@ class Attention:
     temperature: float
     scaled: bool
     d_k: int
-
-
-def _as_matrix(name: str, x: ArrayLike) -> Array:
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim < 2:
-        raise ValueError(f"{name} must have shape (..., n, d), got shape {a.shape}")
-    if not np.isfinite(a).all():
-        raise ValueError(f"{name} must contain only finite numbers")
-    return a
 
 
 def attention(
@@ -117,12 +109,80 @@ def attention(
     attend. Leading batch dims broadcast, as in PyTorch's ``scaled_dot_product_attention``.
     A row whose keys are all masked gets zero weights and a zero output, never NaN.
     """
+    q, k, v, mask, t = checked_inputs(query, keys, values, mask, temperature)
+    d_k = q.shape[-1]  # q is (..., n_q, d_k), even for one query
+
+    scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k): Q K^T, one dot product per pair
+    scaled_scores = scores / _root(d_k) if scaled else scores  # (..., n_q, n_k): ÷ √d_k
+    # A masked-out key scores -inf, so softmax gives it weight 0.
+    logits = scaled_scores if mask is None else np.where(mask, scaled_scores, -np.inf)
+    weights = softmax(logits, t)  # (..., n_q, n_k): each row sums to 1
+    output = weights @ v  # (..., n_q, d_v): the values mixed by the weights
+
+    result = Attention(scores, scaled_scores, weights, output, mask, t, bool(scaled), d_k)
+    return _one_query(result) if np.ndim(query) == 1 else result
+
+
+# ---- The checks behind ``attention``: shapes, broadcasting, finite numbers --------------------
+
+
+def _checked_scores(scores: ArrayLike) -> Array:
+    s = _as_float(scores)
+    if np.isnan(s).any() or np.isposinf(s).any():
+        raise ValueError("scores must not contain NaN or +inf (use -inf to exclude an entry)")
+    return s
+
+
+def _row_max(s: Array, axis: int) -> Array:
+    """The largest score of each row, kept as an axis; 0 for a row of only -inf (not NaN)."""
+    row_max = np.max(s, axis=axis, keepdims=True) if s.size else s
+    return np.where(np.isfinite(row_max), row_max, 0.0)
+
+
+def _root(d_k: int) -> float:
+    """√d_k as a plain float (keeps float32 arrays float32); 1 for an empty vector."""
+    return float(np.sqrt(d_k)) if d_k > 0 else 1.0
+
+
+def _float_type(*arrays: ArrayLike) -> type[np.floating]:
+    """float32 when every input already is (a float32 model stays float32), else float64."""
+    every_f32 = all(getattr(a, "dtype", None) == np.float32 for a in arrays)
+    return np.float32 if every_f32 else np.float64
+
+
+def _as_float(x: ArrayLike) -> Array:
+    return np.asarray(x, dtype=_float_type(x))
+
+
+def _as_matrix(name: str, x: ArrayLike, dtype: type[np.floating] = np.float64) -> Array:
+    a = np.asarray(x, dtype=dtype)
+    if a.ndim < 2:
+        raise ValueError(f"{name} must have shape (..., n, d), got shape {a.shape}")
+    if not np.isfinite(a).all():
+        raise ValueError(f"{name} must contain only finite numbers")
+    return a
+
+
+def checked_inputs(
+    query: ArrayLike,
+    keys: ArrayLike,
+    values: ArrayLike,
+    mask: ArrayLike | None,
+    temperature: float,
+) -> tuple[Array, Array, Array, NDArray[np.bool_] | None, float]:
+    """``attention``'s inputs as arrays, or a ``ValueError`` that names the shapes to fix.
+
+    Returns ``q (..., n_q, d_k)`` (one query ``(d_k,)`` gets an ``n_q`` axis of 1), ``k``, ``v``
+    (all float32 when every input is), the mask broadcast to ``(..., n_q, n_k)`` (or None) and
+    the temperature as a float.
+    """
     t = check_temperature(temperature)
-    q = np.asarray(query, dtype=np.float64)
+    dtype = _float_type(query, keys, values)
+    q = np.asarray(query, dtype=dtype)
     single = q.ndim == 1
-    q = _as_matrix("query", q[None, :] if single else q)  # (..., n_q, d_k)
-    k = _as_matrix("keys", keys)  # (..., n_k, d_k)
-    v = _as_matrix("values", values)  # (..., n_k, d_v)
+    q = _as_matrix("query", q[None, :] if single else q, dtype)  # (..., n_q, d_k)
+    k = _as_matrix("keys", keys, dtype)  # (..., n_k, d_k)
+    v = _as_matrix("values", values, dtype)  # (..., n_k, d_v)
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(
             f"query and keys must have the same last dimension d_k: query {np.shape(query)} vs "
@@ -139,36 +199,34 @@ def attention(
         raise ValueError(
             f"batch dimensions do not broadcast: query {q.shape}, keys {k.shape}, values {v.shape}"
         ) from None
-    d_k = q.shape[-1]
+    if mask is None:
+        return q, k, v, None, t
+    m = np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise ValueError(f"mask must be boolean (True = may attend), got dtype {m.dtype}")
+    if single and m.ndim == 1:
+        m = m[None, :]
+    target = (*batch, q.shape[-2], k.shape[-2])
+    try:
+        full_mask = np.broadcast_to(m, np.broadcast_shapes(m.shape, target))
+    except ValueError:
+        raise ValueError(
+            f"mask of shape {m.shape} does not broadcast to (..., n_q, n_k) = {target}"
+        ) from None
+    return q, k, v, full_mask, t
 
-    scores = q @ np.swapaxes(k, -1, -2)  # (..., n_q, n_k)
-    scaled_scores = scores / np.sqrt(d_k) if scaled and d_k > 0 else scores
-    full_mask = None
-    logits = scaled_scores
-    if mask is not None:
-        m = np.asarray(mask)
-        if m.dtype != np.bool_:
-            raise ValueError(f"mask must be boolean (True = may attend), got dtype {m.dtype}")
-        if single and m.ndim == 1:
-            m = m[None, :]
-        target = (*batch, q.shape[-2], k.shape[-2])
-        try:
-            full_mask = np.broadcast_to(m, np.broadcast_shapes(m.shape, target))
-        except ValueError:
-            raise ValueError(
-                f"mask of shape {m.shape} does not broadcast to (..., n_q, n_k) = {target}"
-            ) from None
-        logits = np.where(full_mask, scaled_scores, -np.inf)
-    weights = softmax(logits, temperature=t)  # (..., n_q, n_k)
-    output = weights @ v  # (..., n_q, d_v)
 
-    if single:  # drop the n_q axis we added
-        scores, scaled_scores, weights, output = (
-            a[..., 0, :] for a in (scores, scaled_scores, weights, output)
-        )
-        if full_mask is not None:
-            full_mask = full_mask[..., 0, :]
-    return Attention(scores, scaled_scores, weights, output, full_mask, t, bool(scaled), d_k)
+def _one_query(result: Attention) -> Attention:
+    """The result for one query ``(d_k,)``: drop the ``n_q`` axis ``checked_inputs`` added."""
+    first = lambda a: a[..., 0, :]  # noqa: E731 -- (..., 1, n) -> (..., n)
+    return replace(
+        result,
+        scores=first(result.scores),
+        scaled_scores=first(result.scaled_scores),
+        weights=first(result.weights),
+        output=first(result.output),
+        mask=None if result.mask is None else first(result.mask),
+    )
 
 
 @dataclass(frozen=True)
@@ -216,25 +274,34 @@ def multi_head_attention(
     Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v, w_o (d_model, d_model)``, applied as ``x @ w``;
     ``mask`` bool broadcastable to ``(n, n)``. ``d_model`` must divide evenly into heads.
     """
-    x = _as_matrix("x", x)
+    x, w_q, w_k, w_v, w_o = _checked_heads(x, (w_q, w_k, w_v, w_o), n_heads)
+    n, d_model = x.shape
+    q = split_heads(x @ w_q, n_heads)  # (n_heads, n, d_head)
+    k = split_heads(x @ w_k, n_heads)  # (n_heads, n, d_head)
+    v = split_heads(x @ w_v, n_heads)  # (n_heads, n, d_head)
+    heads = attention(q, k, v, temperature=temperature, mask=mask)
+    concat = heads.output.transpose(1, 0, 2).reshape(n, d_model)  # (n, d_model)
+    return MultiHead(q, k, v, heads, heads.weights, concat, concat @ w_o, int(n_heads))
+
+
+def _checked_heads(x: ArrayLike, weights: tuple[ArrayLike, ...], n_heads: int) -> tuple[Array, ...]:
+    """``x (n, d_model)`` and the four ``(d_model, d_model)`` projections as arrays, or a
+    ``ValueError`` saying which one is off."""
+    dtype = _float_type(x, *weights)
+    x = _as_matrix("x", x, dtype)
     if x.ndim != 2:
         raise ValueError(f"x must have shape (n, d_model), got {x.shape}")
-    n, d_model = x.shape
+    d_model = x.shape[1]
     if not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
         raise ValueError(f"n_heads must be a positive integer, got {n_heads!r}")
     if d_model % n_heads:
         raise ValueError(f"d_model = {d_model} must be divisible by n_heads = {n_heads}")
-    ws = {}
-    for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
-        ws[name] = _as_matrix(name, w)
-        if ws[name].shape != (d_model, d_model):
+    checked = []
+    for name, w in zip(("w_q", "w_k", "w_v", "w_o"), weights, strict=True):
+        checked.append(_as_matrix(name, w, dtype))
+        if checked[-1].shape != (d_model, d_model):
             raise ValueError(
                 f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}, "
-                f"got {ws[name].shape}"
+                f"got {checked[-1].shape}"
             )
-    q = split_heads(x @ ws["w_q"], n_heads)  # (n_heads, n, d_head)
-    k = split_heads(x @ ws["w_k"], n_heads)  # (n_heads, n, d_head)
-    v = split_heads(x @ ws["w_v"], n_heads)  # (n_heads, n, d_head)
-    heads = attention(q, k, v, temperature=temperature, mask=mask)
-    concat = heads.output.transpose(1, 0, 2).reshape(n, d_model)  # (n, d_model)
-    return MultiHead(q, k, v, heads, heads.weights, concat, concat @ ws["w_o"], int(n_heads))
+    return (x, *checked)

@@ -11,11 +11,13 @@ because "capital of France" is mostly about France.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import attention
-from .lookup import Lookup, make_lookup
+from .lookup import Lookup, close_to_top, soft_lookup
 from .sentence import tokenize
 
 #: country -> (capital, language, currency)
@@ -65,8 +67,20 @@ TOPIC_STRENGTH = 3.0
 
 #: The notes' label features: one per country, then one per topic.
 NOTE_FEATURES: tuple[str, ...] = (*FACTS, *TOPICS)
-#: Each note's label, e.g. "France · capital", and its fact, e.g. "Paris".
-NOTE_LABELS: tuple[str, ...] = tuple(f"{c} · {t}" for c in FACTS for t in TOPICS)
+COUNTRIES: tuple[str, ...] = tuple(FACTS)
+
+
+class Note(NamedTuple):
+    """A note's keyword label: the country and the topic it is about."""
+
+    country: str
+    topic: str
+
+
+#: Every note, country by country, each country's topics in ``TOPICS`` order.
+NOTES: tuple[Note, ...] = tuple(Note(c, t) for c in FACTS for t in TOPICS)
+#: Each note's label as shown, e.g. "France · capital", and its fact, e.g. "Paris".
+NOTE_LABELS: tuple[str, ...] = tuple(f"{n.country} · {n.topic}" for n in NOTES)
 NOTE_FACTS: tuple[str, ...] = tuple(fact for facts in FACTS.values() for fact in facts)
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
@@ -81,8 +95,8 @@ EXAMPLE_QUESTIONS: tuple[str, ...] = (
 
 def note_keys() -> NDArray[np.float64]:
     """``(n_notes, n_features)``: each note's label as country one-hot + topic one-hot."""
-    keys = np.zeros((len(NOTE_LABELS), len(NOTE_FEATURES)))
-    for i, (country, topic) in enumerate((c, t) for c in FACTS for t in TOPICS):
+    keys = np.zeros((len(NOTES), len(NOTE_FEATURES)))
+    for i, (country, topic) in enumerate(NOTES):
         keys[i, NOTE_FEATURES.index(country)] = 1.0
         keys[i, NOTE_FEATURES.index(topic)] = 1.0
     return keys
@@ -104,27 +118,53 @@ def question_vector(question: str) -> tuple[NDArray[np.float64], tuple[str, ...]
     return q, tuple(found)
 
 
-def ask(question: str, *, temperature: float = 1.0) -> Lookup:
+@dataclass(frozen=True)
+class Answer(Lookup):
+    """The notes lit by a question: a ``Lookup`` whose keys are ``NOTES`` (country, topic).
+
+    ``query`` is the keywords the question mentions, joined by ", " (empty when none).
+    The grids lay the notes out as ``(n_countries, n_topics)``, rows ``COUNTRIES``, columns
+    ``TOPICS``: the notes are stored country by country.
+    """
+
+    notes: tuple[Note, ...]
+
+    @property
+    def weight_grid(self) -> NDArray[np.float64]:
+        return self.weights.reshape(len(COUNTRIES), len(TOPICS))  # (n_countries, n_topics)
+
+    @property
+    def fact_grid(self) -> tuple[tuple[str, ...], ...]:
+        n = len(TOPICS)
+        return tuple(self.values[i : i + n] for i in range(0, len(self.values), n))
+
+
+def ask(question: str, *, temperature: float = 1.0) -> Answer:
     """Spotlight the note that answers ``question``: the notes' formula ``softmax(q K^T) V``.
 
     Unscaled, as in the source notes, so a question's keyword strengths read directly as scores.
     ``answer`` is the fact of the clearly brightest note, or None when no note stands out (a
     question that mentions no known keyword lights every note evenly).
-    ``Lookup.query`` holds the recognised keywords joined by ", " (empty when none).
     """
     query_vector, found = question_vector(question)
     keys_matrix = note_keys()  # (n_notes, n_features)
     values_matrix = np.eye(len(NOTE_FACTS))  # (n_notes, n_notes): one-hot facts
-    result = attention(
-        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=False
-    )
-    return make_lookup(
+    return soft_lookup(
         ", ".join(found),
         NOTE_LABELS,
         NOTE_FACTS,
-        query_vector,
+        query_vector,  # (n_features,)
         keys_matrix,
         values_matrix,
-        result,
+        temperature=temperature,
+        scaled=False,
         known_query=bool(found),
+        kind=Answer,
+        notes=NOTES,
     )
+
+
+def competing_notes(found: Answer) -> NDArray[np.intp]:
+    """The notes that keep any one note from standing out: those close enough to the brightest
+    (itself included), brightest first."""
+    return close_to_top(found.weights)

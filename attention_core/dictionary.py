@@ -16,8 +16,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import attention
-from .lookup import Lookup, make_lookup
+from .lookup import Lookup, soft_lookup
 
 #: What each embedding coordinate means.
 DICTIONARY_FEATURES: tuple[str, ...] = (
@@ -87,6 +86,13 @@ _HYPHENATED = frozenset(w for w in KNOWN_WORDS if "-" in w)
 
 Encoding = Literal["embedding", "one_hot"]
 ENCODINGS: tuple[Encoding, ...] = ("embedding", "one_hot")
+
+
+def vector_features(encoding: Encoding = "embedding") -> tuple[str, ...]:
+    """What each coordinate of a query or key vector stands for, in ``encoding``."""
+    if encoding == "one_hot":
+        return (*KNOWN_WORDS, "(any other word)")  # one slot per word, and the spare one
+    return DICTIONARY_FEATURES
 
 
 def normalize_word(word: str) -> str:
@@ -164,16 +170,14 @@ def lookup(
     query_vector, known = encode(word, encoding)
     keys_matrix = embedding_matrix() if encoding == "embedding" else one_hot_matrix()
     values_matrix = np.eye(len(DICTIONARY_VALUES))  # (n_keys, n_values): one-hot English words
-    result = attention(
-        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=scaled
-    )
-    return make_lookup(
+    return soft_lookup(
         normalize_word(word),
         DICTIONARY_KEYS,
         DICTIONARY_VALUES,
-        query_vector,
-        keys_matrix,
+        query_vector,  # (d,)
+        keys_matrix,  # (n_keys, d)
         values_matrix,
-        result,
+        temperature=temperature,
+        scaled=scaled,
         known_query=known,
     )

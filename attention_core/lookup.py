@@ -1,18 +1,23 @@
-"""What a soft lookup found: the shared result type of the dictionary and classroom worlds.
+"""What a soft lookup found: the one result type of every lookup-like world.
 
 A hard dictionary returns the value of the one key that matches exactly. A soft one (attention)
 returns a blend of all values, weighted by how well each key matches. When one weight stands out
 we can honestly name an answer; when the spotlight is spread out we say "no clear match".
+
+The dictionary (``lookup``), the 2-D query space (``probe``) and the classroom notes (``ask``) all
+answer with a ``Lookup`` (or a subclass adding what is special to that world), so every page
+reads ``scores``, ``scaled_scores``, ``weights`` and ``output`` the same way.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import Attention, entropy
+from .attention import Attention, attention, entropy
 
 #: The top weight must be at least this many times the runner-up to count as a clear answer.
 CLEAR_MATCH_RATIO = 1.5
@@ -22,11 +27,11 @@ CLEAR_MATCH_RATIO = 1.5
 class Lookup:
     """One soft lookup, with everything a page draws.
 
+    ``query`` is what was looked up, as the world read it (the normalised word, the keywords a
+    question mentions, the query point); ``known_query`` says whether the world understood it.
     Shapes (``n`` keys, ``d`` query/key features, ``d_v`` value width):
-        query_vector  (d,)        keys_matrix  (n, d)       values_matrix  (n, d_v)
-        scores, scaled_scores, weights  (n,)                output  (d_v,)
-    ``answer`` is the value label nearest the output, or None when there is no clear match;
-    ``nearest`` is that label regardless (what the blend is closest to).
+        keys, values (labels) n     query_vector  (d,)   keys_matrix  (n, d)
+        values_matrix  (n, d_v)     scores, scaled_scores, weights  (n,)    output  (d_v,)
     """
 
     query: str
@@ -36,9 +41,6 @@ class Lookup:
     keys_matrix: NDArray[np.float64]
     values_matrix: NDArray[np.float64]
     attention: Attention
-    nearest: str
-    answer: str | None
-    entropy_bits: float
     known_query: bool
 
     @property
@@ -58,9 +60,65 @@ class Lookup:
         return self.attention.output
 
     @property
+    def top(self) -> int:
+        """Index of the key with the largest weight (the first one on a tie)."""
+        return int(np.argmax(self.weights))
+
+    @property
     def top_key(self) -> str:
-        """The key with the largest weight (the first one on a tie)."""
-        return self.keys[int(np.argmax(self.weights))]
+        return self.keys[self.top]
+
+    @property
+    def flat(self) -> bool:
+        """Every key scores the same (e.g. a zero query): no key stands out at all."""
+        return bool(np.ptp(self.scores) < 1e-12)
+
+    @property
+    def nearest(self) -> str:
+        """The value label the output is closest to (what the blend is nearest)."""
+        return self.values[nearest_row(self.output, self.values_matrix)]
+
+    @property
+    def answer(self) -> str | None:
+        """``nearest`` when one key clearly wins, else None (no clear match)."""
+        return self.nearest if is_clear_match(self.weights) else None
+
+    @property
+    def entropy_bits(self) -> float:
+        return float(entropy(self.weights))
+
+
+def soft_lookup(
+    query: str,
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    query_vector: NDArray[np.float64],
+    keys_matrix: NDArray[np.float64],
+    values_matrix: NDArray[np.float64],
+    *,
+    temperature: float,
+    scaled: bool,
+    known_query: bool = True,
+    kind: type[Lookup] = Lookup,
+    **world: Any,
+) -> Any:
+    """Attend from ``query_vector`` to every row of ``keys_matrix``, mix ``values_matrix``, and
+    keep the labels with the numbers: a ``kind`` (``Lookup`` or a world's own subclass, whose
+    extra fields come in ``world``)."""
+    result = attention(
+        query_vector, keys_matrix, values_matrix, temperature=temperature, scaled=scaled
+    )
+    return kind(
+        query=query,
+        keys=keys,
+        values=values,
+        query_vector=query_vector,
+        keys_matrix=keys_matrix,
+        values_matrix=values_matrix,
+        attention=result,
+        known_query=known_query,
+        **world,
+    )
 
 
 def is_clear_match(weights: NDArray[np.float64], ratio: float = CLEAR_MATCH_RATIO) -> bool:
@@ -71,34 +129,15 @@ def is_clear_match(weights: NDArray[np.float64], ratio: float = CLEAR_MATCH_RATI
     return bool(first > 0 and first >= ratio * second)
 
 
+def close_to_top(
+    weights: NDArray[np.float64], ratio: float = CLEAR_MATCH_RATIO
+) -> NDArray[np.intp]:
+    """Indices of the weights close enough to the largest that it does not clearly win (the
+    largest included), largest first: what competes for the spotlight."""
+    order = np.argsort(-weights, kind="stable")
+    return order[weights[order] * ratio > weights[order[0]]] if weights.size else order
+
+
 def nearest_row(output: NDArray[np.float64], rows: NDArray[np.float64]) -> int:
     """Index of the row of ``rows (n, d)`` closest (Euclidean) to ``output (d,)``."""
     return int(np.argmin(np.sum((rows - output) ** 2, axis=1)))
-
-
-def make_lookup(
-    query: str,
-    keys: tuple[str, ...],
-    values: tuple[str, ...],
-    query_vector: NDArray[np.float64],
-    keys_matrix: NDArray[np.float64],
-    values_matrix: NDArray[np.float64],
-    result: Attention,
-    *,
-    known_query: bool,
-) -> Lookup:
-    """Package an attention result over labelled keys and values as a ``Lookup``."""
-    nearest = values[nearest_row(result.output, values_matrix)]
-    return Lookup(
-        query=query,
-        keys=keys,
-        values=values,
-        query_vector=query_vector,
-        keys_matrix=keys_matrix,
-        values_matrix=values_matrix,
-        attention=result,
-        nearest=nearest,
-        answer=nearest if is_clear_match(result.weights) else None,
-        entropy_bits=float(entropy(result.weights)),
-        known_query=known_query,
-    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .attention import Attention, attention
+from .lookup import Lookup, soft_lookup
 
 #: Axis names of the 2-D space.
 SPACE_AXES: tuple[str, str] = ("object ↔ animal", "small ↔ big")
@@ -31,44 +31,37 @@ SPACE_LIMIT = 3.0
 
 
 @dataclass(frozen=True)
-class Probe:
-    """One query in the 2-D space.
+class Probe(Lookup):
+    """One query in the 2-D space: a ``Lookup`` whose keys are points (values = the same points).
 
-    Shapes (``n`` keys): ``labels`` n, ``keys (n, 2)``, ``values (n, 2)``, ``query (2,)``,
-    ``distances (n,)``; ``attention`` holds scores, weights ``(n,)`` and ``output (2,)``.
-    ``dot_ranking`` / ``distance_ranking``: labels best-first by dot product / by closeness.
+    ``distances (n,)`` from the query to each key; ``by_dot`` / ``by_distance`` are key indices,
+    best first, by dot product (what attention uses) and by closeness.
     """
 
-    labels: tuple[str, ...]
-    keys: NDArray[np.float64]
-    values: NDArray[np.float64]
-    query: NDArray[np.float64]
-    attention: Attention
     distances: NDArray[np.float64]
 
     @property
-    def weights(self) -> NDArray[np.float64]:
-        return self.attention.weights
+    def by_dot(self) -> NDArray[np.intp]:
+        return np.argsort(-self.scores, kind="stable")
 
     @property
-    def output(self) -> NDArray[np.float64]:
-        return self.attention.output
-
-    @property
-    def dot_ranking(self) -> tuple[str, ...]:
-        order = np.argsort(-self.attention.scores, kind="stable")
-        return tuple(self.labels[i] for i in order)
-
-    @property
-    def distance_ranking(self) -> tuple[str, ...]:
-        order = np.argsort(self.distances, kind="stable")
-        return tuple(self.labels[i] for i in order)
+    def by_distance(self) -> NDArray[np.intp]:
+        return np.argsort(self.distances, kind="stable")
 
 
 def probe(x: float, y: float, *, temperature: float = 1.0, scaled: bool = True) -> Probe:
     """Attend from the query ``(x, y)`` to every key of ``SPACE_KEYS``; values = key positions."""
     query = np.array([x, y], dtype=np.float64)  # (2,)
     keys = np.array(list(SPACE_KEYS.values()))  # (n, 2)
-    result = attention(query, keys, keys, temperature=temperature, scaled=scaled)
-    distances = np.linalg.norm(keys - query, axis=1)  # (n,)
-    return Probe(tuple(SPACE_KEYS), keys, keys.copy(), query, result, distances)
+    return soft_lookup(
+        f"({x:g}, {y:g})",
+        tuple(SPACE_KEYS),
+        tuple(SPACE_KEYS),  # each key's value is its own position
+        query,
+        keys,
+        keys.copy(),
+        temperature=temperature,
+        scaled=scaled,
+        kind=Probe,
+        distances=np.linalg.norm(keys - query, axis=1),  # (n,)
+    )

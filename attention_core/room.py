@@ -81,9 +81,13 @@ def listen(n_voices: int = 12, *, temperature: float = 1.0, seed: int = 7) -> Ro
 
     The chatter scores are drawn once from a seeded generator, so the room is the same every time.
     """
-    if not MIN_VOICES <= int(n_voices) <= MAX_VOICES:
-        raise ValueError(f"n_voices must be between {MIN_VOICES} and {MAX_VOICES}, got {n_voices}")
-    n = int(n_voices)
+    n = _checked_voices(n_voices)
     chatter = np.random.default_rng(seed).uniform(0.0, 1.5, size=MAX_VOICES - 1)[: n - 1]
     scores = np.concatenate([[FRIEND_SCORE], chatter])  # (n,)
     return Room(voices(n), scores, softmax(scores, temperature), float(temperature))
+
+
+def _checked_voices(n_voices: int) -> int:
+    if not MIN_VOICES <= int(n_voices) <= MAX_VOICES:
+        raise ValueError(f"n_voices must be between {MIN_VOICES} and {MAX_VOICES}, got {n_voices}")
+    return int(n_voices)

@@ -26,8 +26,6 @@ MAX_TOKENS = 40
 #: Length of an unknown word's fallback vector: quiet, so it does not drown the known words.
 UNKNOWN_NORM = 0.5
 
-feature_names: tuple[str, ...] = FEATURES
-
 # A word: letters or digits in any script, optionally joined by an apostrophe or hyphen.
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 

@@ -14,18 +14,25 @@ named "Temperature"), then per step:
 
 "updated" = the last mutation that changed the chart (the figure is fully redrawn);
 "first change" = the first one. Both are measured from the key event.
+
+The floor, in the same run: ``bench/empty_app.py`` (the same bound temperature slider and nothing
+else) on its own server. It has no chart, so its step ends with the last websocket frame the
+server sends for it (the run's "finished" message): the stack's round trip with nothing to draw.
+Each lesson's figures are then also given as a multiple of the floor's.
 """
 
 from __future__ import annotations
 
+import math
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .common import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
+    EMPTY_APP,
     QUIET_SERVER_ARGS,
     VIEWPORT,
     fmt,
@@ -41,6 +48,8 @@ from .common import (
 )
 
 P50_TARGET_MS = 150.0
+#: Targets against the empty page in the same run: key → chart p50 and p95, server run p50.
+P50_FLOOR_RATIO, P95_FLOOR_RATIO, RUN_FLOOR_RATIO = 1.5, 2.0, 3.0
 QUIET_MS = 250
 STEP_TIMEOUT_MS = 15000
 
@@ -64,6 +73,26 @@ ARM_JS = """
     probe.timer = setTimeout(() => { probe.done = true; probe.obs.disconnect(); }, quietMs);
   });
   probe.obs.observe(root, {subtree: true, childList: true, attributes: true, characterData: true});
+  return true;
+}
+"""
+# The floor page has no chart: its step ends with the server's last websocket frame for it (the
+# run's "finished" message), once the socket has been quiet for ``quietMs``.
+ARM_RUN_JS = """
+([quietMs]) => {
+  const ws = window.__benchWs;
+  if (!ws) return false;
+  ws.sends.length = 0; ws.recvs.length = 0;
+  const probe = window.__benchProbe = {t0: null, first: null, last: null, done: false, obs: null};
+  window.addEventListener('keydown', (e) => { if (probe.t0 === null) probe.t0 = e.timeStamp; },
+                          {capture: true, once: true});
+  const timer = setInterval(() => {
+    const send = ws.sends.find(t => probe.t0 !== null && t >= probe.t0);
+    const recvs = ws.recvs.filter(t => send !== undefined && t >= send);
+    if (!recvs.length || performance.now() - recvs[recvs.length - 1] < quietMs) return;
+    probe.first = recvs[0]; probe.last = recvs[recvs.length - 1]; probe.done = true;
+    clearInterval(timer);
+  }, 20);
   return true;
 }
 """
@@ -108,10 +137,13 @@ class PageResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _measure_page(browser, url: str, info, steps: int, warmup: int) -> PageResult:
+def _measure_page(
+    browser, url: str, info, steps: int, warmup: int, *, floor: bool = False
+) -> PageResult:
     from tests.e2e.conftest import wait_for_app
 
-    result = PageResult(f"{info.number}. {info.url_path}", info.chart_key or "any chart")
+    name = "empty page (floor)" if floor else f"{info.number}. {info.url_path}"
+    result = PageResult(name, "(run finished)" if floor else info.chart_key or "any chart")
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(WS_PROBE_JS)
     page = context.new_page()
@@ -126,7 +158,7 @@ def _measure_page(browser, url: str, info, steps: int, warmup: int) -> PageResul
             page.keyboard.press("Escape")
             dialogs.first.wait_for(state="detached", timeout=5000)
         selector = f".st-key-{info.chart_key}" if info.chart_key else "[data-testid=stMain]"
-        if not page.locator(selector).count():
+        if not floor and not page.locator(selector).count():
             result.errors.append(f"chart {selector} not found; watching every chart")
             selector = "[data-testid=stMain]"
         slider = page.get_by_role("slider", name="Temperature")
@@ -135,7 +167,12 @@ def _measure_page(browser, url: str, info, steps: int, warmup: int) -> PageResul
         for n, (direction, value) in enumerate(walk):
             if not page.evaluate("e => document.activeElement === e", slider.element_handle()):
                 slider.focus()
-            if not page.evaluate(ARM_JS, [selector, QUIET_MS]):
+            armed = (
+                page.evaluate(ARM_RUN_JS, [QUIET_MS])
+                if floor
+                else page.evaluate(ARM_JS, [selector, QUIET_MS])
+            )
+            if not armed:
                 raise RuntimeError(f"{selector} vanished")
             t_press = time.perf_counter()
             page.keyboard.press("ArrowRight" if direction > 0 else "ArrowLeft")
@@ -179,29 +216,60 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
     results: list[PageResult] = []
     with tempfile.TemporaryDirectory() as tmp:
         timings = Path(tmp) / "runs.jsonl"
+        floor_timings = Path(tmp) / "floor-runs.jsonl"
         server, _ = launch(extra_args=[*QUIET_SERVER_ARGS, *extra_args], timings_file=timings)
+        floor_server, _ = launch(
+            EMPTY_APP, extra_args=[*QUIET_SERVER_ARGS, *extra_args], timings_file=floor_timings
+        )
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
                     executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
                 )
                 try:
-                    for info in lessons():
+                    infos = lessons()
+                    floor_info = replace(infos[0], url_path="", chart_key=None, t_default=1.0)
+                    log("  [browser] empty page (floor)")
+                    results.append(
+                        _measure_page(
+                            browser, floor_server.url, floor_info, steps, warmup, floor=True
+                        )
+                    )
+                    for info in infos:
                         log(f"  [browser] {info.url_path}")
                         results.append(_measure_page(browser, server.url, info, steps, warmup))
                 finally:
                     browser.close()
         finally:
             server.stop()
+            floor_server.stop()
         records = read_timings(timings)
+        floor_records = read_timings(floor_timings)
     for r in results:
+        source = floor_records if r.chart == "(run finished)" else records
         for t0, t1 in r.windows:
-            runs = [rec["wall_ms"] for rec in records if t0 <= rec["start"] <= t1]
+            runs = [rec["wall_ms"] for rec in source if t0 <= rec["start"] <= t1]
             if runs:
                 r.server_runs.append(sum(runs))
+    floor = results[0]
     rows, pages = [], []
+
+    def times(value: float, base: float) -> float | None:
+        return value / base if r.updated and floor.updated and base > 0 else None
+
     for r in results:
-        ok = p50(r.updated) < P50_TARGET_MS if r.updated else False
+        is_floor = r is floor
+        ratio_p50 = None if is_floor else times(p50(r.updated), p50(floor.updated))
+        ratio_p95 = None if is_floor else times(p95(r.updated), p95(floor.updated))
+        ratio_run = None if is_floor else times(p50(r.server_runs), p50(floor.server_runs))
+        if is_floor or ratio_p50 is None:
+            ok = None if is_floor else False
+        else:
+            ok = (
+                ratio_p50 <= P50_FLOOR_RATIO
+                and (ratio_p95 or math.inf) <= P95_FLOOR_RATIO
+                and (ratio_run is None or ratio_run <= RUN_FLOOR_RATIO)
+            )
         rows.append(
             [
                 r.name,
@@ -214,8 +282,10 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 fmt(p50(r.first), 0),
                 fmt(p50(r.updated), 0),
                 fmt(p95(r.updated), 0),
+                "—" if ratio_p50 is None else f"{ratio_p50:.2f}x / {ratio_p95:.2f}x",
+                "—" if ratio_run is None else f"{ratio_run:.1f}x",
                 r.timeouts,
-                verdict(ok),
+                "floor" if is_floor else verdict(ok),
             ]
         )
         pages.append(
@@ -228,6 +298,10 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 "updated_p95": p95(r.updated),
                 "timeouts": r.timeouts,
                 "ok": ok,
+                "floor": is_floor,
+                "floor_ratio_p50": ratio_p50,
+                "floor_ratio_p95": ratio_p95,
+                "floor_ratio_run": ratio_run,
                 "to_send_p50": p50(r.to_send),
                 "server_p50": p50(r.server),
                 "render_p50": p50(r.render),
@@ -248,8 +322,10 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
             "first change p50 ms",
             "updated p50 ms",
             "updated p95 ms",
+            "÷ floor p50 / p95",
+            "server run ÷ floor",
             "no change (timeouts)",
-            "p50 < 150 ms",
+            "≤ 1.5x / 2x / 3x floor",
         ],
         rows,
     )

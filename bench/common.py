@@ -2,9 +2,9 @@
 
 Servers and the browser come from the e2e harness (tests/e2e/conftest.py): its ``ServerHandle``
 (stop, log), free-port and health helpers, Chromium path and flags are imported, not copied.
-The one thing added here is ``launch``: the same ``streamlit run`` command, optionally through
-``bench.timed_server`` (a per-script-run timing hook), polled for health every 20 ms instead of
-200 ms so cold-start figures are not rounded up by the poll.
+``launch`` is the harness's ``start_server``, optionally through ``bench.timed_server`` (a
+per-script-run timing hook), polled for health every 20 ms instead of 200 ms so cold-start
+figures are not rounded up by the poll.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,10 +27,6 @@ from tests.e2e.conftest import (  # the browser-test harness: reuse, don't copy
     REPO_ROOT,
     VIEWPORT,
     ServerHandle,
-    _free_port,
-    _is_healthy,
-    _live_servers,
-    _tail,
     start_server,
 )
 
@@ -56,17 +51,6 @@ CHROMIUM_PATH = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 #: benchmark runs would otherwise send "source changed" events mid-measurement.
 QUIET_SERVER_ARGS = ("--server.fileWatcherType=none",)
 
-#: The chart on each lesson that redraws when the temperature moves (its st.plotly_chart key).
-CHART_OF_LESSON = {
-    "why": "room-chart",
-    "dictionary": "dictionary-weights",
-    "temperature": "softmax-weights",
-    "query": "query-weights",
-    "classroom": "classroom-notes",
-    "sentence": "sentence-heatmap",
-    "math": "math-weights",
-}
-
 
 @dataclass(frozen=True)
 class LessonInfo:
@@ -88,7 +72,7 @@ def lessons() -> list[LessonInfo]:
             lesson.number,
             lesson.url_path,
             lesson.title,
-            CHART_OF_LESSON.get(lesson.url_path),
+            lesson.live_chart,
             TEMPERATURES,
             lesson.param("t").default,
         )
@@ -254,46 +238,21 @@ def launch(
     poll: float = 0.02,
     port: int | None = None,
 ) -> tuple[ServerHandle, float]:
-    """Start ``streamlit run SCRIPT`` on a free loopback port; return (server, seconds to healthy).
+    """Start ``streamlit run SCRIPT`` with the e2e harness's ``start_server``; return (server,
+    seconds to healthy).
 
-    The command is the harness's (headless, 127.0.0.1, no usage stats); with ``timings_file``
-    it runs through ``python -m bench.timed_server``, which appends one JSON line per script run
-    to that file. Stop it with ``server.stop()``."""
-    port = port or _free_port()
-    script_path = (REPO_ROOT / script).resolve()
-    entry = ["-m", "bench.timed_server"] if timings_file else ["-m", "streamlit"]
-    command = [
-        sys.executable, *entry, "run", str(script_path),
-        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-        "--browser.gatherUsageStats=false", *extra_args,
-    ]  # fmt: skip
-    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed by ServerHandle.stop()
-        prefix=f"bench-streamlit-{port}-", suffix=".log", delete=False
+    With ``timings_file`` it runs through ``python -m bench.timed_server``, which appends one
+    JSON line per script run to that file. Stop it with ``server.stop()``."""
+    server = start_server(
+        port,
+        extra_args,
+        script,
+        timeout,
+        module="bench.timed_server" if timings_file else "streamlit",
+        env={"BENCH_TIMINGS": str(timings_file)} if timings_file else {},
+        poll=poll,
     )
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if timings_file:
-        env["BENCH_TIMINGS"] = str(timings_file)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=REPO_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    server = ServerHandle(process, port, script_path, Path(log_file.name), log_file)
-    _live_servers.add(server)  # the harness's atexit hook stops it if we are interrupted
-    deadline = start + timeout
-    while time.perf_counter() < deadline:
-        if process.poll() is not None:
-            server.stop()
-            raise RuntimeError(f"streamlit exited early:\n{_tail(server.log())}")
-        if _is_healthy(server.url):
-            return server, time.perf_counter() - start
-        time.sleep(poll)
-    server.stop()
-    raise RuntimeError(f"streamlit not healthy after {timeout:.0f} s:\n{_tail(server.log())}")
+    return server, server.startup_seconds
 
 
 def read_timings(path: Path) -> list[dict[str, object]]:

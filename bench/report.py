@@ -50,6 +50,10 @@ def _worst(pages: list[dict], key: str) -> tuple[float, str]:
 Row = tuple[str, str, Callable[[dict], tuple[str, bool | None]]]
 
 
+def _lesson_pages(section: dict) -> list[dict]:
+    return [p for p in section["pages"] if not p.get("floor")]
+
+
 def _rows() -> list[tuple[str, str, str, Callable[[dict], tuple[str, bool | None]]]]:
     """(section, figure, target, extract(section result) -> (shown value, ok))."""
 
@@ -71,13 +75,37 @@ def _rows() -> list[tuple[str, str, str, Callable[[dict], tuple[str, bool | None
         return f"{fmt(value)} ms ({name})", value < 50
 
     def browser(s: dict) -> tuple[str, bool | None]:
-        value, name = _worst(s["pages"], "updated_p50")
+        value, name = _worst(_lesson_pages(s), "updated_p50")
         return f"{fmt(value, 0)} ms ({name})", value < 150
 
     def browser_best(s: dict) -> tuple[str, bool | None]:
-        values = [(p["updated_p50"], p["name"]) for p in s["pages"]]
+        values = [(p["updated_p50"], p["name"]) for p in _lesson_pages(s)]
         value, name = min(values)
         return f"{fmt(value, 0)} ms ({name})", value < 150
+
+    def browser_floor(s: dict) -> tuple[str, bool | None]:
+        floor = next((p for p in s["pages"] if p.get("floor")), None)
+        if floor is None:
+            return "— (not measured)", None
+        return f"{fmt(floor['updated_p50'], 0)} / {fmt(floor['updated_p95'], 0)} ms", None
+
+    def browser_ratio(s: dict) -> tuple[str, bool | None]:
+        pages = [p for p in _lesson_pages(s) if p.get("floor_ratio_p50") is not None]
+        if not pages:
+            return "— (no floor)", None
+        p50_ratio, name = _worst(pages, "floor_ratio_p50")
+        p95_ratio, name95 = _worst(pages, "floor_ratio_p95")
+        return (
+            f"{p50_ratio:.2f}x ({name}) / {p95_ratio:.2f}x ({name95})",
+            p50_ratio <= 1.5 and p95_ratio <= 2.0,
+        )
+
+    def browser_run_ratio(s: dict) -> tuple[str, bool | None]:
+        pages = [p for p in _lesson_pages(s) if p.get("floor_ratio_run") is not None]
+        if not pages:
+            return "— (no floor)", None
+        value, name = _worst(pages, "floor_ratio_run")
+        return f"{value:.1f}x ({name})", value <= 3.0
 
     def cold(s: dict) -> tuple[str, bool | None]:
         return f"{s['median_s']:.1f} s", s["ok"]
@@ -125,6 +153,14 @@ def _rows() -> list[tuple[str, str, str, Callable[[dict], tuple[str, bool | None
         ("1", "Worst lesson server rerun p95", "< 50 ms", rerun_p95),
         ("2", "Key → chart updated, p50, slowest lesson", "< 150 ms", browser),
         ("2", "Key → chart updated, p50, fastest lesson", "< 150 ms", browser_best),
+        (
+            "2",
+            "Empty one-slider page: key → run finished, p50 / p95 (the floor)",
+            "—",
+            browser_floor,
+        ),
+        ("2", "Worst lesson key → chart ÷ floor, p50 / p95", "≤ 1.5x / 2x", browser_ratio),
+        ("2", "Worst lesson server run (fragment) ÷ floor's, p50", "≤ 3x", browser_run_ratio),
         ("3", "Cold start → default page rendered, new visitor (median)", "< 4 s", cold),
         ("3", "Cold start, returning visitor (browser cache warm)", "< 4 s", cold_returning),
         ("3", "Cold start of a one-chart Streamlit app (the floor)", "—", cold_floor),

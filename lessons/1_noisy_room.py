@@ -20,8 +20,8 @@ run = page.begin(
 def lesson_body() -> None:
     controls, chart = st.columns([1, 2.2], gap="large")
     with controls:
-        t = page.control(ROOM.param("t"))
-        n_voices = page.control(ROOM.param("voices"))
+        t = run.control("t")
+        n_voices = run.control("voices")
         st.latex(r"\text{share}_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}")
         room = ac.listen(n_voices, temperature=t)
         st.metric("Your friend's share", f"{room.friend_share:.0%}")
@@ -30,11 +30,11 @@ def lesson_body() -> None:
             "Spread (entropy)",
             f"{room.entropy_bits:.2f} bits",
             help="0 bits: you hear one voice only. "
-            f"{ac.entropy([1 / n_voices] * n_voices):.2f} bits: every voice equally.",
+            f"{ac.max_entropy(n_voices):.2f} bits: every voice equally.",
         )
 
     with chart:
-        page.chart(
+        run.chart(
             weight_bars(
                 room.voices,
                 room.weights,
@@ -42,17 +42,18 @@ def lesson_body() -> None:
                 horizontal=True,
                 title="How much of your attention each voice gets",
                 axis_title="share of your attention",
+                look=run.look,
             ),
             key="room-chart",
         )
 
-    page.intuition_note(
+    run.note(
         "Lower the temperature and your friend's share climbs toward 100%: a hard focus. Raise it "
         "and every voice gets about the same share: you hear everyone and understand no one. "
         "Attention is this dial, learned, for every word of a sentence."
     )
 
-    page.numbers(
+    run.numbers(
         lambda: {
             "voice": room.voices,
             "relevance score": room.scores,
@@ -60,7 +61,7 @@ def lesson_body() -> None:
         }
     )
 
-    page.share_box(run)
+    run.share()
 
 
 lesson_body()
@@ -71,4 +72,4 @@ for other in LESSONS[1:]:
         other.file, label=f"{other.number}. {other.title} — {other.summary}", icon=other.icon
     )
 
-page.finish(run, code=[ac.listen, ac.softmax])
+run.finish(code=[ac.listen, ac.softmax])

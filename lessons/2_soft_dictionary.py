@@ -17,34 +17,21 @@ run = page.begin(
 )
 
 
-def _pick_suggestion() -> None:
-    # Copy the clicked suggestion into the bound text box (and so into the link).
-    if st.session_state.get("word_pick"):
-        st.session_state["word"] = st.session_state["word_pick"]
-    st.session_state["word_pick"] = None
-
-
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
-        word = page.control(DICTIONARY.param("word"))
-        st.pills(
-            "Try a word that is not in the dictionary, or one that is",
-            [*ac.UNSEEN_WORDS, *ac.DICTIONARY_KEYS],
-            key="word_pick",
-            on_change=_pick_suggestion,
+        word = run.control(
+            "word",
+            suggestions=[*ac.UNSEEN_WORDS, *ac.DICTIONARY_KEYS],
+            suggestions_label="Try a word that is not in the dictionary, or one that is",
         )
-        encoding = page.control(DICTIONARY.param("enc")).replace("-", "_")  # core: "one_hot"
-        t = page.control(DICTIONARY.param("t"))
-        scaled = page.control(DICTIONARY.param("scaled"))
+        encoding = run.control("enc").replace("-", "_")  # the core says "one_hot"
+        t = run.control("t")
+        scaled = run.control("scaled")
 
-        st.latex(
-            r"\text{output} = \operatorname{softmax}\!\left(\frac{q K^\top}{"
-            + formulas.divisor(scaled=scaled)
-            + r"}\right) V"
-        )
+        st.latex(r"\text{output} = " + formulas.softmax_of(r"q K^\top", scaled=scaled) + " V")
         found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)
 
         gloss = ac.meaning(word)
@@ -63,43 +50,36 @@ def lesson_body() -> None:
                 "against every key."
             )
         if found.answer is not None:
-            st.success(
-                f"Answer: **{md(found.answer)}** (from the key *{md(found.top_key)}*, "
-                f"weight {found.weights.max():.0%})",
-                icon=":material/check_circle:",
-            )
+            page.answer_notice(found, source="key")
         else:
             st.warning(
                 f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
-                f"{ac.entropy([1 / len(found.keys)] * len(found.keys)):.2f} possible), so the "
+                f"{ac.max_entropy(len(found.keys)):.2f} possible), so the "
                 "answer is a blur of every value.",
                 icon=":material/blur_on:",
             )
 
     with charts:
-        page.chart(scores_and_weights(found), key="dictionary-weights")
+        run.chart(scores_and_weights(found, look=run.look), key="dictionary-weights")
 
-    page.intuition_note(
+    run.note(
         "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
         "answers *below*: similar meanings have similar vectors. Switch to **one-hot** and the "
-        "same query scores exactly 0 against every key: the weights go flat and the answer is mush. "
-        "Lower the temperature for a hard lookup; raise it and every value gets mixed in."
+        "same query scores exactly 0 against every key: the weights go flat and the answer is "
+        "mush. Lower the temperature for a hard lookup; raise it and every value gets mixed in."
     )
 
-    features = (
-        ac.DICTIONARY_FEATURES if encoding == "embedding" else [*ac.KNOWN_WORDS, "(any other word)"]
-    )
-    vectors_box = page.lazy_expander(
+    vectors_box = run.expander(
         "Why does it match? The vectors of the query and the keys", icon=":material/grid_on:"
     )
     if vectors_box.open:
-        page.chart(
-            vectors_heatmap(found.query, found, features, encoding=encoding),
+        run.chart(
+            vectors_heatmap(found, ac.vector_features(encoding), encoding=encoding, look=run.look),
             key="dictionary-vectors",
             container=vectors_box,
         )
 
-    page.numbers(
+    run.numbers(
         lambda: {
             "key (French)": found.keys,
             "value (English)": found.values,
@@ -109,8 +89,8 @@ def lesson_body() -> None:
         }
     )
 
-    page.share_box(run)
+    run.share()
 
 
 lesson_body()
-page.finish(run, code=[ac.lookup, ac.attention, ac.softmax])
+run.finish(code=[ac.lookup, ac.attention, ac.softmax])

@@ -1,6 +1,5 @@
 """Lesson 3: softmax and temperature."""
 
-import math
 from typing import Any
 
 import numpy as np
@@ -9,8 +8,8 @@ import streamlit as st
 import attention_core as ac
 from ui import page
 from ui.figures.softmax import scores_and_weights
+from ui.formats import format_number
 from ui.lessons import SOFTMAX
-from ui.params import format_number
 
 run = page.begin(
     SOFTMAX,
@@ -37,9 +36,9 @@ def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
         st.caption("How well the query matches each key (the dictionary's French words):")
-        scores = [page.control(SOFTMAX.param(key)) for key in SCORE_KEYS]
-        t = page.control(SOFTMAX.param("t"))
-        compare = page.control(SOFTMAX.param("compare"))
+        scores = [run.control(key) for key in SCORE_KEYS]
+        t = run.control("t")
+        compare = run.control("compare")
 
     with charts:
         st.latex(
@@ -47,13 +46,14 @@ def lesson_body() -> None:
         )
         weights = ac.softmax(scores, temperature=t)
         spread = float(ac.entropy(weights))
-        even = math.log2(len(weights))
+        even = ac.max_entropy(len(weights))
 
         # The weight held by the best score (shared by every key tied for it).
         best = np.isclose(scores, max(scores))
         best_weight = float(weights[best].sum())
         tied = [label for label, is_best in zip(labels, best, strict=True) if is_best]
-        # Even first: when every key ties for best, the "best" holds everything yet nothing stands out.
+        # Even first: when every key ties for best, the "best" holds everything, yet nothing
+        # stands out.
         if spread >= EVEN_SHARE * even:
             verdict = (":material/blur_on:", "Even average: every key counts the same")
         elif best_weight >= HARD_WEIGHT:
@@ -83,12 +83,12 @@ def lesson_body() -> None:
         # The overlay is computed by the same softmax, once per reference temperature.
         temperatures = sorted({*COMPARE_AT, t}) if compare else [t]
         weights_by_t = {temp: ac.softmax(scores, temperature=temp) for temp in temperatures}
-        page.chart(
-            scores_and_weights(labels, np.array(scores), weights_by_t, t),
+        run.chart(
+            scores_and_weights(labels, np.array(scores), weights_by_t, t, look=run.look),
             key="softmax-weights",
         )
 
-    page.intuition_note(
+    run.note(
         "Drag the temperature to its lowest: the key with the highest score takes (almost) all the "
         "weight, whatever the gap to the runner-up. Drag it to its highest: every key gets about "
         "20%, even *loin*, the worst match. The order of the weights never changes, only how sharp "
@@ -96,7 +96,7 @@ def lesson_body() -> None:
     )
 
     def numbers_table() -> dict[str, Any]:
-        """score / T and e^(score / T) are the steps of the formula above, shown for reading along."""
+        """score / T and e^(score / T) are the steps of the formula above, for reading along."""
         table = {
             "key": labels,
             "score": scores,
@@ -109,10 +109,10 @@ def lesson_body() -> None:
                 table[f"weight at T = {format_number(temp)}"] = w
         return table
 
-    page.numbers(numbers_table)
+    run.numbers(numbers_table)
 
-    page.share_box(run)
+    run.share()
 
 
 lesson_body()
-page.finish(run, code=[ac.softmax, ac.entropy])
+run.finish(code=[ac.softmax, ac.entropy])

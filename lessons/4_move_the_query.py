@@ -1,12 +1,12 @@
 """Lesson 4: move the query."""
 
-import numpy as np
 import streamlit as st
 
 import attention_core as ac
 from ui import formulas, page
 from ui.figures import weight_bars
 from ui.figures.query import space
+from ui.formats import two_places
 from ui.lessons import QUERY
 
 run = page.begin(
@@ -18,108 +18,103 @@ run = page.begin(
 )
 
 
-def _two_places(x: float) -> str:
-    """A number to two decimals, without the puzzling "-0.00" of a tiny negative."""
-    return f"{round(float(x), 2) + 0.0:.2f}"
-
-
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
-        qx = page.control(QUERY.param("qx"))
-        qy = page.control(QUERY.param("qy"))
-        t = page.control(QUERY.param("t"))
-        scaled = page.control(QUERY.param("scaled"))
+        qx = run.control("qx")
+        qy = run.control("qy")
+        t = run.control("t")
+        scaled = run.control("scaled")
 
         st.latex(
-            r"\begin{aligned} w_i &= \operatorname{softmax}\!\left(\frac{q \cdot k_i}{"
-            + formulas.divisor(scaled=scaled, d="d")
-            + r"}\right) \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+            r"\begin{aligned} w_i &= "
+            + formulas.softmax_of(r"q \cdot k_i", scaled=scaled, d="d")
+            + r" \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
         )
         found = ac.probe(qx, qy, temperature=t, scaled=scaled)
 
-        top = int(np.argmax(found.weights))
         # At the origin the query is the zero vector: every score is 0, so no key stands out.
-        flat = bool(np.ptp(found.attention.scores) < 1e-12)
         st.metric(
             "Brightest key",
-            "none (all equal)" if flat else found.labels[top],
+            "none (all equal)" if found.flat else found.top_key,
             help="The key with the largest weight.",
         )
-        st.metric("Its weight", f"{found.weights[top]:.0%}")
+        st.metric("Its weight", f"{found.weights[found.top]:.0%}")
         ox, oy = found.output
         st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
 
     with charts:
-        page.chart(space(found), key="query-space")
-        page.chart(
+        run.chart(space(found, look=run.look), key="query-space")
+        run.chart(
             weight_bars(
-                found.labels,
+                found.keys,
                 found.weights,
-                highlight=None if flat else top,
+                highlight=None if found.flat else found.top,
                 title="How much of the spotlight each key gets",
+                look=run.look,
             ),
             key="query-weights",
         )
 
     st.subheader("Attention ranks by dot product, not by distance")
-    by_dot, by_distance = found.dot_ranking, found.distance_ranking
-    if flat:
+    by_dot, by_distance = found.by_dot, found.by_distance
+    best_dot, closest = found.keys[by_dot[0]], found.keys[by_distance[0]]
+    if found.flat:
         st.info(
             "The query sits on the origin: it is the zero vector, so it scores 0 against every key "
             "and every key gets the same weight. Nothing to rank; move it somewhere.",
             icon=":material/blur_on:",
         )
-    elif by_dot[0] != by_distance[0]:
+    elif best_dot != closest:
         st.warning(
-            f"**{by_dot[0]}** wins on dot product although **{by_distance[0]}** is closer. "
+            f"**{best_dot}** wins on dot product although **{closest}** is closer. "
             f"The dot product grows with a key's length along the query's direction, so a long key "
             f"pointing your way beats a short one sitting next to you.",
             icon=":material/compare_arrows:",
         )
     else:
         st.success(
-            f"Here both rankings agree: **{by_dot[0]}** is the closest key *and* has the largest "
+            f"Here both rankings agree: **{best_dot}** is the closest key *and* has the largest "
             "dot product. Move the query near *kitten* to see them disagree.",
             icon=":material/check_circle:",
         )
-    index = {label: i for i, label in enumerate(found.labels)}
     st.dataframe(
         {
             "rank": range(1, len(by_dot) + 1),
             "by dot product q · k (what attention uses)": [
-                f"{k} ({_two_places(found.attention.scores[index[k]])})" for k in by_dot
+                f"{found.keys[i]} ({two_places(found.scores[i])})" for i in by_dot
             ],
             "by distance (closest first)": [
-                f"{k} ({_two_places(found.distances[index[k]])})" for k in by_distance
+                f"{found.keys[i]} ({two_places(found.distances[i])})" for i in by_distance
             ],
         },
         hide_index=True,
     )
 
-    page.intuition_note(
+    run.note(
         "Put the query right next to *kitten* (the preset **Near the kitten**): *lion* still wins, "
-        "because *lion* is a longer vector pointing roughly the same way. Drag the query around and "
-        "watch the orange output diamond chase the brightest keys; at low temperature it jumps onto "
-        "one key (a hard lookup), at high temperature it sinks toward the middle of all keys."
+        "because *lion* is a longer vector pointing roughly the same way. Drag the query around "
+        "and watch the orange output diamond chase the brightest keys; at low temperature it "
+        "jumps onto one key (a hard lookup), at high temperature it sinks toward the middle of "
+        "all keys."
     )
 
-    page.numbers(
+    run.numbers(
         lambda: {
-            "key": found.labels,
-            "x": found.keys[:, 0],
-            "y": found.keys[:, 1],
-            "score q · k": found.attention.scores,
-            "scaled score": found.attention.scaled_scores,
+            "key": found.keys,
+            "x": found.keys_matrix[:, 0],
+            "y": found.keys_matrix[:, 1],
+            "score q · k": found.scores,
+            "scaled score": found.scaled_scores,
             "weight": found.weights,
             "distance to the query": found.distances,
         }
     )
 
-    page.share_box(run)
+    run.share()
 
 
 lesson_body()
-page.finish(run, code=[ac.probe, ac.attention, ac.softmax])
+run.finish(code=[ac.probe, ac.attention, ac.softmax])

@@ -4,7 +4,6 @@ import numpy as np
 import streamlit as st
 
 import attention_core as ac
-from attention_core.lookup import CLEAR_MATCH_RATIO
 from ui import page
 from ui.figures.classroom import notes_grid
 from ui.lessons import CLASSROOM
@@ -22,13 +21,6 @@ run = page.begin(
 MAX_NAMED = 6
 
 
-def _pick_question() -> None:
-    # Copy the clicked example into the bound text box (and so into the link).
-    if st.session_state.get("question_pick"):
-        st.session_state["question"] = st.session_state["question_pick"]
-    st.session_state["question_pick"] = None
-
-
 def _name_notes(names: list[str]) -> str:
     """ "a, b and c", or "a, b, ... and 7 more" for a long list."""
     shown = [f"*{md(n, limit=40)}*" for n in names[:MAX_NAMED]]
@@ -38,18 +30,36 @@ def _name_notes(names: list[str]) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+def _no_clear_match(found: ac.Answer) -> str:
+    """Which notes share the spotlight when none stands out, in words."""
+    close = ac.competing_notes(found)
+    brightest = found.weights[found.top]
+    if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
+        return (
+            f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "
+            f"{brightest:.0%}). Lower the temperature to sharpen the spotlight."
+        )
+    if np.allclose(found.weights[close], brightest):
+        return (
+            f"{_name_notes([found.keys[i] for i in close])}, which tie ({brightest:.0%} each). "
+            "Name both a country and a topic to single out one note."
+        )
+    named = [f"{found.keys[i]} ({found.weights[i]:.0%})" for i in close]
+    return f"{_name_notes(named)}. Lower the temperature to sharpen the spotlight."
+
+
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     ask_col, t_col = st.columns([2.2, 1], gap="large")
-    question = page.control(CLASSROOM.param("question"), container=ask_col)
-    t = page.control(CLASSROOM.param("t"), container=t_col)
-    st.pills(
-        "Or pick one of the teacher's questions",
-        ac.EXAMPLE_QUESTIONS,
-        key="question_pick",
-        on_change=_pick_question,
+    question = run.control(
+        "question",
+        container=ask_col,
+        suggestions=ac.EXAMPLE_QUESTIONS,
+        suggestions_label="Or pick one of the teacher's questions",
+        suggestions_container=st,  # under both columns
     )
+    t = run.control("t", container=t_col)
 
     story, grid = st.columns([1, 1.7], gap="large")
     with story:
@@ -72,11 +82,7 @@ def lesson_body() -> None:
         st.markdown(f"**Keywords recognised:** {recognised}")
 
         if found.answer is not None:
-            st.success(
-                f"Answer: **{md(found.answer)}** (from the note *{md(found.top_key)}*, weight "
-                f"{found.weights.max():.0%})",
-                icon=":material/check_circle:",
-            )
+            page.answer_notice(found, source="note")
         elif not found.known_query:
             st.info(
                 f"No clear match: the spotlight is spread evenly over all {len(found.keys)} notes, "
@@ -85,41 +91,22 @@ def lesson_body() -> None:
                 icon=":material/blur_on:",
             )
         else:
-            # The notes that keep any one note from standing out: close enough to the brightest.
-            order = np.argsort(-found.weights, kind="stable")
-            brightest = found.weights[order[0]]
-            close = [i for i in order if found.weights[i] * CLEAR_MATCH_RATIO > brightest]
-            names = [found.keys[i] for i in close]
-            if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
-                detail = (
-                    f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "
-                    f"{brightest:.0%}). Lower the temperature to sharpen the spotlight."
-                )
-            elif np.allclose(found.weights[close], brightest):
-                detail = (
-                    f"{_name_notes(names)}, which tie ({brightest:.0%} each). Name both a country "
-                    "and a topic to single out one note."
-                )
-            else:
-                detail = (
-                    f"{_name_notes([f'{n} ({found.weights[i]:.0%})' for n, i in zip(names, close, strict=True)])}. "
-                    "Lower the temperature to sharpen the spotlight."
-                )
             st.info(
-                f"No clear match: the spotlight is spread over {detail}", icon=":material/blur_on:"
+                f"No clear match: the spotlight is spread over {_no_clear_match(found)}",
+                icon=":material/blur_on:",
             )
 
     with grid:
-        page.chart(notes_grid(found), key="classroom-notes")
+        run.chart(notes_grid(found, look=run.look), key="classroom-notes")
 
-    page.intuition_note(
+    run.note(
         "Ask about a country *and* a topic and one note lights up. Ask only *“Tell me about "
         "Germany”* and the three Germany notes share the spotlight: attention cannot guess which "
         "fact you wanted. Ask about the weather and every note gets the same dim light: the answer "
         "is a blur of everything. Raise the temperature and even a clear question blurs."
     )
 
-    page.numbers(
+    run.numbers(
         lambda: {
             "note (key)": found.keys,
             "fact (value)": found.values,
@@ -128,8 +115,8 @@ def lesson_body() -> None:
         }
     )
 
-    page.share_box(run)
+    run.share()
 
 
 lesson_body()
-page.finish(run, code=[ac.ask, ac.attention, ac.softmax])
+run.finish(code=[ac.ask, ac.attention, ac.softmax])

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from attention_core import attention, causal_mask, entropy, multi_head_attention, split_heads
+from attention_core import (
+    attention,
+    causal_mask,
+    entropy,
+    multi_head_attention,
+    softmax,
+    split_heads,
+)
 from tests import reference
 
 FAST = settings(max_examples=50, deadline=None)
@@ -462,3 +469,44 @@ def test_multi_head_rejects_wrong_weight_shape_and_x_rank():
         multi_head_attention(x, w, np.eye(3), w, w, 2)
     with pytest.raises(ValueError, match=r"\(n, d_model\)"):
         multi_head_attention(np.ones((2, 2, 4)), w, w, w, w, 2)
+
+
+# --- float32 in, float32 out (a real model's weights stay in their own precision) ------------
+
+
+def test_float32_inputs_stay_float32_and_agree_with_float64():
+    rng = np.random.default_rng(11)
+    q, k, v = (
+        rng.normal(size=shape).astype(np.float32) for shape in ((2, 3, 8), (2, 5, 8), (2, 5, 4))
+    )
+    mask = causal_mask(5)[:3]
+    r32 = attention(q, k, v, mask=mask, temperature=0.7)
+    for name in ("scores", "scaled_scores", "weights", "output"):
+        assert getattr(r32, name).dtype == np.float32, name
+    r64 = attention(q.astype(np.float64), k, v, mask=mask, temperature=0.7)
+    assert r64.weights.dtype == np.float64, "one float64 input: computed in float64"
+    np.testing.assert_allclose(r32.weights, r64.weights, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(r32.output, r64.output, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(r32.weights.sum(axis=-1), 1.0, atol=1e-6)
+    one = attention(q[0, 0], k[0], v[0])
+    assert one.weights.dtype == one.output.dtype == np.float32 and one.weights.shape == (5,)
+
+
+def test_softmax_keeps_float32_and_lists_become_float64():
+    s32 = np.array([[1.0, 2.0, -np.inf], [3.0, 3.0, 0.0]], dtype=np.float32)
+    w = softmax(s32, temperature=0.5)
+    assert w.dtype == np.float32 and w[0, 2] == 0
+    np.testing.assert_allclose(w, softmax(s32.astype(np.float64), temperature=0.5), rtol=1e-6)
+    assert softmax([1, 2, 3]).dtype == np.float64
+
+
+def test_the_attention_students_read_is_the_formula():
+    """ "Show the code" prints ``attention``: scores, scale, mask, softmax, mix; no checks."""
+    import inspect
+
+    source = inspect.getsource(attention)
+    body = source.split('"""', 2)[2].strip().splitlines()
+    assert len(body) <= 14, "\n".join(body)
+    for step in ("@ np.swapaxes", "sqrt", "-np.inf", "softmax(", "weights @ v"):
+        assert step in source.replace("_root", "sqrt"), step
+    assert "raise" not in source

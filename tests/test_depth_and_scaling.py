@@ -146,8 +146,8 @@ def test_lesson_4_keys_rank_differently_because_their_lengths_differ():
     r = dot_vs_distance([1.0, 0.0], keys)
     assert not r.equal_lengths
     p = probe(1.0, 0.0)
-    assert [labels[i] for i in r.dot_ranking] == list(p.dot_ranking)
-    assert [labels[i] for i in r.distance_ranking] == list(p.distance_ranking)
+    assert list(r.dot_ranking) == list(p.by_dot)
+    assert list(r.distance_ranking) == list(p.by_distance)
     assert labels[r.dot_ranking[0]] == "lion" and labels[r.distance_ranking[0]] == "kitten"
 
 

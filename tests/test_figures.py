@@ -23,13 +23,18 @@ def _strictly_checked(fig: go.Figure) -> go.Figure:
     return go.Figure(fig.to_dict())
 
 
-@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+LOOKS = {
+    "normal": theme.NORMAL,
+    "projector": theme.PROJECTOR,
+    "dark": theme.Look(dark=True),
+}
+
+
+@pytest.mark.parametrize("look", list(LOOKS))
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_every_chart_passes_plotlys_full_validation(
-    name: str, projector: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(theme, "projector_on", lambda: projector)
-    fig = FIGURES[name]()
+def test_every_chart_passes_plotlys_full_validation(name: str, look: str) -> None:
+    projector = look == "projector"
+    fig = FIGURES[name](LOOKS[look])
     checked = _strictly_checked(fig)
     # Nothing was changed by the check either (tuples become lists, 1 and 1.0 are equal).
     assert json.loads(checked.to_json()) == json.loads(fig.to_json())
@@ -53,3 +58,12 @@ def test_layout_overrides_merge_into_the_shared_layout() -> None:
     assert fig.layout.legend.orientation == "h"  # kept from the shared layout
     assert fig.layout.margin.t == 50  # room for the title
     assert theme.figure([], {}, height=300).layout.margin.t == 10
+
+
+def test_the_look_is_an_input_of_every_builder() -> None:
+    """Projector size and dark theme come in as arguments: no Streamlit state is read."""
+    fig = FIGURES["query-space[1.0,0.0]"]
+    normal, big, dark = (fig(look) for look in LOOKS.values())
+    assert big.layout.height == int(normal.layout.height * 1.5)
+    keys = next(t for t in dark.data if t.name == "keys")
+    assert keys.marker.line.color == theme.Look(dark=True).text_color != theme.NORMAL.text_color

@@ -256,3 +256,13 @@ def test_no_code_path_can_render_user_text_as_html() -> None:
         if path.name != "theme.py":
             assert "st.html(" not in text, f"{path.name} calls st.html"
     assert "st.html(_PROJECTOR_CSS)" in (root / "ui" / "theme.py").read_text(encoding="utf-8")
+
+
+def test_lessons_leave_page_state_to_ui_page() -> None:
+    """A lesson reads controls, calls the core and draws: the link and the session are
+    ``ui.page``'s business, so a new lesson cannot get them subtly wrong."""
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.glob("lessons/*.py")):
+        text = path.read_text(encoding="utf-8")
+        for banned in ("st.session_state", "st.query_params", "on_change", "st.stop("):
+            assert banned not in text, f"{path.name} uses {banned}"

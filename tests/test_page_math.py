@@ -227,3 +227,21 @@ def test_by_hand_starts_at_a_readable_word_and_its_strongest_match(at):
     by_hand = next(t for t in texts(at) if "One row by hand" in t)
     assert "*pay* · *bank* = 2×1.2 (money) = **2.4**" in by_hand
     assert z(at, "math-scores")[1, 6] == pytest.approx(2.4)
+
+
+def test_refine_runs_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Steps 1-3 and the temperature fragment (steps 4-5) share one ``refine`` per rerun."""
+    calls = []
+    real = ac.refine
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("temperature"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ac, "refine", counting)
+    at = open_lesson(MATH, {"t": "0.2"})
+    assert not at.exception and calls == [0.2]
+    calls.clear()
+    widget(at, MATH.param("t")).set_value(5.0).run()
+    assert not at.exception and calls == [5.0]
+    np.testing.assert_allclose(z(at, "math-weights"), real(DEFAULT_TEXT, temperature=5.0).weights)

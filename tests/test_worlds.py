@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from attention_core import (
     AMBIGUOUS_WORDS,
+    COUNTRIES,
     DICTIONARY_KEYS,
     DICTIONARY_VALUES,
     FEATURES,
@@ -29,9 +30,12 @@ from attention_core import (
     NOTE_FACTS,
     NOTE_LABELS,
     SPACE_KEYS,
+    TOPICS,
     UNSEEN_WORDS,
     VOCABULARY,
+    Lookup,
     ask,
+    competing_notes,
     cosine,
     embed,
     is_clear_match,
@@ -636,9 +640,9 @@ def test_room_size_outside_range_raises(n):
 
 def test_dot_product_ranking_differs_from_distance_ranking():
     p = probe(1.0, 0.0)
-    assert p.dot_ranking[0] == "lion", p.dot_ranking
-    assert p.distance_ranking[0] == "kitten", p.distance_ranking
-    assert p.labels[int(np.argmax(p.weights))] == "lion"
+    assert p.keys[p.by_dot[0]] == "lion", p.by_dot
+    assert p.keys[p.by_distance[0]] == "kitten", p.by_distance
+    assert p.keys[int(np.argmax(p.weights))] == "lion" == p.top_key
 
 
 @settings(max_examples=40, deadline=None)
@@ -651,16 +655,48 @@ def test_dot_product_ranking_differs_from_distance_ranking():
 def test_probe_output_is_the_weighted_mean_of_the_values(x, y, temperature, scaled):
     p = probe(x, y, temperature=temperature, scaled=scaled)
     keys = np.array(list(SPACE_KEYS.values()))
-    np.testing.assert_array_equal(p.keys, keys)
-    np.testing.assert_array_equal(p.values, keys)
+    np.testing.assert_array_equal(p.keys_matrix, keys)
+    np.testing.assert_array_equal(p.values_matrix, keys)
     np.testing.assert_allclose(p.output, p.weights @ keys, atol=1e-12)
     np.testing.assert_allclose(p.weights.sum(), 1.0, atol=1e-12)
     np.testing.assert_allclose(p.distances, np.hypot(keys[:, 0] - x, keys[:, 1] - y), atol=1e-12)
     np.testing.assert_allclose(p.attention.scores, keys @ [x, y], atol=1e-12)
-    assert sorted(p.dot_ranking) == sorted(p.distance_ranking) == sorted(SPACE_KEYS)
+    assert sorted(p.by_dot) == sorted(p.by_distance) == list(range(len(SPACE_KEYS)))
+    assert p.keys == p.values == tuple(SPACE_KEYS)
 
 
 def test_probe_at_origin_is_flat():
     p = probe(0.0, 0.0)
     assert_uniform(p.weights, "query at the origin")
     np.testing.assert_allclose(p.output, np.array(list(SPACE_KEYS.values())).mean(axis=0))
+
+
+def test_notes_are_country_topic_pairs_laid_out_as_a_grid():
+    r = ask("What is the capital of France?")
+    assert r.notes[0] == ("France", "capital") and r.notes[0].country == "France"
+    grid = r.weight_grid
+    assert grid.shape == (len(COUNTRIES), len(TOPICS))
+    for (country, topic), w, fact in zip(r.notes, r.weights, r.values, strict=True):
+        row, col = COUNTRIES.index(country), TOPICS.index(topic)
+        assert grid[row, col] == w and r.fact_grid[row][col] == fact
+    assert r.fact_grid[0][0] == "Paris"
+
+
+def test_competing_notes_are_those_close_to_the_brightest():
+    assert list(competing_notes(ask("What is the capital of France?"))) == [0]
+    germany = ask("Tell me about Germany")
+    assert {germany.keys[i] for i in competing_notes(germany)} == {
+        "Germany · capital",
+        "Germany · language",
+        "Germany · currency",
+    }
+    weather = ask("What is the weather like today?")
+    assert len(competing_notes(weather)) == len(weather.keys)
+
+
+def test_every_lookup_world_exposes_the_same_steps():
+    for found in (lookup("ci-dessous"), probe(1.0, 0.0), ask("capital of France")):
+        assert isinstance(found, Lookup)
+        for name in ("scores", "scaled_scores", "weights", "output"):
+            np.testing.assert_array_equal(getattr(found, name), getattr(found.attention, name))
+        assert found.keys[found.top] == found.top_key and isinstance(found.query, str)

@@ -13,6 +13,7 @@ link, cold or warm, runs the router and ``st.navigation`` routes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import attention_core as ac
@@ -20,11 +21,16 @@ import attention_core as ac
 from .params import SCALED, Param, temperature
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lesson:
-    """One page of the story. ``presets`` map a name to the control values it sets."""
+    """One page of the story.
 
-    number: int
+    ``file`` is the page in ``lessons/``; its number prefix ("3_softmax.py") is the lesson's place
+    in the story, written nowhere else. ``params`` are its controls (the share-link contract),
+    ``presets`` map a name to the control values it sets, ``live_chart`` is the key of the chart
+    that redraws when the temperature moves (the browser tests and benchmarks watch it).
+    """
+
     title: str
     icon: str
     url_path: str
@@ -32,13 +38,14 @@ class Lesson:
     summary: str
     params: tuple[Param, ...]
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    live_chart: str | None = None
+
+    @property
+    def number(self) -> int:
+        return int(PurePosixPath(self.file).name.split("_", 1)[0])
 
     def param(self, key: str) -> Param:
         return next(p for p in self.params if p.key == key)
-
-    @property
-    def defaults(self) -> dict[str, Any]:
-        return {p.key: p.default for p in self.params}
 
 
 #: Sentences offered on the sentence and math pages.
@@ -49,15 +56,17 @@ SENTENCE_PRESETS: dict[str, str] = {
     "Bat, the animal": "a bat flew out of the dark cave at night",
 }
 MAX_TEXT_CHARS = 1_000
+#: The range of lesson 3's score sliders (its chart keeps this range while you drag).
+SCORE_RANGE = (-5.0, 5.0)
 
 ROOM = Lesson(
-    1,
-    "Why attention? The noisy room",
-    ":material/campaign:",
-    "why",
-    "lessons/1_noisy_room.py",
-    "At a loud party you still hear your friend: focus on the signal, ignore the noise.",
-    (
+    title="Why attention? The noisy room",
+    icon=":material/campaign:",
+    url_path="why",
+    file="lessons/1_noisy_room.py",
+    live_chart="room-chart",
+    summary="At a loud party you still hear your friend: focus on the signal, ignore the noise.",
+    params=(
         temperature(
             help="How hard you focus. Low: you hear only your friend. "
             "High: you listen to everyone at once."
@@ -73,7 +82,7 @@ ROOM = Lesson(
             step=1,
         ),
     ),
-    {
+    presets={
         "Focused": {"t": 0.2, "voices": 12},
         "Everyday": {"t": 1.0, "voices": 12},
         "Distracted": {"t": 10.0, "voices": 12},
@@ -82,13 +91,13 @@ ROOM = Lesson(
 )
 
 DICTIONARY = Lesson(
-    2,
-    "A soft dictionary: query, key, value",
-    ":material/translate:",
-    "dictionary",
-    "lessons/2_soft_dictionary.py",
-    "Look up a French word that is not in the dictionary and still find its meaning.",
-    (
+    title="A soft dictionary: query, key, value",
+    icon=":material/translate:",
+    url_path="dictionary",
+    file="lessons/2_soft_dictionary.py",
+    live_chart="dictionary-weights",
+    summary="Look up a French word that is not in the dictionary and still find its meaning.",
+    params=(
         Param(
             "word",
             "Query word",
@@ -110,7 +119,7 @@ DICTIONARY = Lesson(
         temperature(),
         SCALED,
     ),
-    {
+    presets={
         "Unseen word (ci-dessous)": {"word": "ci-dessous", "enc": "embedding", "t": 1.0},
         "One-hot fails": {"word": "ci-dessous", "enc": "one-hot", "t": 1.0},
         "Hard lookup": {"word": "chaton", "enc": "embedding", "t": 0.1},
@@ -119,13 +128,13 @@ DICTIONARY = Lesson(
 )
 
 SOFTMAX = Lesson(
-    3,
-    "Softmax and temperature",
-    ":material/thermostat:",
-    "temperature",
-    "lessons/3_softmax.py",
-    "Scores become probabilities; temperature decides how sharp the spotlight is.",
-    (
+    title="Softmax and temperature",
+    icon=":material/thermostat:",
+    url_path="temperature",
+    file="lessons/3_softmax.py",
+    live_chart="softmax-weights",
+    summary="Scores become probabilities; temperature decides how sharp the spotlight is.",
+    params=(
         *(
             Param(
                 f"s{i + 1}",
@@ -133,8 +142,8 @@ SOFTMAX = Lesson(
                 "float",
                 score,
                 f"score of the key {word!r}",
-                low=-5.0,
-                high=5.0,
+                low=SCORE_RANGE[0],
+                high=SCORE_RANGE[1],
                 step=0.1,
             )
             for i, (word, score) in enumerate(
@@ -150,7 +159,7 @@ SOFTMAX = Lesson(
             "draw 0.1, 1 and 10 next to the chosen temperature",
         ),
     ),
-    {
+    presets={
         "Hard lookup": {"t": 0.05},
         "Everyday": {"t": 1.0},
         "Even average": {"t": 20.0},
@@ -159,37 +168,30 @@ SOFTMAX = Lesson(
 )
 
 QUERY = Lesson(
-    4,
-    "Move the query",
-    ":material/open_with:",
-    "query",
-    "lessons/4_move_the_query.py",
-    "Steer a query through a space of keys and watch the weights follow it.",
-    (
-        Param(
-            "qx",
-            f"Query x ({ac.SPACE_AXES[0]})",
-            "float",
-            1.0,
-            "query x coordinate",
-            low=-ac.SPACE_LIMIT,
-            high=ac.SPACE_LIMIT,
-            step=0.1,
-        ),
-        Param(
-            "qy",
-            f"Query y ({ac.SPACE_AXES[1]})",
-            "float",
-            0.0,
-            "query y coordinate",
-            low=-ac.SPACE_LIMIT,
-            high=ac.SPACE_LIMIT,
-            step=0.1,
+    title="Move the query",
+    icon=":material/open_with:",
+    url_path="query",
+    file="lessons/4_move_the_query.py",
+    live_chart="query-weights",
+    summary="Steer a query through a space of keys and watch the weights follow it.",
+    params=(
+        *(
+            Param(
+                f"q{axis}",
+                f"Query {axis} ({name})",
+                "float",
+                start,
+                f"query {axis} coordinate",
+                low=-ac.SPACE_LIMIT,
+                high=ac.SPACE_LIMIT,
+                step=0.1,
+            )
+            for axis, name, start in zip("xy", ac.SPACE_AXES, (1.0, 0.0), strict=True)
         ),
         temperature(),
         SCALED,
     ),
-    {
+    presets={
         "Near the kitten": {"qx": 1.0, "qy": 0.0, "t": 1.0},
         "Between animals and objects": {"qx": 0.0, "qy": 1.5, "t": 1.0},
         "Hard lookup": {"qx": 1.5, "qy": -0.3, "t": 0.1},
@@ -198,13 +200,13 @@ QUERY = Lesson(
 )
 
 CLASSROOM = Lesson(
-    5,
-    "Notes in class",
-    ":material/school:",
-    "classroom",
-    "lessons/5_notes_in_class.py",
-    "The teacher asks a question; you spotlight the matching note and read its fact.",
-    (
+    title="Notes in class",
+    icon=":material/school:",
+    url_path="classroom",
+    file="lessons/5_notes_in_class.py",
+    live_chart="classroom-notes",
+    summary="The teacher asks a question; you spotlight the matching note and read its fact.",
+    params=(
         Param(
             "question",
             "The teacher asks",
@@ -215,7 +217,7 @@ CLASSROOM = Lesson(
         ),
         temperature(),
     ),
-    {
+    presets={
         "Capital of France": {"question": "What is the capital of France?", "t": 1.0},
         "Language in Japan": {"question": "Which language do they speak in Japan?"},
         "A vague question": {"question": "Tell me about Germany"},
@@ -225,13 +227,13 @@ CLASSROOM = Lesson(
 
 VIEWS = ("nature-money", "nature-animal", "money-person", "pca")
 SENTENCE = Lesson(
-    6,
-    "Refine a sentence",
-    ":material/auto_fix_high:",
-    "sentence",
-    "lessons/6_refine_a_sentence.py",
-    "Every word looks at every word and comes back carrying its context.",
-    (
+    title="Refine a sentence",
+    icon=":material/auto_fix_high:",
+    url_path="sentence",
+    file="lessons/6_refine_a_sentence.py",
+    live_chart="sentence-heatmap",
+    summary="Every word looks at every word and comes back carrying its context.",
+    params=(
         Param(
             "text",
             "Sentence",
@@ -263,7 +265,7 @@ SENTENCE = Lesson(
             "each word may only attend to itself and earlier words",
         ),
     ),
-    {
+    presets={
         "River bank": {"text": SENTENCE_PRESETS["River bank"]},
         "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
         "Spring": {"text": SENTENCE_PRESETS["Spring, the season"]},
@@ -272,13 +274,13 @@ SENTENCE = Lesson(
 )
 
 MATH = Lesson(
-    7,
-    "The math, step by step",
-    ":material/functions:",
-    "math",
-    "lessons/7_the_math.py",
-    "The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
-    (
+    title="The math, step by step",
+    icon=":material/functions:",
+    url_path="math",
+    file="lessons/7_the_math.py",
+    live_chart="math-weights",
+    summary="The same formula with real numbers: Q Kᵀ, divide by √d_k, softmax, times V.",
+    params=(
         # Not "text": Streamlit drops a link parameter bound on the page you come from, so the
         # sentence page's link here ("See the math for this sentence") needs its own name.
         Param(
@@ -292,7 +294,7 @@ MATH = Lesson(
         temperature(),
         SCALED,
     ),
-    {
+    presets={
         "Three words": {"sentence": "the river bank"},
         "River bank": {"sentence": SENTENCE_PRESETS["River bank"]},
         "Money bank": {"sentence": SENTENCE_PRESETS["Money bank"]},
@@ -300,7 +302,10 @@ MATH = Lesson(
     },
 )
 
-LESSONS: tuple[Lesson, ...] = (ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH)
+#: Every lesson, in story order (the number that starts its file name).
+LESSONS: tuple[Lesson, ...] = tuple(
+    sorted((ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH), key=lambda x: x.number)
+)
 
 #: App-wide control, drawn by the router in the sidebar of every page.
 PROJECTOR = Param(
@@ -311,7 +316,3 @@ PROJECTOR = Param(
     "large text, thick lines and high contrast for a classroom projector",
     help="Larger text, thicker lines and bolder colours, legible from the back of a room.",
 )
-
-
-def by_file(file: str) -> Lesson:
-    return next(lesson for lesson in LESSONS if lesson.file == file)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import streamlit as st
+from .formats import format_number
 
 #: A log-spaced grid for the temperature slider: fine steps near 1, coarse at the ends.
 TEMPERATURES: tuple[float, ...] = (
@@ -24,11 +24,6 @@ Kind = Literal["temperature", "float", "int", "bool", "choice", "text"]
 
 # Plain ASCII decimals only: "1_000", "1e308", "nan" or Arabic-Indic digits are not link values.
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
-
-
-def format_number(value: float) -> str:
-    """How numbers look in links and on sliders: "0.5", "1", "20"."""
-    return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,8 @@ class Param:
     options: tuple[str, ...] = ()
     max_chars: int | None = None
     help: str | None = None
-    #: False for state that is not a widget: read from ``st.query_params`` and written back.
+    #: False for a value the page manages itself (not a widget of its own), e.g. a picked word:
+    #: ``ui.page`` keeps it in the link.
     bound: bool = True
 
     def parse(self, raw: str) -> Any:
@@ -112,46 +108,3 @@ SCALED = Param(
     help="Vaswani et al. divide the scores by the square root of the vector length; "
     "the course notes leave it out.",
 )
-
-
-def render(param: Param, *, container: Any = st, disabled: bool = False) -> Any:
-    """Draw ``param`` as a widget bound to the URL and return its current value."""
-    common = {
-        "key": param.key,
-        "bind": "query-params",
-        "help": param.help,
-        "disabled": disabled,
-    }
-    if param.kind == "temperature":
-        return container.select_slider(
-            param.label, options=TEMPERATURES, value=param.default,
-            format_func=format_number, **common,
-        )  # fmt: skip
-    if param.kind == "float":
-        return container.slider(
-            param.label, float(param.low), float(param.high), float(param.default),
-            float(param.step), **common,
-        )  # fmt: skip
-    if param.kind == "int":
-        return container.slider(
-            param.label, int(param.low), int(param.high), int(param.default),
-            int(param.step or 1), **common,
-        )  # fmt: skip
-    if param.kind == "bool":
-        return container.toggle(param.label, value=param.default, **common)
-    if param.kind == "choice":
-        # Options are shown as they are written in the link, so a link is readable. A radio,
-        # not a segmented control: the latter turns an empty link value into "no selection".
-        return container.radio(
-            param.label, param.options, index=param.options.index(param.default),
-            horizontal=True, **common,
-        )  # fmt: skip
-    text = container.text_input(
-        param.label, value=param.default, max_chars=param.max_chars, **common
-    )
-    if param.max_chars and len(text) >= param.max_chars:
-        # The box stops at the cap (a paste of 100 kB arrives cut); say so instead of hiding it.
-        container.caption(
-            f":material/content_cut: Capped at {param.max_chars:,} characters; the rest was cut."
-        )
-    return text

@@ -7,6 +7,7 @@ Streamlit's rem-based layout and its Plotly theme both follow, and thickens mark
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
@@ -40,44 +41,45 @@ _PROJECTOR_CSS = (
 )
 
 
-def projector_on() -> bool:
-    return bool(st.session_state.get("projector", False))
+@dataclass(frozen=True)
+class Look:
+    """How a chart is drawn for this viewer: ``scale`` (1.5 on a projector) and the theme."""
+
+    scale: float = 1.0
+    dark: bool = False
+
+    @property
+    def text_color(self) -> str:
+        return "#FAFAFA" if self.dark else "#31333F"
+
+    def px(self, size: float) -> int:
+        """A font size in whole pixels at this scale."""
+        return int(size * self.scale)
 
 
-def scale() -> float:
-    """How much bigger marks, lines and chart heights are: 1.5 on a projector."""
-    return PROJECTOR_FONT_PX / BASE_FONT_PX if projector_on() else 1.0
+NORMAL = Look()
+PROJECTOR = Look(scale=PROJECTOR_FONT_PX / BASE_FONT_PX)
 
 
-def apply_projector_css() -> None:
-    if projector_on():
+def apply_projector_css(on: bool) -> None:
+    if on:
         st.html(_PROJECTOR_CSS)
 
 
-def is_dark() -> bool:
-    try:
-        return st.context.theme.type == "dark"
-    except Exception:  # no browser context (tests, bare mode)
-        return False
-
-
-def text_color() -> str:
-    return "#FAFAFA" if is_dark() else "#31333F"
-
-
-def base_layout(*, height: int, titled: bool) -> dict[str, Any]:
+def base_layout(*, height: int, titled: bool, look: Look) -> dict[str, Any]:
     """What every chart shares: tight margins, scaled height and fonts, legend on top."""
-    s = scale()
     return {
-        "height": int(height * s),
+        "height": int(height * look.scale),
         "margin": {"l": 10, "r": 10, "t": 50 if titled else 10, "b": 10},
-        "font": {"size": int(14 * s)},
-        "hoverlabel": {"font": {"size": int(14 * s)}},
+        "font": {"size": look.px(14)},
+        "hoverlabel": {"font": {"size": look.px(14)}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     }
 
 
-def figure(traces: list[dict[str, Any]], layout: dict[str, Any], *, height: int) -> go.Figure:
+def figure(
+    traces: list[dict[str, Any]], layout: dict[str, Any], *, height: int, look: Look = NORMAL
+) -> go.Figure:
     """A chart from plain trace and layout dicts, on top of ``base_layout``.
 
     Plotly checks every property as a figure is built, which cost 10-20 ms per chart, most of a
@@ -85,7 +87,8 @@ def figure(traces: list[dict[str, Any]], layout: dict[str, Any], *, height: int)
     output against Plotly's full schema instead, so a typo still fails, in CI rather than live.
     """
     titled = bool(layout.get("title", {}).get("text") or layout.get("annotations"))
-    spec = {"data": traces, "layout": merged(base_layout(height=height, titled=titled), layout)}
+    base = base_layout(height=height, titled=titled, look=look)
+    spec = {"data": traces, "layout": merged(base, layout)}
     return go.Figure(spec, _validate=False)
 
 

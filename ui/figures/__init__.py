@@ -3,7 +3,8 @@
 Builders take core results and return ``go.Figure``; they never compute attention themselves.
 Everything is ``plotly.graph_objects`` (fast on the hot path of a rerun), every label that may hold
 user text goes through ``ui.safe.plot_text``, and categorical axes use positions with tick text so
-repeated words ("the ... the") keep their own rows.
+repeated words ("the ... the") keep their own rows. Builders are pure functions of their inputs:
+how the viewer sees charts (projector size, dark theme) comes in as ``look``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import plotly.graph_objects as go
 
 from .. import theme
 from ..safe import plot_text
+from ..theme import NORMAL, Look
+
+#: Above this many cells the numbers no longer fit in the cells; hover still shows them.
+MAX_LABELLED_CELLS = 400
 
 
 def two_panels(
@@ -24,6 +29,7 @@ def two_panels(
     widths: tuple[float, float] = (0.5, 0.5),
     spacing: float = 0.04,
     shared_y: bool = False,
+    look: Look = NORMAL,
 ) -> dict[str, Any]:
     """Layout of two charts side by side (axes x/y left, x2/y2 right), each titled on top.
 
@@ -33,7 +39,6 @@ def two_panels(
     room = 1.0 - spacing
     left_end = room * widths[0] / sum(widths)
     domains = ([0.0, left_end], [left_end + spacing, 1.0])
-    size = int(14 * theme.scale())
     return {
         "xaxis": {"anchor": "y", "domain": domains[0]},
         "yaxis": {"anchor": "x", "domain": [0.0, 1.0]},
@@ -43,10 +48,56 @@ def two_panels(
         "annotations": [
             {"text": title, "x": (lo + hi) / 2, "y": 1.0, "xref": "paper", "yref": "paper",
              "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-             "font": {"size": size}}
+             "font": {"size": look.px(14)}}
             for title, (lo, hi) in zip(titles, domains, strict=True)
         ],
     }  # fmt: skip
+
+
+def category_axis(labels: Sequence[str], **settings: Any) -> dict[str, Any]:
+    """An axis of named positions: one tick per label (escaped), so repeated words keep their
+    own place. ``settings`` add to it (title, direction, angle)."""
+    ticks = [plot_text(label) for label in labels]
+    return {"tickmode": "array", "tickvals": np.arange(len(ticks)), "ticktext": ticks, **settings}
+
+
+def heatmap_trace(
+    z: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    zrange: tuple[float, float],
+    colorscale: Any,
+    colorbar_title: str,
+    hover: str,
+    look: Look,
+    **settings: Any,
+) -> dict[str, Any]:
+    """A matrix as a heatmap on fixed positions (pair with ``category_axis``).
+
+    ``hover`` is the text after the cell's row and column labels (``customdata[0]`` and
+    ``[1]``), e.g. ``"%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}"``. ``settings`` add to
+    or replace the trace's properties (cell text, gaps, zmid).
+    """
+    rows = [plot_text(label) for label in row_labels]
+    cols = [plot_text(label) for label in col_labels]
+    n_rows, n_cols = np.shape(z)
+    return {
+        "type": "heatmap",
+        "z": z,
+        "x": np.arange(n_cols),
+        "y": np.arange(n_rows),
+        "zmin": zrange[0],
+        "zmax": zrange[1],
+        "colorscale": colorscale,
+        "colorbar": {"title": {"text": plot_text(colorbar_title)}},
+        "xgap": 1,
+        "ygap": 1,
+        "textfont": {"size": look.px(13)},
+        "customdata": [[(r, c) for c in cols] for r in rows],
+        "hovertemplate": hover + "<extra></extra>",
+        **settings,
+    }
 
 
 def weight_bars(
@@ -58,14 +109,14 @@ def weight_bars(
     axis_title: str = "attention weight",
     horizontal: bool = False,
     hover_label: str = "weight",
+    look: Look = NORMAL,
 ) -> go.Figure:
     """Bars of weights in 0..1 (fixed range), one per label; ``highlight`` is the accent colour."""
-    s = theme.scale()
     colors = [theme.OKABE_ITO["blue"]] * len(labels)
     if highlight is not None and 0 <= highlight < len(labels):
         colors[highlight] = theme.OKABE_ITO["orange"]
     positions = np.arange(len(labels))
-    ticks = [plot_text(label) for label in labels]
+    category = category_axis(labels)
     bar = {
         "type": "bar",
         "x": weights if horizontal else positions,
@@ -75,18 +126,18 @@ def weight_bars(
         "text": [f"{w:.2f}" for w in weights],
         "textposition": "outside",
         "cliponaxis": False,
-        "customdata": ticks,
+        "customdata": category["ticktext"],
         "hovertemplate": f"%{{customdata}}<br>{hover_label} %{{{'x' if horizontal else 'y'}:.3f}}"
         "<extra></extra>",
     }
-    category_axis = {"tickmode": "array", "tickvals": positions, "ticktext": ticks}
     value_axis = {"range": [0, 1.12], "title": {"text": axis_title}}
-    layout = {"title": {"text": title}, "bargap": 0.25 / s, "showlegend": False}
+    layout = {"title": {"text": title}, "bargap": 0.25 / look.scale, "showlegend": False}
     if horizontal:
-        layout |= {"yaxis": {**category_axis, "autorange": "reversed"}, "xaxis": value_axis}
+        layout |= {"yaxis": {**category, "autorange": "reversed"}, "xaxis": value_axis}
     else:
-        layout |= {"xaxis": category_axis, "yaxis": value_axis}
-    return theme.figure([bar], layout, height=max(300, 28 * len(labels)) if horizontal else 360)
+        layout |= {"xaxis": category, "yaxis": value_axis}
+    height = max(300, 28 * len(labels)) if horizontal else 360
+    return theme.figure([bar], layout, height=height, look=look)
 
 
 def weights_heatmap(
@@ -97,49 +148,23 @@ def weights_heatmap(
     title: str = "",
     x_title: str = "keys (the words it looks at)",
     y_title: str = "queries (the word that asks)",
-    show_values: bool = True,
-    zmin: float = 0.0,
-    zmax: float = 1.0,
-    colorscale: str = theme.WEIGHTS_SCALE,
-    colorbar_title: str = "weight",
-    value_format: str = ".2f",
+    look: Look = NORMAL,
 ) -> go.Figure:
-    """A labelled matrix; rows top-down in reading order, fixed colour range by default."""
-    rows = [plot_text(label) for label in row_labels]
-    cols = [plot_text(label) for label in col_labels]
+    """Attention weights as a labelled matrix: rows top-down in reading order, on the fixed
+    0..1 colour range every page uses, each cell's weight written in it (when they fit)."""
     n_rows, n_cols = np.shape(weights)
-    heat = {
-        "type": "heatmap",
-        "z": weights,
-        "x": np.arange(n_cols),
-        "y": np.arange(n_rows),
-        "zmin": zmin,
-        "zmax": zmax,
-        "colorscale": colorscale,
-        "colorbar": {"title": {"text": colorbar_title}},
-        "xgap": 1,
-        "ygap": 1,
-        "textfont": {"size": int(13 * theme.scale())},
-        "customdata": [[(r, c) for c in cols] for r in rows],
-        "hovertemplate": "%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
-    }
-    if show_values and n_rows * n_cols <= 400:
-        heat["texttemplate"] = f"%{{z:{value_format}}}"
+    heat = heatmap_trace(
+        weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
+        colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
+        look=look,
+    )  # fmt: skip
+    if n_rows * n_cols <= MAX_LABELLED_CELLS:
+        heat["texttemplate"] = "%{z:.2f}"
     layout = {
         "title": {"text": title},
-        "xaxis": {
-            "tickmode": "array",
-            "tickvals": np.arange(n_cols),
-            "ticktext": cols,
-            "title": {"text": x_title},
-            "tickangle": -45 if n_cols > 8 else 0,
-        },
-        "yaxis": {
-            "tickmode": "array",
-            "tickvals": np.arange(n_rows),
-            "ticktext": rows,
-            "title": {"text": y_title},
-            "autorange": "reversed",
-        },
+        "xaxis": category_axis(
+            col_labels, title={"text": x_title}, tickangle=-45 if n_cols > 8 else 0
+        ),
+        "yaxis": category_axis(row_labels, title={"text": y_title}, autorange="reversed"),
     }
-    return theme.figure([heat], layout, height=max(320, 60 + 34 * n_rows))
+    return theme.figure([heat], layout, height=max(320, 60 + 34 * n_rows), look=look)

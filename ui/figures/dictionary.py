@@ -10,19 +10,21 @@ import plotly.graph_objects as go
 import attention_core as ac
 
 from .. import theme
-from ..safe import plot_text
-from . import two_panels
+from ..theme import NORMAL, Look
+from . import category_axis, heatmap_trace, two_panels
 
 
-def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
+def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
     """Left: how well the query matches each key. Right: the softmax weights, key → value."""
-    s = theme.scale()
     n = len(lookup.keys)
     rows = np.arange(n)
-    top = int(np.argmax(lookup.weights))
-    labels = [plot_text(f"{k} → {v}") for k, v in zip(lookup.keys, lookup.values, strict=True)]
+    axis = category_axis(
+        [f"{k} → {v}" for k, v in zip(lookup.keys, lookup.values, strict=True)],
+        autorange="reversed", title={"text": "keys → values (French → English)"},
+    )  # fmt: skip
+    labels = axis["ticktext"]
     colors = [theme.OKABE_ITO["blue"]] * n
-    colors[top] = theme.OKABE_ITO["orange"]
+    colors[lookup.top] = theme.OKABE_ITO["orange"]
     scores = lookup.scaled_scores
     traces = [
         {"type": "bar", "x": scores, "y": rows, "orientation": "h", "xaxis": "x", "yaxis": "y",
@@ -37,36 +39,29 @@ def scores_and_weights(lookup: ac.Lookup) -> go.Figure:
     ]  # fmt: skip
     span = max(1.0, float(np.max(np.abs(scores))) * 1.1)
     layout = theme.merged(
-        two_panels(("1. Compare: score q · k", "2. Softmax: weight"), shared_y=True),
+        two_panels(("1. Compare: score q · k", "2. Softmax: weight"), shared_y=True, look=look),
         {
             "xaxis": {"range": [min(0.0, -span), span], "title": {"text": "score (q · k)"}},
             "xaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},
-            "yaxis": {"tickmode": "array", "tickvals": rows, "ticktext": labels,
-                      "autorange": "reversed",
-                      "title": {"text": "keys → values (French → English)"}},
+            "yaxis": axis,
             "showlegend": False,
-            "bargap": 0.2 / s,
+            "bargap": 0.2 / look.scale,
         },
-    )  # fmt: skip
-    return theme.figure(traces, layout, height=120 + 26 * n)
+    )
+    return theme.figure(traces, layout, height=120 + 26 * n, look=look)
 
 
 def vectors_heatmap(
-    query: str, lookup: ac.Lookup, feature_labels: Sequence[str], *, encoding: str
+    lookup: ac.Lookup, feature_labels: Sequence[str], *, encoding: str, look: Look = NORMAL
 ) -> go.Figure:
     """The query vector on top of every key vector: where they share a feature, they match."""
     matrix = np.vstack([lookup.query_vector, lookup.keys_matrix])  # (1 + n_keys, d)
-    labels = [f"query: {query}", *lookup.keys]
+    labels = [f"query: {lookup.query}", *lookup.keys]
     limit = float(np.max(np.abs(matrix))) or 1.0
-    rows = [plot_text(label) for label in labels]
-    cols = [plot_text(label) for label in feature_labels]
-    heat = {
-        "type": "heatmap", "z": matrix, "x": np.arange(len(cols)), "y": np.arange(len(rows)),
-        "zmin": -limit, "zmax": limit, "colorscale": theme.SCORES_SCALE, "xgap": 1, "ygap": 1,
-        "colorbar": {"title": {"text": "value"}},
-        "customdata": [[(r, c) for c in cols] for r in rows],
-        "hovertemplate": "%{customdata[0]}, %{customdata[1]}: %{z:.2f}<extra></extra>",
-    }  # fmt: skip
+    heat = heatmap_trace(
+        matrix, labels, feature_labels, zrange=(-limit, limit), colorscale=theme.SCORES_SCALE,
+        colorbar_title="value", hover="%{customdata[0]}, %{customdata[1]}: %{z:.2f}", look=look,
+    )  # fmt: skip
     title = (
         "Embeddings: meaning in named features"
         if encoding == "embedding"
@@ -74,9 +69,7 @@ def vectors_heatmap(
     )
     layout = {
         "title": {"text": title},
-        "xaxis": {"tickmode": "array", "tickvals": np.arange(len(cols)), "ticktext": cols,
-                  "tickangle": -45},
-        "yaxis": {"tickmode": "array", "tickvals": np.arange(len(rows)), "ticktext": rows,
-                  "autorange": "reversed"},
-    }  # fmt: skip
-    return theme.figure([heat], layout, height=140 + 22 * len(rows))
+        "xaxis": category_axis(feature_labels, tickangle=-45),
+        "yaxis": category_axis(labels, autorange="reversed"),
+    }
+    return theme.figure([heat], layout, height=140 + 22 * len(labels), look=look)

@@ -16,20 +16,18 @@ import plotly.graph_objects as go
 import attention_core as ac
 
 from .. import theme
-from ..safe import plot_text, shorten
+from ..formats import token_labels, written
+from ..safe import plot_text
+from ..theme import NORMAL, Look
+from . import MAX_LABELLED_CELLS, category_axis, heatmap_trace
 
-#: Above this many cells the numbers no longer fit in the cells; hover still shows them.
-MAX_LABELLED_CELLS = 400
 #: Tick labels stay short: a very long "word" would otherwise push the matrix off the chart.
 LABEL_CHARS = 24
 
 
-def token_labels(refinement: ac.Refinement) -> list[str]:
+def math_labels(refinement: ac.Refinement) -> list[str]:
     """Tokens as shown on this page; words outside the vocabulary say so in their label."""
-    return [
-        shorten(t, LABEL_CHARS) if k else f"{shorten(t, LABEL_CHARS)} (unknown)"
-        for t, k in zip(refinement.tokens, refinement.known, strict=True)
-    ]
+    return token_labels(refinement, unknown=" (unknown)", limit=LABEL_CHARS)
 
 
 def symmetric_limit(*matrices: np.ndarray, floor: float = 1.0) -> float:
@@ -42,6 +40,12 @@ def symmetric_limit(*matrices: np.ndarray, floor: float = 1.0) -> float:
     return max(biggest, floor)
 
 
+def feature_limit(refinement: ac.Refinement) -> float:
+    """One colour range for X (step 1) and X' (step 5). Each refined number is a weighted average
+    of the same feature over the words, so X' never leaves X's range, whatever the temperature."""
+    return symmetric_limit(refinement.embeddings, floor=3.0)
+
+
 def matrix_heatmap(
     values: np.ndarray,
     row_labels: Sequence[str],
@@ -52,82 +56,67 @@ def matrix_heatmap(
     y_title: str = "words of the sentence",
     limit: float,
     colorbar_title: str,
-    value_format: str = ".2~f",
+    look: Look = NORMAL,
 ) -> go.Figure:
     """A signed matrix on the diverging scale, fixed to ``-limit..limit`` so 0 is always white."""
-    rows = [plot_text(label) for label in row_labels]
-    cols = [plot_text(label) for label in col_labels]
     n_rows, n_cols = np.shape(values)
-    show_values = n_rows * n_cols <= MAX_LABELLED_CELLS
-    heat = {
-        "type": "heatmap",
-        "z": values,
-        "x": np.arange(n_cols),
-        "y": np.arange(n_rows),
-        "zmin": -limit,
-        "zmax": limit,
-        "zmid": 0,
-        "colorscale": theme.SCORES_SCALE,
-        "colorbar": {"title": {"text": plot_text(colorbar_title)}},
-        "textfont": {"size": int(13 * theme.scale())},
-        "customdata": [[(r, c) for c in cols] for r in rows],
-        "hovertemplate": "%{customdata[0]}, %{customdata[1]}: %{z:.3f}<extra></extra>",
-        "xgap": 1,
-        "ygap": 1,
-    }
-    if show_values:
-        heat["texttemplate"] = f"%{{z:{value_format}}}"
+    heat = heatmap_trace(
+        values, row_labels, col_labels, zrange=(-limit, limit), zmid=0,
+        colorscale=theme.SCORES_SCALE, colorbar_title=colorbar_title,
+        hover="%{customdata[0]}, %{customdata[1]}: %{z:.3f}", look=look,
+    )  # fmt: skip
+    if n_rows * n_cols <= MAX_LABELLED_CELLS:
+        heat["texttemplate"] = "%{z:.2~f}"
+    crowded = _crowded(col_labels, look)
     layout = {
         "title": {"text": plot_text(title, 80)},
-        "xaxis": {"tickmode": "array", "tickvals": np.arange(n_cols), "ticktext": cols,
-                  "title": {"text": plot_text(x_title, 60)},
-                  "tickangle": -45 if _crowded(col_labels) else 0},
-        "yaxis": {"tickmode": "array", "tickvals": np.arange(n_rows), "ticktext": rows,
-                  "title": {"text": plot_text(y_title, 60)}, "autorange": "reversed"},
+        "xaxis": category_axis(col_labels, title={"text": plot_text(x_title, 60)},
+                               tickangle=-45 if crowded else 0),
+        "yaxis": category_axis(row_labels, title={"text": plot_text(y_title, 60)},
+                               autorange="reversed"),
     }  # fmt: skip
     # Slanted labels hang below the matrix: give them room instead of squashing the cells.
-    slant = 6 * max(map(len, col_labels), default=0) if _crowded(col_labels) else 0
-    return theme.figure([heat], layout, height=max(240, 90 + 30 * n_rows + slant))
+    slant = 6 * max(map(len, col_labels), default=0) if crowded else 0
+    return theme.figure([heat], layout, height=max(240, 90 + 30 * n_rows + slant), look=look)
 
 
-def _crowded(labels: Sequence[str]) -> bool:
+def _crowded(labels: Sequence[str], look: Look) -> bool:
     """Would these labels, written flat side by side, run into each other?
 
     Projector mode draws bigger letters in the same width, so it crowds sooner.
     """
-    width = max(map(len, labels), default=0) * len(labels) * theme.scale()
+    width = max(map(len, labels), default=0) * len(labels) * look.scale
     # A phone gives a chart ~300 px: eight six-letter features (48 letters) already collide.
     return len(labels) > 8 or width > 36
 
 
 def features_heatmap(
-    vectors: np.ndarray, labels: Sequence[str], *, title: str, limit: float, colorbar_title: str
+    vectors: np.ndarray,
+    labels: Sequence[str],
+    *,
+    title: str,
+    limit: float,
+    colorbar_title: str,
+    look: Look = NORMAL,
 ) -> go.Figure:
     """Words × the eight named features (X, the refined X', or the change between them)."""
     return matrix_heatmap(
         vectors, labels, ac.FEATURES, title=title, x_title="features", limit=limit,
-        colorbar_title=colorbar_title,
+        colorbar_title=colorbar_title, look=look,
     )  # fmt: skip
 
 
 def scores_heatmap(
-    scores: np.ndarray, labels: Sequence[str], *, title: str, limit: float
+    scores: np.ndarray, labels: Sequence[str], *, title: str, limit: float, look: Look = NORMAL
 ) -> go.Figure:
     """Words × words: how well each query (row) matches each key (column), before softmax."""
     return matrix_heatmap(
         scores, labels, labels, title=title, x_title="keys (the words it looks at)",
-        y_title="queries (the word that asks)", limit=limit, colorbar_title="score",
+        y_title="queries (the word that asks)", limit=limit, colorbar_title="score", look=look,
     )  # fmt: skip
 
 
 # ---- By hand: the same numbers, written out as a student would on paper ---------------------
-
-
-def number(value: float) -> str:
-    """A number as a person writes it: "3", "1.2", "−0.35" (a real minus sign)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    text = "0" if text in ("-0", "") else text
-    return text.replace("-", "−")
 
 
 def by_hand_pair(refinement: ac.Refinement) -> tuple[int, int]:
@@ -157,9 +146,9 @@ def dot_arithmetic(a: np.ndarray, b: np.ndarray) -> tuple[str, int]:
     not written out; ``("0 (no feature in common)", 8)`` when nothing is left.
     """
     terms = [
-        f"{number(x)}×{number(y)} ({name})"
+        f"{written(x)}×{written(y)} ({name})"
         for x, y, name in zip(a, b, ac.FEATURES, strict=True)
-        if number(x) != "0" and number(y) != "0"
+        if written(x) != "0" and written(y) != "0"
     ]
     skipped = len(ac.FEATURES) - len(terms)
     return (" + ".join(terms) if terms else "0 (no feature in common)"), skipped
@@ -185,7 +174,7 @@ def mix_arithmetic(
     """
     order = np.argsort(-weights, kind="stable")
     shown = sorted(order[:keep]) if len(weights) > keep else range(len(weights))
-    terms = [f"{number(weights[j])}×{number(values[j])} ({escaped_labels[j]})" for j in shown]
+    terms = [f"{written(weights[j])}×{written(values[j])} ({escaped_labels[j]})" for j in shown]
     rest = len(weights) - len(terms)
     more = f" + … ({rest} smaller term{'s' if rest > 1 else ''})" if rest else ""
     return " + ".join(terms) + more

@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 import attention_core as ac
 
 from .. import theme
+from ..formats import token_labels
 from ..safe import plot_text
+from ..theme import NORMAL, Look
 
 #: Reference words drawn in each 2-D view: which meaning does a word move toward?
 LANDMARKS = {
@@ -28,24 +30,20 @@ def projection_for(refinement: ac.Refinement, view: str) -> ac.Projection:
     return ac.project_2d(refinement.embeddings, tuple(view.split("-")))
 
 
-def token_labels(refinement: ac.Refinement) -> list[str]:
-    """Tokens as shown on charts; unknown words carry a "?" so they are marked, not hidden."""
-    return [t if k else f"{t}?" for t, k in zip(refinement.tokens, refinement.known, strict=True)]
-
-
 def movement(
     refinement: ac.Refinement,
     projection: ac.Projection,
     *,
     focus: int,
     landmarks: Sequence[str] = (),
+    look: Look = NORMAL,
 ) -> go.Figure:
     """Each word as an arrow from its input embedding to its refined embedding, in 2-D.
 
     ``focus`` is drawn boldly; ``landmarks`` are vocabulary words shown as faint reference points
     (e.g. "river" and "money") so students can see which meaning a word moves toward.
     """
-    s = theme.scale()
+    s = look.scale
     start = projection(refinement.embeddings)  # (n, 2)
     end = projection(refinement.refined)  # (n, 2)
     labels = [plot_text(label) for label in token_labels(refinement)]
@@ -99,4 +97,4 @@ def movement(
         # Under the plot: on a phone the legend wraps onto several lines and would hide the title.
         "legend": {"y": -0.15, "yanchor": "top"},
     }  # fmt: skip
-    return theme.figure(traces, layout, height=480)
+    return theme.figure(traces, layout, height=480, look=look)

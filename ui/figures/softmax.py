@@ -8,12 +8,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import theme
-from ..params import format_number
-from ..safe import plot_text
-from . import two_panels
-
-#: The score sliders' range, so the scores panel never rescales while you drag.
-SCORE_RANGE = (-5.0, 5.0)
+from ..formats import format_number
+from ..lessons import SCORE_RANGE
+from ..theme import NORMAL, Look
+from . import category_axis, two_panels
 
 # Reference temperatures in the overlay, each with its own Okabe-Ito colour; the chosen one is blue.
 _REFERENCE_COLORS = ("vermillion", "green", "sky", "purple", "yellow")
@@ -29,15 +27,16 @@ def scores_and_weights(
     scores: np.ndarray,
     weights_by_t: Mapping[float, np.ndarray],
     chosen: float,
+    *,
+    look: Look = NORMAL,
 ) -> go.Figure:
     """Left: the raw scores. Right: softmax weights at the chosen temperature (and any others).
 
     ``weights_by_t`` maps each temperature to its weights ``(n,)``; with more than one entry the
     bars are grouped, one colour per temperature, so the sharpening is visible side by side.
     """
-    s = theme.scale()
-    positions = np.arange(len(labels))
-    ticks = [plot_text(label) for label in labels]
+    keys_axis = category_axis(labels, title={"text": "keys"})
+    positions, ticks = keys_axis["tickvals"], keys_axis["ticktext"]
     traces = [
         {"type": "bar", "x": positions, "y": scores, "name": "score", "showlegend": False,
          "xaxis": "x", "yaxis": "y",
@@ -72,14 +71,13 @@ def scores_and_weights(
             bar["text"] = [f"{w:.2f}" for w in weights]
         traces.append(bar)
 
-    keys_axis = {"tickmode": "array", "tickvals": positions, "ticktext": ticks,
-                 "title": {"text": "keys"}}  # fmt: skip
-    low, high = SCORE_RANGE
+    low, high = SCORE_RANGE  # the sliders' range: the scores panel never rescales as you drag
     layout = theme.merged(
         two_panels(
             ("1. The scores you set", "2. Softmax: the weights (they sum to 1)"),
             widths=(0.38, 0.62),
             spacing=0.12,
+            look=look,
         ),
         {
             "xaxis": keys_axis,
@@ -88,10 +86,10 @@ def scores_and_weights(
             "yaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},
             "showlegend": comparing,
             "barmode": "group",
-            "bargap": 0.25 / s,
+            "bargap": 0.25 / look.scale,
             "bargroupgap": 0.05,
             # The subplot titles sit on top, so the legend of temperatures goes under the keys.
             "legend": {"y": -0.22, "yanchor": "top"},
         },
     )
-    return theme.figure(traces, layout, height=380)
+    return theme.figure(traces, layout, height=380, look=look)

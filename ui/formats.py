@@ -1,0 +1,39 @@
+"""How numbers and words look on screen: one home for each format the lessons share."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .safe import shorten
+
+if TYPE_CHECKING:
+    import attention_core as ac
+
+
+def format_number(value: float) -> str:
+    """How numbers look in links and on sliders: "0.5", "1", "20"."""
+    return f"{value:g}"
+
+
+def written(value: float) -> str:
+    """A number as a person writes it by hand: "3", "1.2", "−0.35" (a real minus sign)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return text.replace("-", "−")
+
+
+def two_places(value: float) -> str:
+    """A number to two decimals, without the puzzling "-0.00" of a tiny negative."""
+    return f"{round(float(value), 2) + 0.0:.2f}"
+
+
+def token_labels(
+    refinement: ac.Refinement, *, unknown: str = "?", limit: int | None = None
+) -> list[str]:
+    """A sentence's words as shown; words outside the vocabulary carry ``unknown`` so they are
+    marked, not hidden ("zorblat?", or "zorblat (unknown)" with ``unknown=" (unknown)"``).
+    ``limit`` shortens long words, so one cannot push a chart off the screen."""
+    return [
+        (shorten(t, limit) if limit else t) + ("" if k else unknown)
+        for t, k in zip(refinement.tokens, refinement.known, strict=True)
+    ]

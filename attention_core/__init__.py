@@ -93,6 +93,7 @@ from .sentence import (
     tokenize,
     word_vector,
 )
+from .spread import EVEN_RATIO, HARD_WEIGHT, Spread, describe_spread, percent
 from .vocabulary import AMBIGUOUS_WORDS, FEATURES, VOCABULARY
 
 __all__ = [
@@ -106,8 +107,10 @@ __all__ = [
     "D_K_CHOICES",
     "D_POS",
     "ENCODINGS",
+    "EVEN_RATIO",
     "EXAMPLE_QUESTIONS",
     "FEATURES",
+    "HARD_WEIGHT",
     "HEADS",
     "KNOWN_WORDS",
     "MAX_LAYERS",
@@ -147,6 +150,7 @@ __all__ = [
     "Room",
     "ScoreSample",
     "ScoreSpread",
+    "Spread",
     "WordOrder",
     "ask",
     "attention",
@@ -156,6 +160,7 @@ __all__ = [
     "competing_notes",
     "cosine",
     "cosine_by_layer",
+    "describe_spread",
     "dot_vs_distance",
     "embed",
     "encode",
@@ -181,6 +186,7 @@ __all__ = [
     "multi_head",
     "multi_head_attention",
     "nearest_words",
+    "percent",
     "position_dims",
     "positioned",
     "previous_word_head",

@@ -65,6 +65,14 @@ class Lookup:
         return int(np.argmax(self.weights))
 
     @property
+    def leader(self) -> int | None:
+        """Index of the one key with the largest weight, or None when several share it (a
+        flat row, a tie): then no key won, and no key should be drawn as the winner."""
+        w = self.weights
+        tied = np.isclose(w, w.max(), rtol=1e-9, atol=0)
+        return self.top if int(tied.sum()) == 1 else None
+
+    @property
     def top_key(self) -> str:
         return self.keys[self.top]
 

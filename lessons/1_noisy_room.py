@@ -6,12 +6,13 @@ import attention_core as ac
 from ui import page
 from ui.figures import weight_bars
 from ui.lessons import LESSONS, ROOM
+from ui.params import TEMPERATURES
 
 run = page.begin(
     ROOM,
     "At a loud party you still hear your friend. Your brain gives each voice a share of your "
-    "attention: most of it to the voice that matters (the **signal**), little to the chatter "
-    "(the **noise**). A transformer does the same with words.",
+    "attention: the voice that matters (the **signal**) gets more than any other, each voice of "
+    "the chatter (the **noise**) less. A transformer does the same with words.",
 )
 
 
@@ -26,6 +27,7 @@ def lesson_body() -> None:
         room = ac.listen(n_voices, temperature=t)
         st.metric("Your friend's share", f"{room.friend_share:.0%}")
         st.metric("The chatter's share", f"{room.chatter_share:.0%}")
+        st.caption(room.summary())
         st.metric(
             "Spread (entropy)",
             f"{room.entropy_bits:.2f} bits",
@@ -47,10 +49,18 @@ def lesson_body() -> None:
             key="room-chart",
         )
 
+    # The ends of the dial, for this room: the note quotes what the chart will show there.
+    coldest = ac.listen(n_voices, temperature=TEMPERATURES[0])
+    hottest = ac.listen(n_voices, temperature=TEMPERATURES[-1])
     run.note(
-        "Lower the temperature and your friend's share climbs toward 100%: a hard focus. Raise it "
-        "and every voice gets about the same share: you hear everyone and understand no one. "
-        "Attention is this dial, learned, for every word of a sentence."
+        f"Lower the temperature to {TEMPERATURES[0]:g} and your friend gets "
+        f"{ac.percent(coldest.friend_share)}: a hard focus. Raise it to {TEMPERATURES[-1]:g} and "
+        f"every voice gets between {ac.percent(hottest.weights.min())} and "
+        f"{ac.percent(hottest.weights.max())}: you hear everyone and understand no one.\n\n"
+        "Our temperature is a teaching dial. Inside a real transformer's attention T = 1: how "
+        "sharply a word focuses is learned, through the weights W_Q and W_K that make its "
+        "query and keys (lesson 8). The “temperature” of a chatbot is the same softmax in "
+        "another place: it divides the *output* scores (logits) when the next word is sampled."
     )
 
     run.numbers(

@@ -24,8 +24,10 @@ def lesson_body() -> None:
     with controls:
         word = run.control(
             "word",
-            suggestions=[*ac.UNSEEN_WORDS, *ac.DICTIONARY_KEYS],
-            suggestions_label="Try a word that is not in the dictionary, or one that is",
+            suggestions={
+                "Not in the dictionary (the interesting ones)": list(ac.UNSEEN_WORDS),
+                "In the dictionary (an exact match)": list(ac.DICTIONARY_KEYS),
+            },
         )
         encoding = run.control("enc").replace("-", "_")  # the core says "one_hot"
         t = run.control("t")
@@ -49,7 +51,9 @@ def lesson_body() -> None:
                 f"We have no embedding for **{shown}**: its vector is all zeros, so it scores 0 "
                 "against every key."
             )
-        if found.answer is not None:
+        if not found.query:
+            pass  # one message is enough: the prompt above says what to do
+        elif found.answer is not None:
             page.answer_notice(found, source="key")
         else:
             st.warning(
@@ -63,10 +67,11 @@ def lesson_body() -> None:
         run.chart(scores_and_weights(found, look=run.look), key="dictionary-weights")
 
     run.note(
-        "With **embeddings**, *ci-dessous* was never in the dictionary, yet it lands on *sous* and "
-        "answers *below*: similar meanings have similar vectors. Switch to **one-hot** and the "
-        "same query scores exactly 0 against every key: the weights go flat and the answer is "
-        "mush. Lower the temperature for a hard lookup; raise it and every value gets mixed in."
+        "With **embeddings** at T = 1, *ci-dessous* was never in the dictionary, yet it lands "
+        "on *sous* and answers *below*: similar meanings have similar vectors. Switch to "
+        "**one-hot** and the same query scores exactly 0 against every key: the weights go flat "
+        "and the answer is mush. Lower the temperature for a hard lookup; raise it and every "
+        "value gets mixed in."
     )
 
     vectors_box = run.expander(

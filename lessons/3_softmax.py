@@ -7,16 +7,19 @@ import streamlit as st
 
 import attention_core as ac
 from ui import page
+from ui.figures.scaling import sample_weights, spread_by_d_k
 from ui.figures.softmax import scores_and_weights
 from ui.formats import format_number
 from ui.lessons import SOFTMAX
+from ui.params import TEMPERATURES
 
 run = page.begin(
     SOFTMAX,
-    "Softmax turns scores into probabilities: the highest score gets a weight close to 1, the "
-    "others close to 0, and together they always add up to 1. **Temperature** is how hard you "
-    "focus: turn it down for a hard lookup (only the best match counts), turn it up and you "
-    "listen to everyone in the noisy room at once.",
+    "Softmax turns scores into probabilities: the higher the score, the larger the weight, and "
+    "together they always add up to 1. **Temperature** is how hard you focus: turn it down and "
+    "the weight piles onto the best score (a hard lookup, if the runner-up is far enough "
+    "behind); turn it up and the weights even out, as when you listen to everyone in the noisy "
+    "room at once.",
 )
 
 # The dictionary lesson's keys, each with a score you can drag.
@@ -24,10 +27,12 @@ SCORE_KEYS = [f"s{i}" for i in range(1, 6)]
 labels = [SOFTMAX.param(key).label for key in SCORE_KEYS]
 #: The reference temperatures drawn next to yours in the overlay.
 COMPARE_AT = (0.1, 1.0, 10.0)
-#: How close to the even spread (in share of the maximum entropy) counts as "even average".
-EVEN_SHARE = 0.95
-#: How much of the weight the best score must hold to count as a hard lookup.
-HARD_WEIGHT = 0.99
+
+
+@st.cache_data(show_spinner=False)
+def score_spread(d_ks: tuple[int, ...]) -> ac.ScoreSpread:
+    """The spread of random scores per d_k (~33 ms for the whole range: computed once)."""
+    return ac.score_spread(d_ks)
 
 
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
@@ -44,35 +49,23 @@ def lesson_body() -> None:
         st.latex(
             r"w_i = \operatorname{softmax}(s / T)_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}"
         )
-        weights = ac.softmax(scores, temperature=t)
+        # The overlay is computed by the same softmax, once per reference temperature.
+        temperatures = sorted({*COMPARE_AT, t}) if compare else [t]
+        weights_by_t = {temp: ac.softmax(scores, temperature=temp) for temp in temperatures}
+        weights = weights_by_t[t]
         spread = float(ac.entropy(weights))
         even = ac.max_entropy(len(weights))
 
-        # The weight held by the best score (shared by every key tied for it).
-        best = np.isclose(scores, max(scores))
-        best_weight = float(weights[best].sum())
-        tied = [label for label, is_best in zip(labels, best, strict=True) if is_best]
-        # Even first: when every key ties for best, the "best" holds everything, yet nothing
-        # stands out.
-        if spread >= EVEN_SHARE * even:
-            verdict = (":material/blur_on:", "Even average: every key counts the same")
-        elif best_weight >= HARD_WEIGHT:
-            verdict = (":material/target:", "Hard lookup (arg-max): only the best score counts")
-        else:
-            verdict = (
-                ":material/tune:",
-                "Soft lookup: the best score leads, the others still count",
-            )
-        st.markdown(f"{verdict[0]} **{verdict[1]}.**")
-        if len(tied) > 1:
-            st.caption(
-                f"A tie at the top: {', '.join(f'*{w}*' for w in tied[:-1])} and *{tied[-1]}* have "
-                "the same score, so they always get the same weight and share the spotlight "
-                f"({best_weight / len(tied):.0%} each here)."
-            )
+        # The verdict is the core's: its words are true of these weights by construction.
+        verdicts = {temp: ac.describe_spread(w) for temp, w in weights_by_t.items()}
+        verdict = verdicts[t]
+        icon = {"even": "blur_on", "hard": "target", "tie": "drag_handle", "soft": "tune"}
+        st.markdown(f":material/{icon[verdict.kind]}: **{verdict.headline(labels)}.**")
 
         top, spread_col, limit_col = st.columns(3)
-        top.metric("Top weight", f"{weights.max():.0%}", help="The largest weight softmax gives.")
+        top.metric(
+            "Top weight", ac.percent(verdict.top_weight), help="The largest weight softmax gives."
+        )
         spread_col.metric(
             "Spread (entropy)",
             f"{spread:.2f} bits",
@@ -80,19 +73,28 @@ def lesson_body() -> None:
         )
         limit_col.metric("Most possible", f"{even:.2f} bits", help="log₂(5): five equal weights.")
 
-        # The overlay is computed by the same softmax, once per reference temperature.
-        temperatures = sorted({*COMPARE_AT, t}) if compare else [t]
-        weights_by_t = {temp: ac.softmax(scores, temperature=temp) for temp in temperatures}
         run.chart(
-            scores_and_weights(labels, np.array(scores), weights_by_t, t, look=run.look),
+            scores_and_weights(
+                labels,
+                np.array(scores),
+                weights_by_t,
+                t,
+                verdicts={temp: v.short for temp, v in verdicts.items()} if compare else None,
+                look=run.look,
+            ),
             key="softmax-weights",
         )
 
+    # The ends of the dial, for these scores: the note quotes what the chart will show there.
+    coldest, hottest = TEMPERATURES[0], TEMPERATURES[-1]
+    cold = ac.describe_spread(ac.softmax(scores, temperature=coldest)).headline(labels)
+    hot = ac.describe_spread(ac.softmax(scores, temperature=hottest)).headline(labels)
     run.note(
-        "Drag the temperature to its lowest: the key with the highest score takes (almost) all the "
-        "weight, whatever the gap to the runner-up. Drag it to its highest: every key gets about "
-        "20%, even *loin*, the worst match. The order of the weights never changes, only how sharp "
-        "they are. Try the tie preset: two equal scores always share equally."
+        f"Drag the temperature to its lowest, {format_number(coldest)}, and these scores give: "
+        f"{cold}. To its highest, {format_number(hottest)}: {hot}. The closer the runner-up's "
+        "score, the lower the temperature must go before the best key takes (almost) "
+        "everything. The order of the weights never changes, only how sharp they are. Try the "
+        "tie preset: two equal scores always share equally."
     )
 
     def numbers_table() -> dict[str, Any]:
@@ -111,8 +113,65 @@ def lesson_body() -> None:
 
     run.numbers(numbers_table)
 
+    why_scale()
+
     run.share()
 
 
+def why_scale() -> None:
+    """Why √d_k: random unit-variance queries and keys, scored with and without the scaling."""
+    st.subheader("Why divide by √d_k?")
+    st.markdown(
+        "In a transformer a score is the dot product q · k of two vectors of d_k numbers each. "
+        "Draw those numbers at random (mean 0, variance 1): q · k adds up d_k random terms, so "
+        "its spread grows like √d_k. Big scores act like a tiny temperature: softmax hands one "
+        "key nearly everything, and learning stalls (the gradients of a saturated softmax "
+        "vanish). Dividing by √d_k brings the spread back to about 1, whatever d_k is."
+    )
+    controls, numbers = st.columns([1, 2.2], gap="large")
+    with controls:
+        d_k = run.control("dk")
+        st.latex(r"\operatorname{std}(q \cdot k) = \sqrt{d_k}")
+    every = score_spread(ac.D_K_CHOICES)
+    here = score_spread((d_k,))
+    sample = ac.score_sample(d_k)
+    keys = [f"k{i + 1}" for i in range(len(sample.keys))]
+    unscaled = ac.describe_spread(sample.unscaled.weights)
+    scaled = ac.describe_spread(sample.scaled.weights)
+    with numbers:
+        raw, divided = st.columns(2)
+        raw.metric(
+            "Spread of q · k",
+            f"{here.std_unscaled[0]:.2f}",
+            help=f"Standard deviation over {here.n_samples} random queries; √d_k = "
+            f"{here.sqrt_d_k[0]:.2f}.",
+        )
+        divided.metric("Spread of q · k / √d_k", f"{here.std_scaled[0]:.2f}")
+        st.caption(
+            f"At d_k = {d_k}, √d_k = {here.sqrt_d_k[0]:.2f}. Over {here.n_samples} random "
+            f"queries, each against {here.n_keys} keys, the largest weight averages "
+            f"{ac.percent(here.top_weight_unscaled[0])} unscaled and "
+            f"{ac.percent(here.top_weight_scaled[0])} scaled."
+        )
+        st.markdown(
+            f"One of those queries, drawn below. Unscaled: {unscaled.headline(keys)}. "
+            f"Scaled: {scaled.headline(keys)}."
+        )
+    left, right = st.columns(2)
+    run.chart(spread_by_d_k(every, here, look=run.look), key="scaling-spread", container=left)
+    run.chart(sample_weights(sample, keys, look=run.look), key="scaling-sample", container=right)
+    run.numbers(
+        lambda: {
+            "d_k": every.d_k,
+            "√d_k": every.sqrt_d_k,
+            "spread of q · k": every.std_unscaled,
+            "spread of q · k / √d_k": every.std_scaled,
+            "mean top weight, unscaled": every.top_weight_unscaled,
+            "mean top weight, scaled": every.top_weight_scaled,
+        },
+        title="The numbers behind “Why √d_k”",
+    )
+
+
 lesson_body()
-run.finish(code=[ac.softmax, ac.entropy])
+run.finish(code=[ac.softmax, ac.entropy, ac.score_spread])

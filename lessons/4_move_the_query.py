@@ -51,7 +51,7 @@ def lesson_body() -> None:
             weight_bars(
                 found.keys,
                 found.weights,
-                highlight=None if found.flat else found.top,
+                highlight=found.leader,
                 title="How much of the spotlight each key gets",
                 look=run.look,
             ),
@@ -80,17 +80,37 @@ def lesson_body() -> None:
             "dot product. Move the query near *kitten* to see them disagree.",
             icon=":material/check_circle:",
         )
-    st.dataframe(
+    # A plain table with short headers: on a phone every column fits, "by distance" included.
+    st.table(
         {
-            "rank": range(1, len(by_dot) + 1),
-            "by dot product q · k (what attention uses)": [
-                f"{found.keys[i]} ({two_places(found.scores[i])})" for i in by_dot
+            "rank": [str(r) for r in range(1, len(by_dot) + 1)],
+            "by q · k (attention)": [
+                f"{found.keys[i]} {two_places(found.scores[i])}" for i in by_dot
             ],
-            "by distance (closest first)": [
-                f"{found.keys[i]} ({two_places(found.distances[i])})" for i in by_distance
+            "by distance": [
+                f"{found.keys[i]} {two_places(found.distances[i])}" for i in by_distance
             ],
         },
         hide_index=True,
+    )
+    # Why they differ, with this query's numbers: −½‖q − k‖² = q · k − ½‖q‖² − ½‖k‖².
+    terms = ac.dot_vs_distance(found.query_vector, found.keys_matrix)
+    named = (
+        (by_dot[0], by_distance[0])
+        if best_dot != closest
+        else (int(terms.half_key_sq.argmax()), int(terms.half_key_sq.argmin()))
+    )
+    st.latex(
+        r"-\tfrac12\lVert q - k\rVert^2 = q \cdot k - \tfrac12\lVert k\rVert^2"
+        r" - \tfrac12\lVert q\rVert^2"
+    )
+    st.caption(
+        "Distance and dot product differ only by −½‖k‖² (and by ½‖q‖² = "
+        f"{two_places(terms.half_query_sq)}, the same for every key, which changes no ranking): "
+        + " and ".join(
+            f"*{found.keys[i]}* pays ½‖k‖² = {two_places(terms.half_key_sq[i])}" for i in named
+        )
+        + ". Keys of equal length would rank the same by both."
     )
 
     run.note(

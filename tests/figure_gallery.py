@@ -17,6 +17,7 @@ from ui.figures import (
     dictionary,
     math,
     query,
+    scaling,
     sentence,
     softmax,
     weight_bars,
@@ -92,8 +93,19 @@ def gallery() -> dict[str, Builder]:
     for compare in (False, True):
         temps = [0.1, 1.0, 10.0] if compare else [1.0]
         weights_by_t = {t: ac.softmax(scores, temperature=t) for t in temps}
-        figures[f"softmax[{compare}]"] = lambda look, w=weights_by_t: softmax.scores_and_weights(
-            keys, scores, w, 1.0, look=look
+        verdicts = {t: ac.describe_spread(w).short for t, w in weights_by_t.items()}
+        figures[f"softmax[{compare}]"] = lambda look, w=weights_by_t, v=verdicts: (
+            softmax.scores_and_weights(keys, scores, w, 1.0, verdicts=v, look=look)
+        )
+    every = ac.score_spread(ac.D_K_CHOICES, n_samples=20)
+    for d_k in (2, 64, 512):
+        here = ac.score_spread((d_k,), n_samples=20)
+        sample = ac.score_sample(d_k)
+        figures[f"scaling-spread[{d_k}]"] = lambda look, h=here: scaling.spread_by_d_k(
+            every, h, look=look
+        )
+        figures[f"scaling-sample[{d_k}]"] = lambda look, s=sample: scaling.sample_weights(
+            s, [f"k{i}" for i in range(1, 9)], look=look
         )
     for qx, qy in ((1.0, 0.0), (0.0, 0.0), (-3.0, 3.0)):
         found = ac.probe(qx, qy, temperature=1.0, scaled=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ def trace(at: AppTest, name: str) -> dict[str, Any]:
 
 
 def rankings(at: AppTest) -> Any:
-    return next(df.value for df in at.dataframe if "rank" in df.value.columns)
+    return next(table.value for table in at.table if "rank" in table.value.columns)
 
 
 def test_renders_with_its_charts_and_controls() -> None:
@@ -142,3 +143,34 @@ def test_every_control_at_both_ends(end: int) -> None:
         assert not at.exception, at.exception
         assert sum(bar_weights(at).values()) == pytest.approx(1.0)
         assert texts(at)
+
+
+def test_the_ranking_table_has_short_headers_that_fit_a_phone() -> None:
+    table = rankings(open_lesson(QUERY))
+    assert list(table.columns) == ["rank", "by q · k (attention)", "by distance"]
+    assert max(len(str(cell)) for cell in table.to_numpy().ravel()) <= 14
+
+
+@pytest.mark.parametrize(("x", "y"), [(1.0, 0.0), (2.5, 2.0), (-1.5, -2.5), (0.3, 0.0)])
+def test_dot_and_distance_differ_by_half_the_keys_squared_length(x: float, y: float) -> None:
+    """The line under the rankings quotes the core's terms for the query on screen."""
+    at = move(open_lesson(QUERY), x, y)
+    line = next(c.value for c in at.caption if c.value.startswith("Distance and dot product"))
+    terms = ac.dot_vs_distance([x, y], list(ac.SPACE_KEYS.values()))
+    assert f"½‖q‖² = {terms.half_query_sq:.2f}, the same for every key" in line
+    named = re.findall(r"\*(\w+)\* pays ½‖k‖² = (-?\d+\.\d\d)", line)
+    assert len(named) == 2
+    keys = list(ac.SPACE_KEYS)
+    for key, quoted in named:
+        assert float(quoted) == pytest.approx(terms.half_key_sq[keys.index(key)], abs=0.005)
+    table = rankings(at)
+    best_dot, closest = table.iloc[0, 1].split()[0], table.iloc[0, 2].split()[0]
+    if best_dot != closest:  # the two keys whose lengths make the rankings differ
+        assert [k for k, _ in named] == [best_dot, closest]
+    assert terms.identity_gap < 1e-12
+
+
+def test_near_the_kitten_the_names_are_lion_and_kitten() -> None:
+    at = move(open_lesson(QUERY), 1.0, 0.0)
+    line = next(c.value for c in at.caption if c.value.startswith("Distance and dot product"))
+    assert "*lion* pays ½‖k‖² = 5.00 and *kitten* pays ½‖k‖² = 0.50" in line

@@ -15,8 +15,12 @@ from apptest_helpers import (
     values,
     widget,
 )
+from claims import check_spread, pct_matches
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+import attention_core as ac
 from ui.lessons import SOFTMAX
 from ui.params import TEMPERATURES
 
@@ -52,7 +56,7 @@ def test_renders_with_its_chart_and_controls() -> None:
     # The raw scores are drawn next to the weights.
     scores = values(chart(at, "softmax-weights")["data"][0], "y")
     assert scores.tolist() == [at.slider(key=k).value for k in SCORE_KEYS]
-    assert "Soft lookup" in page_text(at)
+    assert shown_verdict(at).startswith("Soft lookup: *sous* leads with 69%")
 
 
 def test_lowest_temperature_is_a_hard_lookup_on_the_best_score() -> None:
@@ -60,8 +64,7 @@ def test_lowest_temperature_is_a_hard_lookup_on_the_best_score() -> None:
     weights = weights_at(at, 0.05)
     assert weights.sum() == pytest.approx(1.0)
     assert weights[WORDS.index("sous")] >= 0.99  # sous has the highest score, 3.0
-    assert "Hard lookup (arg-max): only the best score counts" in page_text(at)
-    assert "Even average" not in page_text(at)
+    assert shown_verdict(at).startswith("Hard lookup (arg-max): *sous* takes nearly 100%")
 
 
 def test_highest_temperature_spreads_the_weight_evenly() -> None:
@@ -69,8 +72,7 @@ def test_highest_temperature_spreads_the_weight_evenly() -> None:
     weights = weights_at(at, 20)
     assert weights.max() < 0.35
     assert weights.min() > 0.1  # even loin, the worst match, gets a real share
-    assert "Even average: every key counts the same" in page_text(at)
-    assert "Hard lookup" not in page_text(at)
+    assert shown_verdict(at).startswith("Even average: every key counts about the same")
     entropy = float(next(m for m in at.metric if m.label.startswith("Spread")).value.split()[0])
     assert entropy >= 0.95 * math.log2(5)
 
@@ -100,8 +102,10 @@ def test_a_tie_at_the_top_shares_the_spotlight() -> None:
     assert weights[0] == pytest.approx(weights[1])
     assert weights[0] == pytest.approx(0.5, abs=1e-3)
     text = page_text(at)
-    assert "A tie at the top" in text and "*sous* and *près*" in text
-    assert "Hard lookup" in text  # the two best keys hold all the weight between them
+    assert "A tie at the top: *sous* and *près* get the same weight" in text
+    assert "(50% each, 100% together)" in text
+    assert shown_verdict(at).startswith("A tie at the top")  # 50% is not an arg-max
+    assert next(m for m in at.metric if m.label == "Top weight").value == "50%"
 
 
 def test_compare_overlays_the_reference_temperatures() -> None:
@@ -109,7 +113,12 @@ def test_compare_overlays_the_reference_temperatures() -> None:
     at.toggle(key="compare").set_value(True).run()
     assert not at.exception
     names = [tr.get("name") for tr in chart(at, "softmax-weights")["data"][1:]]
-    assert names == ["T = 0.1", "T = 0.5 (yours)", "T = 1", "T = 10"]
+    assert names == [
+        "T = 0.1 (hard lookup)",
+        "T = 0.5 (yours: soft)",
+        "T = 1 (soft)",
+        "T = 10 (soft)",  # 0.27 vs 0.18: not yet even
+    ]
     # Colder is sharper: the best key's weight falls as T grows.
     tops = [weights_at(at, t)[0] for t in (0.1, 0.5, 1, 10)]
     assert tops == sorted(tops, reverse=True)
@@ -140,3 +149,92 @@ def test_every_control_at_both_ends(end: int, compare: bool) -> None:
     # Five equal scores: every key gets a fifth, at any temperature.
     assert weights_at(at, TEMPERATURES[end]) == pytest.approx([0.2] * 5)
     assert "Even average" in page_text(at)
+
+
+def shown_verdict(at: AppTest) -> str:
+    """The verdict line under the formula, without its icon and bold."""
+    line = next(m.value for m in at.markdown if m.value.startswith(":material/"))
+    return line.split(": **", 1)[1].rstrip(".*").rstrip(".")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tenths=st.lists(st.integers(-50, 50), min_size=5, max_size=5),
+    t=st.sampled_from(TEMPERATURES),
+    compare=st.booleans(),
+)
+def test_every_sentence_is_true_of_the_weights_drawn(tenths, t, compare) -> None:
+    """Over the whole control range (scores -5..5 in steps of 0.1, every temperature, with and
+    without the overlay), the verdict, the legend of every overlaid temperature, the top weight
+    and the note at both ends of the dial are true of the bars they describe."""
+    scores = [x / 10 for x in tenths]
+    link = {key: f"{v:g}" for key, v in zip(SCORE_KEYS, scores, strict=True)}
+    at = open_lesson(SOFTMAX, {**link, "t": f"{t:g}", "compare": str(compare).lower()})
+    assert not at.exception, at.exception
+    drawn = weights_at(at, t)
+    check_spread(shown_verdict(at), WORDS, drawn)
+    top = next(m for m in at.metric if m.label == "Top weight").value
+    assert pct_matches(top, drawn.max()), (top, drawn)
+    for trace in chart(at, "softmax-weights")["data"][1:]:
+        name = trace["name"]
+        if "(" in name:  # the overlay's legend: "T = 0.1 (hard lookup)"
+            words = name.split("(", 1)[1].rstrip(")").removeprefix("yours: ")
+            kind = {"hard lookup": "Hard", "even": "Even", "tie": "A tie", "soft": "Soft"}[words]
+            w = values(trace, "y")
+            check_spread(ac.describe_spread(w).headline(WORDS), WORDS, w)
+            assert ac.describe_spread(w).headline(WORDS).startswith(kind)
+    note = next(i.value for i in at.info if "Drag the temperature to its lowest" in i.value)
+    cold = note.split("these scores give: ", 1)[1].split(". To its highest", 1)[0]
+    hot = note.split(f"To its highest, {TEMPERATURES[-1]:g}: ", 1)[1].split(". The closer", 1)[0]
+    check_spread(cold, WORDS, reference_softmax(scores, TEMPERATURES[0]))
+    check_spread(hot, WORDS, reference_softmax(scores, TEMPERATURES[-1]))
+
+
+def reference_softmax(scores: list[float], t: float) -> np.ndarray:
+    z = np.array(scores) / t
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def test_the_intuition_claims_nothing_the_defaults_contradict() -> None:
+    """The defaults give *sous* 69%: the page must not promise "a weight close to 1"."""
+    at = open_lesson(SOFTMAX)
+    text = page_text(at)
+    assert "close to 1" not in text and "whatever the gap" not in text
+    assert weights_at(at, 1.0).max() == pytest.approx(0.69, abs=0.01)
+
+
+# --- why √d_k ------------------------------------------------------------------------------------
+
+
+def test_why_sqrt_d_k_shows_the_spread_growing_and_scaling_undoing_it() -> None:
+    at = open_lesson(SOFTMAX, {"dk": "256"})
+    assert not at.exception, at.exception
+    metric = {m.label: float(m.value) for m in at.metric if "q · k" in m.label}
+    assert metric["Spread of q · k"] == pytest.approx(16, rel=0.15)  # √256
+    assert metric["Spread of q · k / √d_k"] == pytest.approx(1, rel=0.15)
+    spread = chart(at, "scaling-spread")
+    by_name = {tr["name"]: tr for tr in spread["data"]}
+    assert values(by_name["your d_k"], "x").tolist() == [256, 256]
+    unscaled = values(by_name["q · k (unscaled)"], "y")
+    assert unscaled[-1] / unscaled[0] == pytest.approx(16, rel=0.2)  # 512 vs 2 dims: √256
+    sample = chart(at, "scaling-sample")
+    raw, scaled = (values(tr, "y") for tr in sample["data"])
+    assert raw.max() > 0.99 and scaled.max() < 0.9  # one winner unscaled, not scaled
+    text = page_text(at)
+    assert "Unscaled: Hard lookup (arg-max)" in text
+
+
+def test_the_d_k_sentences_are_true_at_every_d_k() -> None:
+    """The sample's verdicts and the numbers quoted match what the charts draw, at each end."""
+    at = open_lesson(SOFTMAX)
+    keys = [f"k{i}" for i in range(1, 9)]
+    for d_k in (2, 3, 64, 511, 512):
+        at.slider(key="dk").set_value(d_k).run()
+        assert not at.exception, at.exception
+        raw, scaled = (values(tr, "y") for tr in chart(at, "scaling-sample")["data"])
+        line = next(m.value for m in at.markdown if m.value.startswith("One of those queries"))
+        unscaled_text = line.split("Unscaled: ", 1)[1].split(". Scaled: ", 1)[0]
+        scaled_text = line.split(". Scaled: ", 1)[1].rstrip(".")
+        check_spread(unscaled_text, keys, raw)
+        check_spread(scaled_text, keys, scaled)

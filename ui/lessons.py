@@ -158,6 +158,17 @@ SOFTMAX = Lesson(
             False,
             "draw 0.1, 1 and 10 next to the chosen temperature",
         ),
+        Param(
+            "dk",
+            "Dimensions d_k",
+            "int",
+            64,
+            "“Why √d_k”: the number of dimensions of the random queries and keys",
+            low=2,
+            high=512,
+            step=1,
+            help="How many numbers each query and key holds (64 per head in Vaswani et al.).",
+        ),
     ),
     presets={
         "Hard lookup": {"t": 0.05},

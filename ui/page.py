@@ -139,25 +139,32 @@ class LessonPage:
         key: str,
         *,
         container: Any = st,
-        suggestions: Sequence[str] = (),
+        suggestions: Sequence[str] | Mapping[str, Sequence[str]] = (),
         suggestions_label: str = "",
         suggestions_container: Any = None,
     ) -> Any:
         """Draw the control ``key`` of this lesson, bound to the link, and return its value.
 
         A text box may come with ``suggestions``: a row of pills (in ``suggestions_container``,
-        else under the box) that copy the clicked one into the box, and so into the link.
+        else under the box) that copy the clicked one into the box, and so into the link. A
+        mapping of ``{label: suggestions}`` draws one labelled row per group.
         """
         param = self.lesson.param(key)
         value = draw(param, container=container)
         self._drawn.add(key)
-        if suggestions:
+        groups = (
+            suggestions if isinstance(suggestions, Mapping) else {suggestions_label: suggestions}
+        )
+        for i, (label, words) in enumerate(groups.items()):
+            if not words:
+                continue
+            pick = f"{key}_pick" if i == 0 else f"{key}_pick{i + 1}"
             (suggestions_container or container).pills(
-                suggestions_label,
-                list(suggestions),
-                key=f"{key}_pick",
+                label,
+                list(words),
+                key=pick,
                 on_change=_take_suggestion,
-                args=(key,),
+                args=(key, pick),
             )
         return value
 
@@ -331,11 +338,12 @@ def _rejected(name: str, param: Param, values: list[str]) -> str:
     return f"**{name}={shown}** is not valid ({md(param.describe_range())}); kept {kept}"
 
 
-def _take_suggestion(key: str) -> None:
+def _take_suggestion(key: str, pick: str | None = None) -> None:
     # Copy the clicked suggestion into the bound text box (and so into the link).
-    if st.session_state.get(f"{key}_pick"):
-        st.session_state[key] = st.session_state[f"{key}_pick"]
-    st.session_state[f"{key}_pick"] = None
+    pick = pick or f"{key}_pick"
+    if st.session_state.get(pick):
+        st.session_state[key] = st.session_state[pick]
+    st.session_state[pick] = None
 
 
 def _apply_preset(lesson: Lesson, values: dict[str, Any]) -> None:

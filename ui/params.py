@@ -94,8 +94,8 @@ def temperature(help: str | None = None, default: float = 1.0) -> Param:
         default,
         "softmax temperature: low = hard lookup, high = even average",
         help=help
-        or "Divides the scores before softmax. Low: only the best match counts. "
-        "High: everything counts the same.",
+        or "Divides the scores before softmax. Low: the best match takes more and more of the "
+        "weight. High: the weights even out.",
     )
 
 
@@ -105,6 +105,6 @@ SCALED = Param(
     "bool",
     True,
     "use the scaled formula of Vaswani et al. (false = the notes' plain softmax(QKᵀ)V)",
-    help="Vaswani et al. divide the scores by the square root of the vector length; "
-    "the course notes leave it out.",
+    help="Vaswani et al. divide the scores by √d_k, where d_k is the number of dimensions of "
+    "the queries and keys; the course notes leave it out.",
 )

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import attention_core as ac
 
 from .. import theme
+from ..formats import two_places
 from ..theme import NORMAL, Look
 from . import category_axis, heatmap_trace, two_panels
 
@@ -24,12 +25,17 @@ def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
     )  # fmt: skip
     labels = axis["ticktext"]
     colors = [theme.OKABE_ITO["blue"]] * n
-    colors[lookup.top] = theme.OKABE_ITO["orange"]
+    if lookup.leader is not None:  # no accent when no key won (a flat row, a tie)
+        colors[lookup.leader] = theme.OKABE_ITO["orange"]
     scores = lookup.scaled_scores
+    span = max(1.0, float(np.max(np.abs(scores))) * 1.1)
+    # A number inside a long bar, outside a short one: a zero score still shows its "0.00".
+    score_text_at = ["inside" if abs(v) > 0.4 * span else "outside" for v in scores]
     traces = [
         {"type": "bar", "x": scores, "y": rows, "orientation": "h", "xaxis": "x", "yaxis": "y",
          "marker": {"color": theme.OKABE_ITO["sky"]},
-         "text": [f"{v:.2f}" for v in scores], "textposition": "auto", "customdata": labels,
+         "text": [two_places(v) for v in scores], "textposition": score_text_at,
+         "cliponaxis": False, "customdata": labels,
          "hovertemplate": "%{customdata}<br>score %{x:.3f}<extra></extra>"},
         {"type": "bar", "x": lookup.weights, "y": rows, "orientation": "h", "xaxis": "x2",
          "yaxis": "y2", "marker": {"color": colors},
@@ -37,9 +43,8 @@ def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
          "cliponaxis": False, "customdata": labels,
          "hovertemplate": "%{customdata}<br>weight %{x:.3f}<extra></extra>"},
     ]  # fmt: skip
-    span = max(1.0, float(np.max(np.abs(scores))) * 1.1)
     layout = theme.merged(
-        two_panels(("1. Compare: score q · k", "2. Softmax: weight"), shared_y=True, look=look),
+        two_panels(("1. Score q · k", "2. Softmax: weight"), shared_y=True, look=look),
         {
             "xaxis": {"range": [min(0.0, -span), span], "title": {"text": "score (q · k)"}},
             "xaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},

@@ -22,6 +22,70 @@ def _rays(points: np.ndarray) -> tuple[list[float | None], list[float | None]]:
     return xs, ys
 
 
+#: Where a key's label may go, in order of preference (Plotly's ``textposition`` names).
+LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
+#: Pixels per data unit the space may be drawn at: a narrow phone to a projector.
+PX_PER_UNIT = (30.0, 45.0, 65.0, 100.0)
+#: A character's width, as a share of the font size (generous, so the estimate is a bound).
+CHAR_WIDTH = 0.65
+
+
+def label_box(
+    x: float, y: float, spot: str, text: str, *, font_px: float, marker_px: float, ppu: float
+) -> tuple[float, float, float, float]:
+    """The box ``(x0, y0, x1, y1)``, in data units, a label ``text`` at ``spot`` around a
+    marker of diameter ``marker_px`` at ``(x, y)`` takes when one unit is ``ppu`` pixels."""
+    w, h = len(text) * font_px * CHAR_WIDTH / ppu, font_px * 1.3 / ppu
+    gap = (marker_px / 2 + 3) / ppu
+    if spot == "top center":
+        return (x - w / 2, y + gap, x + w / 2, y + gap + h)
+    if spot == "bottom center":
+        return (x - w / 2, y - gap - h, x + w / 2, y - gap)
+    if spot == "middle right":
+        return (x + gap, y - h / 2, x + gap + w, y + h / 2)
+    return (x - gap - w, y - h / 2, x - gap, y + h / 2)
+
+
+def covers(box: tuple[float, float, float, float], x: float, y: float, radius: float) -> bool:
+    """Does ``box`` overlap the square of half-side ``radius`` around ``(x, y)``?"""
+    x0, y0, x1, y1 = box
+    return x0 < x + radius and x1 > x - radius and y0 < y + radius and y1 > y - radius
+
+
+def label_spots(
+    points: np.ndarray,
+    texts: list[str],
+    marker_px: np.ndarray,
+    avoid: list[tuple[float, float, float]],
+    *,
+    font_px: float,
+) -> list[str]:
+    """Each key's label spot: the first of ``LABEL_SPOTS`` that covers none of the markers in
+    ``avoid`` (``x, y, radius in px``; the first, the query, matters most) at any size the chart
+    is drawn (``PX_PER_UNIT``), so the query never hides a key's name."""
+    spots = []
+    for (x, y), text, size in zip(points, texts, marker_px, strict=True):
+        boxes = {
+            spot: [
+                (label_box(x, y, spot, text, font_px=font_px, marker_px=size, ppu=p), p)
+                for p in PX_PER_UNIT
+            ]
+            for spot in LABEL_SPOTS
+        }
+
+        def clear(spot: str, markers: list[tuple[float, float, float]], boxes=boxes) -> bool:
+            return not any(
+                covers(box, ax, ay, r / p) for box, p in boxes[spot] for ax, ay, r in markers
+            )
+
+        # Clear of every marker if we can; else clear of the first (the query) at least.
+        free = [spot for spot in LABEL_SPOTS if clear(spot, avoid)] or [
+            spot for spot in LABEL_SPOTS if clear(spot, avoid[:1])
+        ]
+        spots.append(free[0] if free else LABEL_SPOTS[0])
+    return spots
+
+
 def space(found: ac.Probe, *, look: Look = NORMAL) -> go.Figure:
     """The keys as labelled points (bigger and bolder with more weight), the query and the output.
 
@@ -34,6 +98,13 @@ def space(found: ac.Probe, *, look: Look = NORMAL) -> go.Figure:
     labels = [plot_text(label) for label in found.keys]
     qx, qy = (float(v) for v in found.query_vector)
     ox, oy = (float(v) for v in found.output)
+    texts = [f"{label} {w:.0%}" for label, w in zip(labels, weights, strict=True)]
+    marker_px = (10 + 38 * weights) * s
+    # Labels step aside for the query's cross (and the output's diamond) wherever they stand.
+    spots = label_spots(
+        found.keys_matrix, [f"{k} {w:.0%}" for k, w in zip(found.keys, weights, strict=True)],
+        marker_px, [(qx, qy, 8 * s + 2), (ox, oy, 7.5 * s + 2)], font_px=13 * s,
+    )  # fmt: skip
     # Faint arrows from the origin: a dot product compares directions *and* lengths.
     ray_x, ray_y = _rays(found.keys_matrix)
     traces = [
@@ -46,14 +117,13 @@ def space(found: ac.Probe, *, look: Look = NORMAL) -> go.Figure:
         {"type": "scatter", "x": found.keys_matrix[:, 0], "y": found.keys_matrix[:, 1],
          "mode": "markers+text", "name": "keys",
          "marker": {
-             "size": (10 + 38 * weights) * s,
+             "size": marker_px,
              "opacity": 0.3 + 0.7 * weights,
              "color": weights, "cmin": 0, "cmax": 1, "colorscale": theme.WEIGHTS_SCALE,
              "colorbar": {"title": {"text": "weight"}, "len": 0.6, "y": 0.3},
              "line": {"width": 1, "color": look.text_color},
          },
-         "text": [f"{label} {w:.0%}" for label, w in zip(labels, weights, strict=True)],
-         "textposition": "top center", "textfont": {"size": int(13 * s)},
+         "text": texts, "textposition": spots, "textfont": {"size": int(13 * s)},
          "customdata": [
              [label, float(score), float(d)]
              for label, score, d in zip(labels, found.scores, found.distances, strict=True)

@@ -17,9 +17,13 @@ from . import category_axis, two_panels
 _REFERENCE_COLORS = ("vermillion", "green", "sky", "purple", "yellow")
 
 
-def temperature_name(t: float, *, chosen: bool = False) -> str:
-    """The legend name of a temperature's bars: "T = 0.1", "T = 1 (yours)"."""
-    return f"T = {format_number(t)}" + (" (yours)" if chosen else "")
+def temperature_name(t: float, *, chosen: bool = False, verdict: str = "") -> str:
+    """The legend name of a temperature's bars: "T = 0.1", "T = 1 (yours)",
+    "T = 0.1 (hard lookup)", "T = 1 (yours: soft)"."""
+    notes = ", ".join(n for n in ("yours" if chosen else "", verdict) if n)
+    if chosen and verdict:
+        notes = f"yours: {verdict}"
+    return f"T = {format_number(t)}" + (f" ({notes})" if notes else "")
 
 
 def scores_and_weights(
@@ -28,13 +32,16 @@ def scores_and_weights(
     weights_by_t: Mapping[float, np.ndarray],
     chosen: float,
     *,
+    verdicts: Mapping[float, str] | None = None,
     look: Look = NORMAL,
 ) -> go.Figure:
     """Left: the raw scores. Right: softmax weights at the chosen temperature (and any others).
 
     ``weights_by_t`` maps each temperature to its weights ``(n,)``; with more than one entry the
     bars are grouped, one colour per temperature, so the sharpening is visible side by side.
+    ``verdicts`` (a few words per temperature, e.g. "hard lookup") go into the legend.
     """
+    verdicts = verdicts or {}
     keys_axis = category_axis(labels, title={"text": "keys"})
     positions, ticks = keys_axis["tickvals"], keys_axis["ticktext"]
     traces = [
@@ -48,6 +55,8 @@ def scores_and_weights(
     comparing = len(weights_by_t) > 1
     # Every key tied for the top weight gets the accent: a tie shares the spotlight.
     top = np.isclose(weights_by_t[chosen], np.max(weights_by_t[chosen]))
+    if top.all():  # every key ties: nothing stands out, so nothing gets the accent
+        top[:] = False
     references = iter(_REFERENCE_COLORS)
     for t in sorted(weights_by_t):
         weights = weights_by_t[t]
@@ -61,7 +70,9 @@ def scores_and_weights(
             colors = theme.OKABE_ITO["blue" if is_chosen else next(references)]
         bar = {
             "type": "bar", "x": positions, "y": weights, "xaxis": "x2", "yaxis": "y2",
-            "name": temperature_name(t, chosen=is_chosen and comparing),
+            "name": temperature_name(
+                t, chosen=is_chosen and comparing, verdict=verdicts.get(t, "")
+            ),
             "marker": {"color": colors, "line": {"width": 0}},
             "textposition": "outside", "cliponaxis": False, "customdata": ticks,
             "hovertemplate": f"%{{customdata}}<br>{temperature_name(t)}: weight %{{y:.3f}}"
@@ -74,7 +85,8 @@ def scores_and_weights(
     low, high = SCORE_RANGE  # the sliders' range: the scores panel never rescales as you drag
     layout = theme.merged(
         two_panels(
-            ("1. The scores you set", "2. Softmax: the weights (they sum to 1)"),
+            # Two short lines each: side by side on a phone, longer titles run into each other.
+            ("1. The scores<br>you set", "2. Softmax: the weights<br>(they sum to 1)"),
             widths=(0.38, 0.62),
             spacing=0.12,
             look=look,
@@ -83,7 +95,9 @@ def scores_and_weights(
             "xaxis": keys_axis,
             "xaxis2": keys_axis,
             "yaxis": {"range": [low - 1, high + 1], "title": {"text": "score"}, "zeroline": True},
-            "yaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},
+            # No axis title between the panels: on a phone it lands on the scores' last bar
+            # (the panel's title already says "weights").
+            "yaxis2": {"range": [0, 1.15]},
             "showlegend": comparing,
             "barmode": "group",
             "bargap": 0.25 / look.scale,

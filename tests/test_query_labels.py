@@ -2,7 +2,7 @@
 
 Read from the figure JSON: each key's position, label text, marker size and ``textposition``;
 the label's box is estimated in pixels (a character ~0.6 font sizes wide, a line 1.2 tall, set
-off by the marker's radius) at every scale the chart is drawn, from a narrow phone (30 px per
+off by the marker's radius) at every scale the chart is drawn, from a narrow phone (25 px per
 unit) to a projector (100 px per unit), and must stay off the query's cross.
 """
 
@@ -16,7 +16,7 @@ import attention_core as ac
 from ui.figures.query import space
 from ui.theme import NORMAL, PROJECTOR, Look
 
-PX_PER_UNIT = (30, 40, 55, 70, 100)
+PX_PER_UNIT = (25, 30, 40, 55, 70, 100)
 
 
 def label_box(x, y, spot, text, font_px, marker_px, ppu):
@@ -43,6 +43,8 @@ def hidden_labels(fig: dict, look: Look) -> list[str]:
     hidden = []
     for x, y, text, size, spot in zip(xs, ys, keys["text"], sizes, spots, strict=True):
         for ppu in PX_PER_UNIT:
+            if np.hypot(x - qx, y - qy) * ppu < size / 2 + radius_px:
+                continue  # the query sits on the key's own marker: no side of it is free
             x0, y0, x1, y1 = label_box(x, y, spot, text, font, size, ppu)
             r = radius_px / ppu
             if x0 < qx + r and x1 > qx - r and y0 < qy + r and y1 > qy - r:

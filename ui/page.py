@@ -165,6 +165,10 @@ class LessonPage:
                 key=pick,
                 on_change=_take_suggestion,
                 args=(key, pick),
+                # Wrapped, not a strip that scrolls sideways: on a phone that strip showed 3
+                # of 24 words with no visible scrollbar.
+                wrap=True,
+                width="stretch",
             )
         return value
 

@@ -44,7 +44,7 @@ def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
          "hovertemplate": "%{customdata}<br>weight %{x:.3f}<extra></extra>"},
     ]  # fmt: skip
     layout = theme.merged(
-        two_panels(("1. Score q · k", "2. Softmax: weight"), shared_y=True, look=look),
+        two_panels(("1. Score q · k", "2. Softmax: weight"), spacing=0.1, shared_y=True, look=look),
         {
             "xaxis": {"range": [min(0.0, -span), span], "title": {"text": "score (q · k)"}},
             "xaxis2": {"range": [0, 1.15], "title": {"text": "weight"}},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -24,17 +26,21 @@ def _rays(points: np.ndarray) -> tuple[list[float | None], list[float | None]]:
 
 #: Where a key's label may go, in order of preference (Plotly's ``textposition`` names).
 LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left")
-#: Pixels per data unit the space may be drawn at: a narrow phone to a projector.
-PX_PER_UNIT = (30.0, 45.0, 65.0, 100.0)
+#: Pixels per data unit the space may be drawn at: a narrow phone (~25) to a projector (~100).
+#: Densely: whether a label reaches the query is not monotonic in the scale.
+PX_PER_UNIT = tuple(float(p) for p in range(24, 104, 4))
+#: From this scale up (a laptop), labels also keep off each other where they can.
+LABELS_APART_FROM = 35.0
 #: A character's width, as a share of the font size (generous, so the estimate is a bound).
 CHAR_WIDTH = 0.65
 
 
 def label_box(
-    x: float, y: float, spot: str, text: str, *, font_px: float, marker_px: float, ppu: float
-) -> tuple[float, float, float, float]:
+    x: float, y: float, spot: str, text: str, *, font_px: float, marker_px: float, ppu: Any
+) -> tuple[Any, Any, Any, Any]:
     """The box ``(x0, y0, x1, y1)``, in data units, a label ``text`` at ``spot`` around a
-    marker of diameter ``marker_px`` at ``(x, y)`` takes when one unit is ``ppu`` pixels."""
+    marker of diameter ``marker_px`` at ``(x, y)`` takes when one unit is ``ppu`` pixels
+    (a number, or an array of them: then each coordinate is an array too)."""
     w, h = len(text) * font_px * CHAR_WIDTH / ppu, font_px * 1.3 / ppu
     gap = (marker_px / 2 + 3) / ppu
     if spot == "top center":
@@ -46,10 +52,12 @@ def label_box(
     return (x - gap - w, y - h / 2, x - gap, y + h / 2)
 
 
-def covers(box: tuple[float, float, float, float], x: float, y: float, radius: float) -> bool:
-    """Does ``box`` overlap the square of half-side ``radius`` around ``(x, y)``?"""
-    x0, y0, x1, y1 = box
-    return x0 < x + radius and x1 > x - radius and y0 < y + radius and y1 > y - radius
+def overlaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Do the boxes ``a`` and ``b`` (``(..., 4)``: x0, y0, x1, y1) overlap? Elementwise."""
+    return (
+        (a[..., 0] < b[..., 2]) & (a[..., 2] > b[..., 0])
+        & (a[..., 1] < b[..., 3]) & (a[..., 3] > b[..., 1])
+    )  # fmt: skip
 
 
 def label_spots(
@@ -60,29 +68,41 @@ def label_spots(
     *,
     font_px: float,
 ) -> list[str]:
-    """Each key's label spot: the first of ``LABEL_SPOTS`` that covers none of the markers in
-    ``avoid`` (``x, y, radius in px``; the first, the query, matters most) at any size the chart
-    is drawn (``PX_PER_UNIT``), so the query never hides a key's name."""
+    """Each key's label spot, one of ``LABEL_SPOTS``, at every size the chart is drawn
+    (``PX_PER_UNIT``): clear of the markers in ``avoid`` (``x, y, radius in px``; the first, the
+    query, must stay clear) and of the labels placed before it, where it can be; the query
+    never hides a key's name."""
+    ppu = np.array(PX_PER_UNIT)  # (p,)
+    apart = ppu >= LABELS_APART_FROM  # (p,)
+    # Each avoided marker as a square box at every scale: (m, p, 4).
+    markers = np.array(
+        [np.stack([ax - r / ppu, ay - r / ppu, ax + r / ppu, ay + r / ppu], -1)
+         for ax, ay, r in avoid]
+    )  # fmt: skip
+    placed: list[np.ndarray] = []  # each placed label's box at every scale: (p, 4)
     spots = []
     for (x, y), text, size in zip(points, texts, marker_px, strict=True):
-        boxes = {
-            spot: [
-                (label_box(x, y, spot, text, font_px=font_px, marker_px=size, ppu=p), p)
-                for p in PX_PER_UNIT
+        boxes = np.array(
+            [
+                np.stack(label_box(x, y, spot, text, font_px=font_px, marker_px=size, ppu=ppu), -1)
+                for spot in LABEL_SPOTS
             ]
-            for spot in LABEL_SPOTS
-        }
-
-        def clear(spot: str, markers: list[tuple[float, float, float]], boxes=boxes) -> bool:
-            return not any(
-                covers(box, ax, ay, r / p) for box, p in boxes[spot] for ax, ay, r in markers
-            )
-
-        # Clear of every marker if we can; else clear of the first (the query) at least.
-        free = [spot for spot in LABEL_SPOTS if clear(spot, avoid)] or [
-            spot for spot in LABEL_SPOTS if clear(spot, avoid[:1])
-        ]
-        spots.append(free[0] if free else LABEL_SPOTS[0])
+        )  # fmt: skip  (spots, p, 4)
+        hits_marker = overlaps(boxes[:, None], markers[None]).any(axis=2)  # (spots, m)
+        hits_label = (
+            (overlaps(boxes[:, None], np.array(placed)[None]) & apart).any(axis=(1, 2))
+            if placed
+            else np.zeros(len(LABEL_SPOTS), dtype=bool)
+        )  # (spots,)
+        # Most careful first; the query stays clear whatever else must give.
+        tiers = (
+            ~hits_marker.any(axis=1) & ~hits_label,
+            ~hits_marker[:, 0] & ~hits_label,
+            ~hits_marker[:, 0],
+        )
+        choice = next((int(np.argmax(ok)) for ok in tiers if ok.any()), 0)
+        spots.append(LABEL_SPOTS[choice])
+        placed.append(boxes[choice])
     return spots
 
 

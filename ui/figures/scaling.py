@@ -13,6 +13,9 @@ from .. import theme
 from ..theme import NORMAL, Look
 from . import category_axis
 
+#: The spread axis's ticks.
+POWERS = (0.5, 1, 2, 4, 8, 16, 32)
+
 
 def spread_by_d_k(every: ac.ScoreSpread, here: ac.ScoreSpread, *, look: Look = NORMAL) -> go.Figure:
     """The standard deviation of q · k per d_k (log axes), unscaled and scaled, next to √d_k;
@@ -43,7 +46,9 @@ def spread_by_d_k(every: ac.ScoreSpread, here: ac.ScoreSpread, *, look: Look = N
         "title": {"text": "How far the scores spread (standard deviation)"},
         "xaxis": {"type": "log", "title": {"text": "d_k (dimensions)"}, "tickvals": d_k,
                   "ticktext": [str(d) for d in d_k]},
-        "yaxis": {"type": "log", "title": {"text": "spread"}},
+        # Powers of two only: Plotly's own log ticks crowd into an unreadable column.
+        "yaxis": {"type": "log", "title": {"text": "spread"}, "tickvals": POWERS,
+                  "ticktext": [f"{v:g}" for v in POWERS]},
         "legend": {"y": -0.25, "yanchor": "top"},
     }  # fmt: skip
     return theme.figure(traces, layout, height=380, look=look)

@@ -25,8 +25,8 @@ def lesson_body() -> None:
         n_voices = run.control("voices")
         st.latex(r"\text{share}_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}")
         room = ac.listen(n_voices, temperature=t)
-        st.metric("Your friend's share", f"{room.friend_share:.0%}")
-        st.metric("The chatter's share", f"{room.chatter_share:.0%}")
+        st.metric("Your friend's share", ac.percent(room.friend_share))
+        st.metric("The chatter's share", ac.percent(room.chatter_share))
         st.caption(room.summary())
         st.metric(
             "Spread (entropy)",

@@ -38,10 +38,12 @@ def lesson_body() -> None:
         # At the origin the query is the zero vector: every score is 0, so no key stands out.
         st.metric(
             "Brightest key",
-            "none (all equal)" if found.flat else found.top_key,
+            found.top_key
+            if found.leader is not None
+            else ("none (all equal)" if found.flat else "none (a tie)"),
             help="The key with the largest weight.",
         )
-        st.metric("Its weight", f"{found.weights[found.top]:.0%}")
+        st.metric("Its weight", ac.percent(found.weights[found.top]))
         ox, oy = found.output
         st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
 

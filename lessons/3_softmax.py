@@ -174,4 +174,4 @@ def why_scale() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.softmax, ac.entropy, ac.score_spread])
+run.finish(code=[ac.softmax, ac.describe_spread, ac.entropy, ac.score_spread])

@@ -127,3 +127,17 @@ def test_the_query_cross_covers_no_key_label(app_url: str, phone: Page, where: d
     cross = query_points[0]
     hidden = [label["text"] for label in found["labels"] if overlap(label, cross, slack=2.0)]
     assert hidden == [], f"the query's cross covers {hidden}"
+
+
+def test_every_dictionary_suggestion_is_on_screen(app_url: str, phone: Page) -> None:
+    """All 25 suggestions wrap onto the phone's screen (not 3 in a strip that scrolls)."""
+    open_page(phone, lesson_link(app_url, DICTIONARY))
+    pills = phone.locator("[data-testid='stMain'] [data-testid='stButtonGroup'] button")
+    boxes = pills.evaluate_all(
+        "bs => bs.map(b => { const r = b.getBoundingClientRect();"
+        " return {text: b.innerText, left: r.left, right: r.right, width: r.width}; })"
+    )
+    assert len(boxes) == 25, boxes
+    width = phone.viewport_size["width"]
+    off_screen = [b["text"] for b in boxes if b["left"] < 0 or b["right"] > width or not b["width"]]
+    assert off_screen == [], f"suggestions off the {width}px screen: {off_screen}"

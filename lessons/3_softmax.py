@@ -113,13 +113,15 @@ def lesson_body() -> None:
 
     run.numbers(numbers_table)
 
-    why_scale()
-
     run.share()
 
 
 def why_scale() -> None:
-    """Why √d_k: random unit-variance queries and keys, scored with and without the scaling."""
+    """Why √d_k: random unit-variance queries and keys, scored with and without the scaling.
+
+    Outside the fragment above: moving the temperature does not redraw it, and moving d_k
+    reruns the page, so the share link (in the fragment) follows d_k too.
+    """
     st.subheader("Why divide by √d_k?")
     st.markdown(
         "In a transformer a score is the dot product q · k of two vectors of d_k numbers each. "
@@ -174,4 +176,5 @@ def why_scale() -> None:
 
 
 lesson_body()
+why_scale()
 run.finish(code=[ac.softmax, ac.describe_spread, ac.entropy, ac.score_spread])

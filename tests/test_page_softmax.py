@@ -11,6 +11,7 @@ from apptest_helpers import (
     charts,
     numbers_table,
     open_lesson,
+    share_link,
     texts,
     values,
     widget,
@@ -238,3 +239,12 @@ def test_the_d_k_sentences_are_true_at_every_d_k() -> None:
         scaled_text = line.split(". Scaled: ", 1)[1].rstrip(".")
         check_spread(unscaled_text, keys, raw)
         check_spread(scaled_text, keys, scaled)
+
+
+def test_d_k_is_in_the_share_link_and_a_link_restores_it() -> None:
+    at = open_lesson(SOFTMAX)
+    at.slider(key="dk").set_value(256).run()
+    assert "dk=256" in share_link(at)
+    at = open_lesson(SOFTMAX, {"dk": "8"})
+    assert at.slider(key="dk").value == 8
+    assert "At d_k = 8, √d_k = 2.83." in page_text(at)

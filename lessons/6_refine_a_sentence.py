@@ -120,7 +120,14 @@ def lesson_body() -> None:
         },
         title="Every word's embedding before and after",
     )
-    run.link_to(MATH, "See the math step by step for this sentence", sentence=text)
+    run.link_to(
+        MATH, "See the math step by step for this sentence", sentence=text, t=t, scaled=scaled
+    )
+    if causal:
+        st.caption(
+            "The math page has no causal mask: it shows this sentence, temperature and scaling "
+            "with every word looking at every word."
+        )
 
     run.share()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import numpy as np
 import pytest
 from apptest_helpers import chart, link_notice, open_lesson, share_link, values
 
-from ui.lessons import SENTENCE, SENTENCE_PRESETS
+from ui.lessons import MATH, SENTENCE, SENTENCE_PRESETS
 
 
 def nearest_after(at) -> str:
@@ -62,3 +64,21 @@ def test_unknown_words_are_marked_and_long_text_is_cut() -> None:
     assert not at.exception
     assert any("first 40 words" in i.value for i in at.info)
     assert len(values(chart(at, "sentence-heatmap")["data"][0], "z")) == 40
+
+
+def test_the_math_link_carries_temperature_and_scaling() -> None:
+    # Issue 12, item 5: from T = 0.2 unscaled, *bank* gives 0.80 to itself; /math opened at
+    # T = 1 scaled and showed 0.28. Follow the link's parameters into /math: the same weight.
+    text = "I sat on the river bank"
+    at = open_lesson(SENTENCE, {"text": text, "t": "0.2", "scaled": "false"})
+    here = values(chart(at, "sentence-heatmap")["data"][0], "z")
+    link = next(p for p in at.get("page_link") if p.proto.page == "math")
+    query = {k: v[0] for k, v in parse_qs(link.proto.query_string).items()}
+    assert query == {"sentence": text, "t": "0.2", "scaled": "false"}
+    math = open_lesson(MATH, query)
+    there = values(chart(math, "math-weights")["data"][0], "z")
+    np.testing.assert_allclose(there, here)
+    assert here[5, 5] == pytest.approx(0.80, abs=0.01)  # bank's weight on itself, as reported
+    # /math has no causal mask: with it on, the page says so next to the link.
+    at.toggle(key="causal").set_value(True).run()
+    assert any("no causal mask" in c.value for c in at.caption)

@@ -7,7 +7,10 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 from apptest_helpers import chart, link_notice, open_lesson, share_link, values
+from test_vocabulary_growth import PRESET_SENSES, strongest_feature
 
+import attention_core as ac
+from ui.figures.sentence import SAME_SPOT
 from ui.lessons import MATH, SENTENCE, SENTENCE_PRESETS
 
 
@@ -82,3 +85,73 @@ def test_the_math_link_carries_temperature_and_scaling() -> None:
     # /math has no causal mask: with it on, the page says so next to the link.
     at.toggle(key="causal").set_value(True).run()
     assert any("no causal mask" in c.value for c in at.caption)
+
+
+def refined_trace(at) -> dict:
+    movement = chart(at, "sentence-movement")
+    return next(t for t in movement["data"] if t["name"] == "refined embedding")
+
+
+@pytest.mark.parametrize("preset", list(SENTENCE.presets))
+def test_every_preset_shows_its_point_on_screen(preset: str) -> None:
+    """Issue 12, item 8: the ambiguous word's nearest meaning, as printed, changes toward the
+    sense the preset names, and the 2-D view is the pair of senses it is torn between."""
+    at = open_lesson(SENTENCE)
+    at.button(key=f"preset-sentence-{preset}").click().run()
+    assert not at.exception
+    text = SENTENCE.presets[preset]["text"]
+    word, sense, other = PRESET_SENSES[text]
+    line = next(m.value for m in at.markdown if "refined in this sentence" in m.value)
+    assert line.startswith(f"**{word}** alone")
+    before = line.split("closest to", 1)[1].split(";")[0]
+    after = nearest_after(at)
+    assert before != after
+    first_after = after.split("*")[1]
+    assert strongest_feature(first_after) == sense, line
+
+    # The 2-D plot: its axes are the two senses, and the word's arrow turns toward the named one.
+    layout = chart(at, "sentence-movement")["layout"]
+    axes = (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"])
+    assert set(axes) == {sense, other}
+    refined = refined_trace(at)
+    i = ac.refine(text).tokens.index(word)
+    start = next(
+        t for t in chart(at, "sentence-movement")["data"] if t["name"] == "input embedding"
+    )
+    lean = 1 if axes[0] == sense else -1
+    end_x, end_y = values(refined, "x")[i], values(refined, "y")[i]
+    start_x, start_y = values(start, "x")[i], values(start, "y")[i]
+    assert lean * (end_x - end_y) > lean * (start_x - start_y)
+    assert_labels_apart(refined, ac.refine(text).tokens)
+
+
+def assert_labels_apart(refined: dict, tokens) -> None:
+    """Every word is named in some label, and no two labels sit on the same spot."""
+    points = np.column_stack([values(refined, "x"), values(refined, "y")])
+    labels = refined["text"]
+    named = " · ".join(labels).split(" · ")
+    assert set(tokens) <= {w.rstrip("?") for w in named}
+    shown = [p for p, label in zip(points, labels, strict=True) if label]
+    span = max(np.ptp(points, axis=0).max(), 1e-9)
+    for a in range(len(shown)):
+        for b in range(a + 1, len(shown)):
+            assert np.linalg.norm(shown[a] - shown[b]) > SAME_SPOT * span * 0.999
+
+
+@pytest.mark.parametrize("view", SENTENCE.param("view").options)
+@pytest.mark.parametrize(
+    "text",
+    ["I sat on the river bank", "the cat sat on the mat by the door", "i on the the on i"],
+)
+def test_words_on_the_same_spot_share_one_label(view: str, text: str) -> None:
+    # Issue 12, item 7: "i", "on", "the" printed on top of each other in the 2-D plot.
+    at = open_lesson(SENTENCE, {"text": text, "view": view})
+    assert_labels_apart(refined_trace(at), ac.refine(text).tokens)
+
+
+def test_the_last_word_keeps_its_label_in_the_row_chart() -> None:
+    # Issue 12, item 7: Plotly slanted crowded labels by 30° and hid the last one.
+    at = open_lesson(SENTENCE, {"text": "I paid the money into the bank yesterday morning"})
+    axis = chart(at, "sentence-row")["layout"]["xaxis"]
+    assert axis["ticktext"][-1] == "morning"
+    assert axis["tickangle"] in (0, -90)

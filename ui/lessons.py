@@ -225,7 +225,9 @@ CLASSROOM = Lesson(
     },
 )
 
-VIEWS = ("nature-money", "nature-animal", "money-person", "pca")
+#: The 2-D views of the sentence page: two named features (each preset opens on the pair its
+#: ambiguous word is torn between), or PCA.
+VIEWS = ("nature-money", "nature-animal", "nature-action", "animal-action", "money-person", "pca")
 SENTENCE = Lesson(
     title="Refine a sentence",
     icon=":material/auto_fix_high:",
@@ -266,10 +268,10 @@ SENTENCE = Lesson(
         ),
     ),
     presets={
-        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
-        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
-        "Spring": {"text": SENTENCE_PRESETS["Spring, the season"]},
-        "Bat": {"text": SENTENCE_PRESETS["Bat, the animal"]},
+        "River bank": {"text": SENTENCE_PRESETS["River bank"], "view": "nature-money"},
+        "Money bank": {"text": SENTENCE_PRESETS["Money bank"], "view": "nature-money"},
+        "Spring": {"text": SENTENCE_PRESETS["Spring, the season"], "view": "nature-action"},
+        "Bat": {"text": SENTENCE_PRESETS["Bat, the animal"], "view": "animal-action"},
     },
 )
 

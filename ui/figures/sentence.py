@@ -18,6 +18,8 @@ from ..theme import NORMAL, Look
 LANDMARKS = {
     "nature-money": ("river", "money"),
     "nature-animal": ("river", "dog"),
+    "nature-action": ("river", "run"),
+    "animal-action": ("dog", "run"),
     "money-person": ("money", "teacher"),
 }
 
@@ -28,6 +30,31 @@ def projection_for(refinement: ac.Refinement, view: str) -> ac.Projection:
     if view == "pca":
         return ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
     return ac.project_2d(refinement.embeddings, tuple(view.split("-")))
+
+
+#: Points closer than this share of the plot's span get one label ("i · on · the"): a label of
+#: its own each would print them on top of each other.
+SAME_SPOT = 0.04
+
+
+def shared_labels(points: np.ndarray, labels: Sequence[str], span: float) -> list[str]:
+    """One label per spot: ``points (n, 2)`` within ``SAME_SPOT × span`` of a spot's first point
+    join its label ("i · on · the", in sentence order, repeats once); the others get ""."""
+    out = [""] * len(labels)
+    anchors: list[int] = []
+    members: dict[int, list[str]] = {}
+    for i, point in enumerate(points):
+        near = next(
+            (a for a in anchors if np.linalg.norm(point - points[a]) <= SAME_SPOT * span), None
+        )
+        if near is None:
+            anchors.append(i)
+            members[i] = [labels[i]]
+        elif labels[i] not in members[near]:
+            members[near].append(labels[i])
+    for anchor, words in members.items():
+        out[anchor] = " · ".join(words)
+    return out
 
 
 def movement(
@@ -41,15 +68,18 @@ def movement(
     """Each word as an arrow from its input embedding to its refined embedding, in 2-D.
 
     ``focus`` is drawn boldly; ``landmarks`` are vocabulary words shown as faint reference points
-    (e.g. "river" and "money") so students can see which meaning a word moves toward.
+    (e.g. "river" and "money") so students can see which meaning a word moves toward. Refined
+    words that land on the same spot share one label (``shared_labels``).
     """
     s = look.scale
     start = projection(refinement.embeddings)  # (n, 2)
     end = projection(refinement.refined)  # (n, 2)
     labels = [plot_text(label) for label in token_labels(refinement)]
+    marks = projection(np.array([ac.word_vector(w) for w in landmarks])) if landmarks else None
+    drawn = np.vstack([start, end, *([marks] if marks is not None else [])])  # (m, 2)
+    span = float(np.ptp(drawn, axis=0).max()) if len(drawn) else 0.0
     traces = []
     if landmarks:
-        marks = projection(np.array([ac.word_vector(w) for w in landmarks]))
         traces.append(
             {"type": "scatter", "x": marks[:, 0], "y": marks[:, 1], "mode": "markers+text",
              "name": "reference words", "text": [plot_text(w) for w in landmarks],
@@ -65,7 +95,8 @@ def movement(
                     "line": {"width": 2 * s}},
          "customdata": labels, "hovertemplate": "%{customdata} (input)<extra></extra>"},
         {"type": "scatter", "x": end[:, 0], "y": end[:, 1], "mode": "markers+text",
-         "name": "refined embedding", "text": labels, "textposition": "top center",
+         "name": "refined embedding", "text": shared_labels(end, labels, span or 1.0),
+         "textposition": "top center",
          "marker": {"size": 10 * s, "color": theme.OKABE_ITO["blue"]},
          "customdata": labels, "hovertemplate": "%{customdata} (refined)<extra></extra>"},
     ]  # fmt: skip

@@ -155,3 +155,64 @@ def test_the_last_word_keeps_its_label_in_the_row_chart() -> None:
     axis = chart(at, "sentence-row")["layout"]["xaxis"]
     assert axis["ticktext"][-1] == "morning"
     assert axis["tickangle"] in (0, -90)
+
+
+def depth_text(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("After "))
+
+
+@pytest.mark.parametrize("norm", [False, True])
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("layers", [1, 6, 24])
+@pytest.mark.parametrize(
+    ("text", "t", "scaled", "causal"),
+    [
+        ("I sat on the river bank", 1.0, True, False),
+        ("I paid the money into the bank", 0.05, False, False),
+        ("a bat flew out of the dark cave at night", 20.0, True, True),
+        ("zorblat the quux", 1.0, True, False),
+    ],
+)
+def test_every_depth_sentence_is_true_of_the_numbers(
+    text, t, scaled, causal, layers, residual, norm
+):
+    """Issue 13, depth: each claim printed under the depth chart holds for the numbers."""
+    query = {"text": text, "t": f"{t:g}", "scaled": str(scaled).lower(),
+             "causal": str(causal).lower(), "layers": str(layers),
+             "residual": str(residual).lower(), "layernorm": str(norm).lower()}  # fmt: skip
+    at = open_lesson(SENTENCE, query)
+    assert not at.exception
+    kwargs = {"temperature": t, "scaled": scaled, "causal": causal, "layer_norm": norm}
+    deep = ac.refine_deep(text, layers, residual=residual, **kwargs)
+    other = ac.refine_deep(text, layers, residual=not residual, **kwargs)
+    story = depth_text(at)
+    assert "forget" not in story
+    fig = chart(at, "sentence-depth")
+    np.testing.assert_allclose(values(fig["data"][0], "y"), deep.mean_cosine)
+    cos, lengths = deep.mean_cosine, deep.norms.mean(axis=1)
+    assert f"to **{cos[-1]:.2f}**" in story and f"to **{lengths[-1]:.2f}**" in story
+
+    focus = ac.focus_word(deep.tokens)
+    last = deep.vectors[-1]
+    others = [j for j in range(len(deep.tokens)) if j != focus and np.any(last[j])]
+    if "nearly the same vector" in story:
+        assert min(ac.cosine(last[focus], last[j]) for j in others) >= 0.99
+    if "stay further apart" in story:
+        assert residual and cos[-1] < other.mean_cosine[-1] - 0.02
+    if "does not keep the words apart" in story:
+        assert residual and cos[-1] >= other.mean_cosine[-1] - 0.02
+    if "vectors grow" in story:
+        assert residual and not norm and lengths[-1] > 2 * lengths[0]
+    if "no vector gets longer" in story:
+        assert norm and deep.norms[1:].max() <= np.sqrt(len(ac.FEATURES)) + 1e-6
+
+
+def test_depth_shows_collapse_without_residual_and_identity_with_it_on_the_river_bank():
+    at = open_lesson(SENTENCE)  # 6 layers, no residual
+    story = depth_text(at)
+    assert "*bank* is now no different from *i* or *sat*" in story
+    at = open_lesson(SENTENCE, {"residual": "true"})
+    story = depth_text(at)
+    assert "stay further apart than without it" in story and "vectors grow" in story
+    at = open_lesson(SENTENCE, {"residual": "true", "layernorm": "true"})
+    assert "no vector gets longer than √8" in depth_text(at)

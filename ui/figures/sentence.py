@@ -13,6 +13,7 @@ from .. import theme
 from ..formats import token_labels
 from ..safe import plot_text
 from ..theme import NORMAL, Look
+from . import two_panels
 
 #: Reference words drawn in each 2-D view: which meaning does a word move toward?
 LANDMARKS = {
@@ -129,3 +130,50 @@ def movement(
         "legend": {"y": -0.15, "yanchor": "top"},
     }  # fmt: skip
     return theme.figure(traces, layout, height=480, look=look)
+
+
+def depth_curves(depth: ac.Depth, *, look: Look = NORMAL) -> go.Figure:
+    """Two panels over the layers (0 = the embeddings): how alike the words are (mean cosine
+    of every pair, 1 = all the same vector) and how long their vectors are (mean and longest,
+    on a log scale: without layer norm a residual makes them grow fast)."""
+    steps = np.arange(depth.layers + 1)
+    norms = depth.norms  # (L + 1, n)
+    has_words = norms.shape[1] > 0
+    mean_norm = norms.mean(axis=1) if has_words else np.zeros(len(steps))
+    longest = norms.max(axis=1) if has_words else np.zeros(len(steps))
+    s = look.scale
+    line = {"type": "scatter", "mode": "lines+markers", "x": steps}
+    traces = [
+        line | {"y": depth.mean_cosine, "name": "mean cosine of word pairs", "xaxis": "x",
+                "yaxis": "y", "line": {"color": theme.OKABE_ITO["vermillion"], "width": 2 * s},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: mean cosine %{y:.3f}<extra></extra>"},
+        line | {"y": mean_norm, "name": "mean length", "xaxis": "x2", "yaxis": "y2",
+                "line": {"color": theme.OKABE_ITO["blue"], "width": 2 * s},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: mean length %{y:.2f}<extra></extra>"},
+        line | {"y": longest, "name": "longest", "xaxis": "x2", "yaxis": "y2",
+                "line": {"color": theme.OKABE_ITO["sky"], "width": 2 * s, "dash": "dot"},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: longest %{y:.2f}<extra></extra>"},
+    ]  # fmt: skip
+    layout = two_panels(
+        # Short: on a phone each panel gets ~170 px for its title.
+        ("How alike (1 = the same)", "How long"),
+        spacing=0.12,
+        look=look,
+    )
+    positive = longest[longest > 0]
+    low, high = (positive.min(), positive.max()) if positive.size else (1.0, 1.0)
+    layer_axis = {"title": {"text": "layers applied"}, "dtick": max(1, depth.layers // 6)}
+    layout["xaxis"] |= layer_axis
+    layout["xaxis2"] |= layer_axis
+    layout["yaxis"] |= {"range": [min(-0.05, float(depth.mean_cosine.min()) - 0.05), 1.05]}
+    layout["yaxis2"] |= {
+        "type": "log",
+        "dtick": 1,  # 1, 10, 100: Plotly's in-between "2" and "5" read as values
+        "exponentformat": "none",
+        "range": [np.log10(low) - 0.1, np.log10(max(high, low * 10)) + 0.1],
+    }
+    layout["legend"] = {"y": -0.25, "yanchor": "top"}
+    return theme.figure(traces, layout, height=360, look=look)

@@ -291,3 +291,12 @@ def test_the_hint_s_near_tie_is_true_at_the_coldest_temperature(t, scaled):
         assert np.sort(row)[-2] >= 0.05
     else:
         assert all(np.sort(row)[-2] < 0.05 or np.allclose(row, row[0]) for row in cold)
+
+
+def test_step_3_gives_the_dimension_reason_for_root_d_k(at):
+    # Issue 13: "long vectors give big dot products" was the wrong reason.
+    step_3 = next(t for t in texts(at) if "d_k = 8" in t)
+    assert "Long vectors give big dot products" not in step_3
+    assert "number of dimensions" in step_3 and "gradient" in step_3
+    step_1 = next(t for t in texts(at) if "Each word is a row of" in t)
+    assert "symmetric" in step_1 and "word order is invisible" in step_1

@@ -216,3 +216,15 @@ def test_depth_shows_collapse_without_residual_and_identity_with_it_on_the_river
     assert "stay further apart than without it" in story and "vectors grow" in story
     at = open_lesson(SENTENCE, {"residual": "true", "layernorm": "true"})
     assert "no vector gets longer than √8" in depth_text(at)
+
+
+def test_the_page_says_what_q_equals_k_equals_v_hides() -> None:
+    # Issue 13: lessons 6-7 say the scores are symmetric and order is invisible (unless masked).
+    at = open_lesson(SENTENCE)
+    line = next(c.value for c in at.caption if "Q = K = V = X" in c.value)
+    assert "symmetric" in line and "word order is invisible" in line and "Lessons 8–10" in line
+    scores = ac.refine(SENTENCE_PRESETS["River bank"]).attention.scores
+    np.testing.assert_allclose(scores, scores.T)
+    at.toggle(key="causal").set_value(True).run()
+    line = next(c.value for c in at.caption if "Q = K = V = X" in c.value)
+    assert "invisible" not in line and "causal mask" in line

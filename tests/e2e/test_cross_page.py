@@ -40,12 +40,12 @@ def _follow_link_to_math(page: Page, sentence: str, *, t: float, scaled: bool) -
     expect(box).to_have_value(sentence)
     # Every setting the two pages share comes along, in the controls and in the link.
     assert temperature_text(page) == f"{t:g}", "the temperature was lost on the way"
-    scaling = main(page).get_by_role("checkbox", name=MATH.param("scaled").label)
-    expect(scaling).to_be_checked(checked=scaled)
+    toggle = main(page).locator("[data-testid='stCheckbox']", has_text=MATH.param("scaled").label)
+    expect(toggle.locator("input")).to_be_checked(checked=scaled)
     query = query_of(page.url)
     assert query.get(box_param.key) == [sentence], page.url
     assert query.get("t") == [f"{t:g}"], page.url
-    assert query.get("scaled") == [str(scaled).lower()], page.url
+    assert query.get("scaled", ["true"]) == [str(scaled).lower()], page.url  # default: left out
 
 
 def test_see_the_math_link_opens_the_math_page_with_this_sentence(

@@ -11,10 +11,10 @@ from ui.safe import md
 
 run = page.begin(
     CLASSROOM,
-    "The teacher asks *“What is the capital of France?”* That question is your **query**. Your "
-    "notes carry keyword labels (the **keys**: France, capital, ...) and facts (the **values**: "
-    "Paris, ...). You compare the question with every label, spotlight the note that matches "
-    "best, and read its fact out loud: *Paris*.",
+    "The teacher asks a question: that question is your **query**. Your notes carry keyword "
+    "labels (the **keys**: a country and a topic, like *Japan · language*) and facts (the "
+    "**values**, like *Japanese*). You compare the question with every label, spotlight the note "
+    "that matches best, and read its fact out loud.",
 )
 
 #: How many tied or competing notes we name before saying "and N more".

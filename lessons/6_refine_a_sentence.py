@@ -1,12 +1,13 @@
 """Lesson 6: refine a sentence (self-attention)."""
 
+import numpy as np
 import streamlit as st
 
 import attention_core as ac
 from ui import formulas, page
 from ui.figures import weight_bars, weights_heatmap
-from ui.figures.sentence import LANDMARKS, movement, projection_for
-from ui.formats import token_labels
+from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
+from ui.formats import token_labels, two_places
 from ui.lessons import MATH, SENTENCE
 from ui.safe import md, plot_text
 
@@ -16,6 +17,113 @@ run = page.begin(
     "word how relevant it is, then becomes a blend of what it found: its **refined** embedding "
     "carries its context. A *bank* by a *river* is not the *bank* that holds your *money*.",
 )
+
+
+#: Mean cosine from which we call the words "the same vector".
+ALL_ALIKE = 0.99
+
+
+def depth_section(
+    text: str, focus: int, labels: list[str], *, t: float, scaled: bool, causal: bool
+) -> None:
+    """Refine again: the same attention N times, with or without residual and layer norm."""
+    st.subheader("Refine again: depth", divider="gray")
+    st.markdown(
+        "A transformer stacks layers. Apply this same attention again and again and watch what "
+        "happens to the words, with or without the two tricks every real transformer uses."
+    )
+    row = st.columns([1.4, 1, 1], vertical_alignment="bottom")
+    layers = run.control("layers", container=row[0])
+    residual = run.control("residual", container=row[1])
+    norm = run.control("layernorm", container=row[2])
+    update = r"x + \operatorname{attention}(x)" if residual else r"\operatorname{attention}(x)"
+    step = rf"\operatorname{{LayerNorm}}\!\left({update}\right)" if norm else update
+    st.latex(rf"x \leftarrow {step} \quad \text{{({layers} times)}}")
+    if not labels:
+        return
+    deep = ac.refine_deep(
+        text, layers, residual=residual, layer_norm=norm, temperature=t, scaled=scaled,
+        causal=causal,
+    )  # fmt: skip
+    other = ac.refine_deep(
+        text, layers, residual=not residual, layer_norm=norm, temperature=t, scaled=scaled,
+        causal=causal,
+    )  # fmt: skip
+    run.chart(depth_curves(deep, look=run.look), key="sentence-depth")
+    st.markdown(depth_story(deep, other, focus, labels))
+    run.numbers(
+        lambda: {
+            "after layer": list(range(deep.layers + 1)),
+            "mean cosine of word pairs": deep.mean_cosine,
+            "spread around the centre": deep.spread,
+            "mean length": deep.norms.mean(axis=1),
+            "longest": deep.norms.max(axis=1),
+            **{f"length of {i + 1}. {w}": deep.norms[:, i] for i, w in enumerate(labels)},
+        },
+        title="Depth: the numbers layer by layer",
+    )
+
+
+def depth_story(deep: ac.Depth, other: ac.Depth, focus: int, labels: list[str]) -> str:
+    """What the depth numbers say, each sentence guarded by the numbers it states."""
+    cos, lengths = deep.mean_cosine, deep.norms.mean(axis=1)
+    n_layers = deep.layers
+    lines = [
+        f"After {n_layers} layer{'s' if n_layers > 1 else ''}, the mean cosine of the word pairs "
+        f"went from {two_places(cos[0])} to **{two_places(cos[-1])}**, and the mean length "
+        f"from {two_places(lengths[0])} to **{two_places(lengths[-1])}**."
+    ]
+    last = deep.vectors[-1]  # (n, d)
+    others = [j for j in range(len(labels)) if j != focus and np.any(last[j])]
+    alike = [ac.cosine(last[focus], last[j]) for j in others]
+    if others and min(alike) >= ALL_ALIKE:
+        named = " or ".join(f"*{md(labels[j], 30)}*" for j in others[:2])
+        lines.append(
+            f"Every word has become nearly the same vector: *{md(labels[focus], 30)}* is now no "
+            f"different from {named} (cosine ≥ {ALL_ALIKE} with every other word). Whatever "
+            "the sentence said is averaged away."
+        )
+    elif others:
+        lines.append(
+            f"*{md(labels[focus], 30)}* still differs from some words: its cosine with the others "
+            f"ranges from {two_places(min(alike))} to {two_places(max(alike))}."
+        )
+    name, mine, theirs = (
+        ("without", cos[-1], other.mean_cosine[-1])
+        if deep.residual
+        else ("with", cos[-1], other.mean_cosine[-1])
+    )
+    if deep.residual and mine < theirs - 0.02:
+        lines.append(
+            "The residual keeps each word's own vector in the sum, so the words stay further "
+            f"apart than {name} it (mean cosine {two_places(mine)} against {two_places(theirs)})."
+        )
+    elif deep.residual:
+        lines.append(
+            f"Here the residual does not keep the words apart: mean cosine {two_places(mine)}, "
+            f"against {two_places(theirs)} {name} it."
+        )
+    else:
+        lines.append(
+            f"Turn on the residual to compare: {name} it, the mean cosine after {n_layers} "
+            f"layer{'s' if n_layers > 1 else ''} would be {two_places(theirs)}."
+        )
+    if deep.residual and not deep.layer_norm and lengths[-1] > 2 * lengths[0]:
+        lines.append(
+            f"Adding instead of replacing makes the vectors grow, layer after layer: mean "
+            f"length {two_places(lengths[0])} → {two_places(lengths[-1])}. That is why layer "
+            "norm follows every layer in a transformer."
+        )
+    if deep.layer_norm and n_layers:
+        longest = float(deep.norms[1:].max())
+        bound = np.sqrt(deep.vectors.shape[-1])
+        if longest <= bound + 1e-6:
+            lines.append(
+                f"Layer norm rescales every word after each layer (mean 0, variance 1), so no "
+                f"vector gets longer than √{deep.vectors.shape[-1]} ≈ {bound:.2f}: the longest "
+                f"after a layer is {two_places(longest)}."
+            )
+    return "  \n".join(lines)
 
 
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
@@ -34,6 +142,18 @@ def lesson_body() -> None:
     scores = r"X X^\top + M" if causal else r"X X^\top"
     st.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
+    st.caption(
+        "In this toy every word is its own query, key and value (Q = K = V = X): the score of "
+        "*a* with *b* is the score of *b* with *a* (the scores are symmetric; each row of "
+        "weights is then normalised on its own), and "
+        + (
+            "only the causal mask knows where a word stands."
+            if causal
+            else "nothing says where a word stands: shuffle the words and each one comes back "
+            "the same, word order is invisible."
+        )
+        + " Lessons 8–10 lift both: learned W_Q, W_K, W_V, several heads, and positions."
+    )
 
     page.cut_text_notice(refinement, verb="refined")
     page.unknown_words_notice(refinement, how="marked with ?; they get a small made-up vector")
@@ -42,6 +162,7 @@ def lesson_body() -> None:
             "Type a sentence (or pick a preset above) to watch its words refine each other.",
             icon=":material/keyboard:",
         )
+        depth_section(text, 0, [], t=t, scaled=scaled, causal=causal)  # keeps its link values
         run.share()
         return
 
@@ -120,7 +241,16 @@ def lesson_body() -> None:
         },
         title="Every word's embedding before and after",
     )
-    run.link_to(MATH, "See the math step by step for this sentence", sentence=text)
+    depth_section(text, focus, labels, t=t, scaled=scaled, causal=causal)
+
+    run.link_to(
+        MATH, "See the math step by step for this sentence", sentence=text, t=t, scaled=scaled
+    )
+    if causal:
+        st.caption(
+            "The math page has no causal mask: it shows this sentence, temperature and scaling "
+            "with every word looking at every word."
+        )
 
     run.share()
 

@@ -13,6 +13,7 @@ import attention_core as ac
 from ui import formulas, page
 from ui.figures import weights_heatmap
 from ui.figures.math import (
+    blank_words,
     by_hand_pair,
     change,
     dot_arithmetic,
@@ -20,12 +21,14 @@ from ui.figures.math import (
     features_heatmap,
     math_labels,
     mix_arithmetic,
+    near_tie,
     scores_heatmap,
     strongest_feature,
     symmetric_limit,
 )
 from ui.formats import written
 from ui.lessons import MATH
+from ui.params import TEMPERATURES
 from ui.safe import md
 
 #: Past this many words the matrices stop fitting on a screen (they still work).
@@ -77,9 +80,12 @@ def step_1_embeddings(r: ac.Refinement) -> None:
         "X: every word as numbers",
         f"Each word is a row of {d} numbers, one per named feature: *river* is pure "
         "nature, *bank* is a bit of nature, money and place. In this toy we use X itself as the "
-        "queries, the keys and the values. Real transformers first multiply X by three learned "
-        "matrices, W_Q, W_K and W_V, so a word can ask for something different from what it "
-        "offers.",
+        "queries, the keys and the values, so the score of *a* with *b* is the score of *b* "
+        "with *a* (the score matrix is symmetric), and nothing in X says where a word stands: "
+        "shuffle the words and the rows only shuffle with them, word order is invisible. Real "
+        "transformers first multiply X by three learned matrices, W_Q, W_K and W_V, so a word "
+        "can ask for something different from what it offers, and add the position of each "
+        "word: lessons 8–10 lift both limits.",
     )
     with left:
         st.latex(rf"Q = K = V = X \in \mathbb{{R}}^{{{n} \times {d}}}")
@@ -116,27 +122,23 @@ def step_2_scores(r: ac.Refinement) -> None:
             r"S_{ij} &= q_i \cdot k_j = \sum_{f=1}^{d_k} q_{if}\, k_{jf} \end{aligned}"
         )
         asker, partner = by_hand_pair(r)
-        if asker == 0:
-            first_note = ""
-        elif r.known[asker]:
-            first_note = (
-                f"(We start at *{escaped[asker]}*, the first word with features in our "
-                "vocabulary: small words are all zeros here and unknown words get made-up "
-                "numbers.)  \n"
-            )
-        else:
-            first_note = f"(We start at *{escaped[asker]}*, the first word with any features.)  \n"
-        arithmetic, skipped = dot_arithmetic(r.embeddings[asker], r.embeddings[partner])
+        arithmetic, skipped, sign = dot_arithmetic(r.embeddings[asker], r.embeddings[partner])
         left_out = (
             f" (the other {skipped} features are 0 in one of the two words, so they add nothing)"
             if 0 < skipped < len(ac.FEATURES)
             else ""
         )
+        why = (
+            "the pair of different words with the biggest score here"
+            if scores[asker, partner] != 0
+            else "no two different words share a feature here, so every such score is 0"
+        )
         row = ", ".join(f"{escaped[j]} {written(s)}" for j, s in enumerate(scores[asker][:12]))
         st.markdown(
-            f"**One row by hand.** {first_note}"
+            f"**One row by hand.** The row of *{escaped[asker]}*, and in full its score with "
+            f"*{escaped[partner]}* ({why}):  \n"
             f"*{escaped[asker]}* · *{escaped[partner]}* = {arithmetic}"
-            f" = **{written(scores[asker, partner])}**{left_out}.  \n"
+            f" {sign} **{written(scores[asker, partner])}**{left_out}.  \n"
             f"The whole row of *{escaped[asker]}*: {row}{' …' if len(labels) > 12 else ''}."
         )
     with right:
@@ -162,8 +164,12 @@ def step_3_scale(r: ac.Refinement) -> None:
         "÷ √d_k: calm the scores down" if scaled else "÷ √d_k: skipped (the notes' formula)",
         f"Each word has d_k = {d_k} features, so √{d_k} ≈ {root:.2f}. "
         + (
-            "Long vectors give big dot products, and big scores make softmax jump to a hard "
-            "yes/no; Vaswani et al. divide by √d_k to keep it gentle."
+            "A score adds up d_k products. With numbers of size about 1 (as in a trained "
+            "model), the spread of those sums grows like √d_k: the more dimensions, the bigger "
+            "the scores, and softmax saturates into one weight near 1, where learning gets "
+            "almost no gradient. Vaswani et al. divide by √d_k to bring the spread back to about "
+            "1 whatever d_k is. It is about the number of dimensions, not long vectors: at a "
+            "fixed d_k, dividing by a constant does nothing to make long vectors fair."
             if scaled
             else "The course notes leave this division out, so the scores go to softmax as they "
             "are: the table on the right is the same as step 2. Turn on the switch above to "
@@ -256,7 +262,7 @@ def step_5_mix(r: ac.Refinement) -> None:
         st.markdown(
             f"**By hand:** the new *{ac.FEATURES[feature]}* of *{escaped[asker]}* = "
             + mix_arithmetic(r.weights[asker], r.embeddings[:, feature], escaped)
-            + f" = **{written(r.refined[asker, feature])}**."
+            + "."
         )
     picked_up = change(r)
     with right:
@@ -285,6 +291,35 @@ def step_5_mix(r: ac.Refinement) -> None:
     )
 
 
+def what_to_notice(r: ac.Refinement) -> str:
+    """The hint under the steps, about this sentence's own words (computed, never assumed)."""
+    coldest = TEMPERATURES[0]
+    labels = [md(label, limit=40) for label in math_labels(r)]
+    tie = near_tie(r, coldest)
+    if tie is None:
+        at_coldest = "every row becomes a hard lookup (one weight near 1) or stays an even split."
+    else:
+        word, first, second = (labels[k] for k in tie)
+        at_coldest = (
+            "most rows become a hard lookup (one weight near 1), except where two scores nearly "
+            f"tie: *{word}* scores almost the same with *{first}* as with *{second}*, so it keeps "
+            "a little of both."
+        )
+    blanks = blank_words(r)
+    small = (
+        f" Small words like *{labels[blanks[0]]}* are all zeros here: they score 0 with everyone "
+        "and spread their attention evenly."
+        if blanks
+        else ""
+    )
+    return (
+        f"Turn off **{MATH.param('scaled').label}**: step 3 becomes a copy of step 2, the scores "
+        "reach softmax bigger, and every row that is not an even split gets sharper. Slide the "
+        f"temperature to {written(coldest)}: {at_coldest} At {written(TEMPERATURES[-1])} every "
+        f"row flattens toward an even average.{small}"
+    )
+
+
 @st.fragment
 def softmax_and_mix(r: ac.Refinement) -> None:
     """Steps 4 and 5, with the temperature: moving it reruns only this part of the page."""
@@ -293,14 +328,7 @@ def softmax_and_mix(r: ac.Refinement) -> None:
         r = ac.refine(r.text, temperature=t, scaled=r.attention.scaled)
     step_4_softmax(r)
     step_5_mix(r)
-    run.note(
-        f"Turn off **{MATH.param('scaled').label}**: step 3 becomes a copy of step 2, the scores "
-        "reach softmax bigger, and every row of weights gets sharper. Slide the temperature to "
-        "0.05: most rows become a hard lookup (one weight near 1), except where two scores nearly "
-        "tie: *bank* scores almost the same with *river* as with itself, so it keeps a little of "
-        "both. At 20 every row is an even average. Small words like *the* are all zeros here: "
-        "they score 0 with everyone and spread their attention evenly."
-    )
+    run.note(what_to_notice(r))
     run.share()
 
 

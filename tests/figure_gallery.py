@@ -125,4 +125,14 @@ def gallery() -> dict[str, Builder]:
         (HOSTILE, "nature-animal"),
     ):
         figures.update(_sentence_figures(text, view))
+    for text, layers, residual, norm in (
+        ("I sat on the river bank", 6, False, False),
+        ("I sat on the river bank", 24, True, False),
+        ("the", 1, True, True),
+        (HOSTILE, 3, False, True),
+    ):
+        deep = ac.refine_deep(text, layers, residual=residual, layer_norm=norm)
+        figures[f"sentence-depth[{text[:8]}|{layers}|{residual}|{norm}]"] = lambda look, d=deep: (
+            sentence.depth_curves(d, look=look)
+        )
     return figures

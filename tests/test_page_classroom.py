@@ -151,3 +151,24 @@ def test_temperature_at_both_ends_with_odd_questions(end: int, question: str) ->
     at.run()
     assert not at.exception, at.exception
     assert grid(at)[0].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("question", ac.EXAMPLE_QUESTIONS)
+def test_no_text_names_a_fact_the_question_did_not_find(question: str) -> None:
+    """Issue 12, item 12: the intro said "capital of France… Paris" whatever the question."""
+    at = open_lesson(CLASSROOM, {"question": question})
+    found = ac.ask(question)
+    for shown in texts(at):
+        if "Paris" in shown:
+            assert found.answer == "Paris", shown
+
+
+def test_cell_texts_fit_the_narrowest_cell() -> None:
+    # Issue 12, item 6: on a phone the facts ran into each other; each line now fits a cell.
+    from ui.figures.classroom import CELL_CHARS, FACT_LINES
+
+    fig = chart(open_lesson(CLASSROOM), "classroom-notes")
+    for row in fig["data"][0]["text"]:
+        for cell in row:
+            lines = cell.split("<br>")
+            assert len(lines) <= FACT_LINES and all(len(line) <= CELL_CHARS for line in lines)

@@ -245,3 +245,58 @@ def test_refine_runs_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
     widget(at, MATH.param("t")).set_value(5.0).run()
     assert not at.exception and calls == [5.0]
     np.testing.assert_allclose(z(at, "math-weights"), real(DEFAULT_TEXT, temperature=5.0).weights)
+
+
+def test_by_hand_shows_an_informative_pair_and_a_mix_that_adds_up():
+    # Issue 12, item 3: this sentence showed "she · went = 0" and a mix hiding its big terms.
+    at = open_lesson(MATH, {"sentence": "she went to the bank to deposit money"})
+    by_hand = next(t for t in texts(at) if "One row by hand" in t)
+    assert "*she* · *went*" not in by_hand
+    assert "*deposit* · *money* = 2×3 (money) = **6**" in by_hand
+    mix = next(t for t in texts(at) if t.startswith("**By hand:**"))
+    assert "**1.6**" in mix and " = **" in mix and "smaller term" not in mix
+    for word in ("bank", "deposit", "money"):  # the three words with money in them, all shown
+        assert f"({word})" in mix
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named", "absent"),
+    [
+        ("the river bank", ("*bank*", "*river*", "*the*"), ()),
+        ("dog cat teacher", ("*dog*", "*cat*"), ("river", "bank", "*the*")),
+        ("river sea lake", (), ("bank", "*the*", "keeps a little")),
+    ],
+)
+def test_the_hint_is_about_the_words_on_screen(sentence, named, absent):
+    # Issue 12, item 12: the hint talked about *river* and *bank* whatever the sentence.
+    at = open_lesson(MATH, {"sentence": sentence})
+    hint = next(i.value for i in at.info if "Turn off" in i.value)
+    for word in named:
+        assert word in hint
+    for word in absent:
+        assert word not in hint
+
+
+@pytest.mark.parametrize("t", TEMPERATURES)
+@pytest.mark.parametrize("scaled", [True, False])
+def test_the_hint_s_near_tie_is_true_at_the_coldest_temperature(t, scaled):
+    """The hint names a word that "keeps a little of both" only if it does at T = 0.05."""
+    text = "I sat on the river bank"
+    at = open_lesson(MATH, {"sentence": text, "t": str(t), "scaled": str(scaled).lower()})
+    hint = next(i.value for i in at.info if "Turn off" in i.value)
+    cold = ac.refine(text, temperature=TEMPERATURES[0], scaled=scaled).weights
+    if "keeps a little of both" in hint:
+        word = hint.split("tie: *", 1)[1].split("*", 1)[0]
+        row = cold[ac.refine(text).tokens.index(word)]
+        assert np.sort(row)[-2] >= 0.05
+    else:
+        assert all(np.sort(row)[-2] < 0.05 or np.allclose(row, row[0]) for row in cold)
+
+
+def test_step_3_gives_the_dimension_reason_for_root_d_k(at):
+    # Issue 13: "long vectors give big dot products" was the wrong reason.
+    step_3 = next(t for t in texts(at) if "d_k = 8" in t)
+    assert "Long vectors give big dot products" not in step_3
+    assert "number of dimensions" in step_3 and "gradient" in step_3
+    step_1 = next(t for t in texts(at) if "Each word is a row of" in t)
+    assert "symmetric" in step_1 and "word order is invisible" in step_1

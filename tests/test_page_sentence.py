@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import numpy as np
 import pytest
 from apptest_helpers import chart, link_notice, open_lesson, share_link, values
+from test_vocabulary_growth import PRESET_SENSES, strongest_feature
 
-from ui.lessons import SENTENCE, SENTENCE_PRESETS
+import attention_core as ac
+from ui.figures.sentence import SAME_SPOT
+from ui.lessons import MATH, SENTENCE, SENTENCE_PRESETS
 
 
 def nearest_after(at) -> str:
@@ -62,3 +67,164 @@ def test_unknown_words_are_marked_and_long_text_is_cut() -> None:
     assert not at.exception
     assert any("first 40 words" in i.value for i in at.info)
     assert len(values(chart(at, "sentence-heatmap")["data"][0], "z")) == 40
+
+
+def test_the_math_link_carries_temperature_and_scaling() -> None:
+    # Issue 12, item 5: from T = 0.2 unscaled, *bank* gives 0.80 to itself; /math opened at
+    # T = 1 scaled and showed 0.28. Follow the link's parameters into /math: the same weight.
+    text = "I sat on the river bank"
+    at = open_lesson(SENTENCE, {"text": text, "t": "0.2", "scaled": "false"})
+    here = values(chart(at, "sentence-heatmap")["data"][0], "z")
+    link = next(p for p in at.get("page_link") if p.proto.page == "math")
+    query = {k: v[0] for k, v in parse_qs(link.proto.query_string).items()}
+    assert query == {"sentence": text, "t": "0.2", "scaled": "false"}
+    math = open_lesson(MATH, query)
+    there = values(chart(math, "math-weights")["data"][0], "z")
+    np.testing.assert_allclose(there, here)
+    assert here[5, 5] == pytest.approx(0.80, abs=0.01)  # bank's weight on itself, as reported
+    # /math has no causal mask: with it on, the page says so next to the link.
+    at.toggle(key="causal").set_value(True).run()
+    assert any("no causal mask" in c.value for c in at.caption)
+
+
+def refined_trace(at) -> dict:
+    movement = chart(at, "sentence-movement")
+    return next(t for t in movement["data"] if t["name"] == "refined embedding")
+
+
+@pytest.mark.parametrize("preset", list(SENTENCE.presets))
+def test_every_preset_shows_its_point_on_screen(preset: str) -> None:
+    """Issue 12, item 8: the ambiguous word's nearest meaning, as printed, changes toward the
+    sense the preset names, and the 2-D view is the pair of senses it is torn between."""
+    at = open_lesson(SENTENCE)
+    at.button(key=f"preset-sentence-{preset}").click().run()
+    assert not at.exception
+    text = SENTENCE.presets[preset]["text"]
+    word, sense, other = PRESET_SENSES[text]
+    line = next(m.value for m in at.markdown if "refined in this sentence" in m.value)
+    assert line.startswith(f"**{word}** alone")
+    before = line.split("closest to", 1)[1].split(";")[0]
+    after = nearest_after(at)
+    assert before != after
+    first_after = after.split("*")[1]
+    assert strongest_feature(first_after) == sense, line
+
+    # The 2-D plot: its axes are the two senses, and the word's arrow turns toward the named one.
+    layout = chart(at, "sentence-movement")["layout"]
+    axes = (layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"])
+    assert set(axes) == {sense, other}
+    refined = refined_trace(at)
+    i = ac.refine(text).tokens.index(word)
+    start = next(
+        t for t in chart(at, "sentence-movement")["data"] if t["name"] == "input embedding"
+    )
+    lean = 1 if axes[0] == sense else -1
+    end_x, end_y = values(refined, "x")[i], values(refined, "y")[i]
+    start_x, start_y = values(start, "x")[i], values(start, "y")[i]
+    assert lean * (end_x - end_y) > lean * (start_x - start_y)
+    assert_labels_apart(refined, ac.refine(text).tokens)
+
+
+def assert_labels_apart(refined: dict, tokens) -> None:
+    """Every word is named in some label, and no two labels sit on the same spot."""
+    points = np.column_stack([values(refined, "x"), values(refined, "y")])
+    labels = refined["text"]
+    named = " · ".join(labels).split(" · ")
+    assert set(tokens) <= {w.rstrip("?") for w in named}
+    shown = [p for p, label in zip(points, labels, strict=True) if label]
+    span = max(np.ptp(points, axis=0).max(), 1e-9)
+    for a in range(len(shown)):
+        for b in range(a + 1, len(shown)):
+            assert np.linalg.norm(shown[a] - shown[b]) > SAME_SPOT * span * 0.999
+
+
+@pytest.mark.parametrize("view", SENTENCE.param("view").options)
+@pytest.mark.parametrize(
+    "text",
+    ["I sat on the river bank", "the cat sat on the mat by the door", "i on the the on i"],
+)
+def test_words_on_the_same_spot_share_one_label(view: str, text: str) -> None:
+    # Issue 12, item 7: "i", "on", "the" printed on top of each other in the 2-D plot.
+    at = open_lesson(SENTENCE, {"text": text, "view": view})
+    assert_labels_apart(refined_trace(at), ac.refine(text).tokens)
+
+
+def test_the_last_word_keeps_its_label_in_the_row_chart() -> None:
+    # Issue 12, item 7: Plotly slanted crowded labels by 30° and hid the last one.
+    at = open_lesson(SENTENCE, {"text": "I paid the money into the bank yesterday morning"})
+    axis = chart(at, "sentence-row")["layout"]["xaxis"]
+    assert axis["ticktext"][-1] == "morning"
+    assert axis["tickangle"] in (0, -90)
+
+
+def depth_text(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("After "))
+
+
+@pytest.mark.parametrize("norm", [False, True])
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("layers", [1, 6, 24])
+@pytest.mark.parametrize(
+    ("text", "t", "scaled", "causal"),
+    [
+        ("I sat on the river bank", 1.0, True, False),
+        ("I paid the money into the bank", 0.05, False, False),
+        ("a bat flew out of the dark cave at night", 20.0, True, True),
+        ("zorblat the quux", 1.0, True, False),
+    ],
+)
+def test_every_depth_sentence_is_true_of_the_numbers(
+    text, t, scaled, causal, layers, residual, norm
+):
+    """Issue 13, depth: each claim printed under the depth chart holds for the numbers."""
+    query = {"text": text, "t": f"{t:g}", "scaled": str(scaled).lower(),
+             "causal": str(causal).lower(), "layers": str(layers),
+             "residual": str(residual).lower(), "layernorm": str(norm).lower()}  # fmt: skip
+    at = open_lesson(SENTENCE, query)
+    assert not at.exception
+    kwargs = {"temperature": t, "scaled": scaled, "causal": causal, "layer_norm": norm}
+    deep = ac.refine_deep(text, layers, residual=residual, **kwargs)
+    other = ac.refine_deep(text, layers, residual=not residual, **kwargs)
+    story = depth_text(at)
+    assert "forget" not in story
+    fig = chart(at, "sentence-depth")
+    np.testing.assert_allclose(values(fig["data"][0], "y"), deep.mean_cosine)
+    cos, lengths = deep.mean_cosine, deep.norms.mean(axis=1)
+    assert f"to **{cos[-1]:.2f}**" in story and f"to **{lengths[-1]:.2f}**" in story
+
+    focus = ac.focus_word(deep.tokens)
+    last = deep.vectors[-1]
+    others = [j for j in range(len(deep.tokens)) if j != focus and np.any(last[j])]
+    if "nearly the same vector" in story:
+        assert min(ac.cosine(last[focus], last[j]) for j in others) >= 0.99
+    if "stay further apart" in story:
+        assert residual and cos[-1] < other.mean_cosine[-1] - 0.02
+    if "does not keep the words apart" in story:
+        assert residual and cos[-1] >= other.mean_cosine[-1] - 0.02
+    if "vectors grow" in story:
+        assert residual and not norm and lengths[-1] > 2 * lengths[0]
+    if "no vector gets longer" in story:
+        assert norm and deep.norms[1:].max() <= np.sqrt(len(ac.FEATURES)) + 1e-6
+
+
+def test_depth_shows_collapse_without_residual_and_identity_with_it_on_the_river_bank():
+    at = open_lesson(SENTENCE)  # 6 layers, no residual
+    story = depth_text(at)
+    assert "*bank* is now no different from *i* or *sat*" in story
+    at = open_lesson(SENTENCE, {"residual": "true"})
+    story = depth_text(at)
+    assert "stay further apart than without it" in story and "vectors grow" in story
+    at = open_lesson(SENTENCE, {"residual": "true", "layernorm": "true"})
+    assert "no vector gets longer than √8" in depth_text(at)
+
+
+def test_the_page_says_what_q_equals_k_equals_v_hides() -> None:
+    # Issue 13: lessons 6-7 say the scores are symmetric and order is invisible (unless masked).
+    at = open_lesson(SENTENCE)
+    line = next(c.value for c in at.caption if "Q = K = V = X" in c.value)
+    assert "symmetric" in line and "word order is invisible" in line and "Lessons 8–10" in line
+    scores = ac.refine(SENTENCE_PRESETS["River bank"]).attention.scores
+    np.testing.assert_allclose(scores, scores.T)
+    at.toggle(key="causal").set_value(True).run()
+    line = next(c.value for c in at.caption if "Q = K = V = X" in c.value)
+    assert "invisible" not in line and "causal mask" in line

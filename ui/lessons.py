@@ -236,7 +236,9 @@ CLASSROOM = Lesson(
     },
 )
 
-VIEWS = ("nature-money", "nature-animal", "money-person", "pca")
+#: The 2-D views of the sentence page: two named features (each preset opens on the pair its
+#: ambiguous word is torn between), or PCA.
+VIEWS = ("nature-money", "nature-animal", "nature-action", "animal-action", "money-person", "pca")
 SENTENCE = Lesson(
     title="Refine a sentence",
     icon=":material/auto_fix_high:",
@@ -275,12 +277,36 @@ SENTENCE = Lesson(
             False,
             "each word may only attend to itself and earlier words",
         ),
+        Param(
+            "layers",
+            "Layers (refine again)",
+            "int",
+            6,
+            "how many times the same attention is applied, in the depth section",
+            low=1,
+            high=ac.MAX_LAYERS,
+            step=1,
+        ),
+        Param(
+            "residual",
+            "Residual: x + attention(x)",
+            "bool",
+            False,
+            "each layer adds its result to the word's vector instead of replacing it",
+        ),
+        Param(
+            "layernorm",
+            "Layer norm",
+            "bool",
+            False,
+            "after each layer, rescale every word to mean 0 and variance 1",
+        ),
     ),
     presets={
-        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
-        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
-        "Spring": {"text": SENTENCE_PRESETS["Spring, the season"]},
-        "Bat": {"text": SENTENCE_PRESETS["Bat, the animal"]},
+        "River bank": {"text": SENTENCE_PRESETS["River bank"], "view": "nature-money"},
+        "Money bank": {"text": SENTENCE_PRESETS["Money bank"], "view": "nature-money"},
+        "Spring": {"text": SENTENCE_PRESETS["Spring, the season"], "view": "nature-action"},
+        "Bat": {"text": SENTENCE_PRESETS["Bat, the animal"], "view": "animal-action"},
     },
 )
 

@@ -51,6 +51,8 @@ logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 
 #: Session-state key of the lesson shown by the previous run.
 _SHOWN_LESSON = "_spotlight_shown_lesson"
+#: Session-state key of the last ``link_to`` link drawn: (target url_path, its query).
+_HANDOFF = "_spotlight_handoff"
 #: Plotly's own toolbar (zoom, pan, download) sits on the chart's title on touch screens and
 #: offers nothing a lesson needs; Streamlit's full-screen button stays.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -72,7 +74,7 @@ class LessonPage:
         self.lesson = lesson
         self._params = {p.key: p for p in lesson.params} | {PROJECTOR.key: PROJECTOR}
         # Read the link before any widget runs: bound widgets drop invalid values from the URL.
-        link = {k: st.query_params.get_all(k) for k in st.query_params}
+        link = _with_handoff(lesson, {k: st.query_params.get_all(k) for k in st.query_params})
         self._from_link, self._ignored = self._read(link)
         self._unknown = [key for key in link if key not in self._params]
         self._arrived = self._start_from_link_on_arrival(link)
@@ -253,8 +255,18 @@ class LessonPage:
         return st.tabs(list(labels), key=key, on_change="rerun")
 
     def link_to(self, lesson: Lesson, label: str, **values: Any) -> None:
-        """A link to another lesson, opening with ``values`` (empty ones left out)."""
-        query = {key: lesson.param(key).to_url(v) for key, v in values.items() if v}
+        """A link to another lesson, opening with ``values`` (empty ones left out).
+
+        Streamlit drops from a page link every value bound to a control of the page it leaves
+        (``t`` and ``scaled`` here are both pages' controls), so the link is also handed over in
+        the session and ``begin`` on the target puts the dropped values back (``_with_handoff``).
+        """
+        query = {
+            key: lesson.param(key).to_url(v)
+            for key, v in values.items()
+            if v is not None and v != ""
+        }
+        st.session_state[_HANDOFF] = (lesson.url_path, query)
         st.page_link(lesson.file, label=label, icon=lesson.icon, query_params=query or None)
 
     def numbers(
@@ -332,6 +344,30 @@ class LessonPage:
         # Unknown keys would ride along in every share link; remove them from the URL.
         for key in self._unknown:
             st.query_params.pop(key, None)
+
+
+def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``link`` with the values Streamlit dropped from a ``link_to`` link put back.
+
+    Streamlit filters from the URL of a page switch every parameter bound to a widget of the
+    page being left. When this run arrives at the lesson a ``link_to`` link pointed at, and what
+    survived of the link is exactly that link minus some of its values, the dropped values come
+    back (into the URL too, where the controls read them). A sidebar click carries no values,
+    so it restores nothing.
+    """
+    target, query = st.session_state.get(_HANDOFF, (None, {}))
+    if target != lesson.url_path or st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
+        return link
+    kept = {k: v for k, v in link.items() if k in query}
+    if not kept or set(link) - set(query) or any(v != [query[k]] for k, v in kept.items()):
+        return link
+    for key, value in query.items():
+        if key not in link:
+            st.query_params[key] = value
+            param = lesson.param(key)
+            if param.bound and param.parse(value) is not None:
+                st.session_state[key] = param.parse(value)
+    return {key: [value] for key, value in query.items()}
 
 
 def _rejected(name: str, param: Param, values: list[str]) -> str:

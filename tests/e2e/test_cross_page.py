@@ -1,5 +1,7 @@
 """The sentence lesson links to the math lesson "for this sentence": the math page opens with
-that sentence, and with its own defaults for everything the link does not name."""
+that sentence, its temperature and its scaling (issue 12, item 5: Streamlit drops from a page
+link the values bound to controls of the page it leaves, so /math once opened at T = 1, scaled),
+and the sidebar opens each lesson with its own defaults."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ FIRST = "the money went into the bank"
 SECOND = "a bat flew over the river bank"
 
 
-def _follow_link_to_math(page: Page, sentence: str) -> None:
+def _follow_link_to_math(page: Page, sentence: str, *, t: float, scaled: bool) -> None:
     link = main(page).get_by_role("link", name=LINK_LABEL)
     expect(link).to_have_count(1)
     link.click()
@@ -36,12 +38,14 @@ def _follow_link_to_math(page: Page, sentence: str) -> None:
     box_param = next(p for p in MATH.params if p.kind == "text")
     box = main(page).get_by_role("textbox", name=box_param.label, exact=True)
     expect(box).to_have_value(sentence)
-    # Only the sentence travels: the math page's temperature is its own default.
-    default_t = MATH.param("t").default
-    assert temperature_text(page) == f"{default_t:g}", "the temperature came along"
+    # Every setting the two pages share comes along, in the controls and in the link.
+    assert temperature_text(page) == f"{t:g}", "the temperature was lost on the way"
+    toggle = main(page).locator("[data-testid='stCheckbox']", has_text=MATH.param("scaled").label)
+    expect(toggle.locator("input")).to_be_checked(checked=scaled)
     query = query_of(page.url)
     assert query.get(box_param.key) == [sentence], page.url
-    assert "t" not in query, f"the sentence page's temperature leaked into the link: {page.url}"
+    assert query.get("t") == [f"{t:g}"], page.url
+    assert query.get("scaled", ["true"]) == [str(scaled).lower()], page.url  # default: left out
 
 
 def test_see_the_math_link_opens_the_math_page_with_this_sentence(
@@ -49,9 +53,10 @@ def test_see_the_math_link_opens_the_math_page_with_this_sentence(
 ) -> None:
     page = warm_page
     # Straight from a shared link: the first click of a new session.
-    open_page(page, lesson_link(app_url, SENTENCE, {"text": FIRST, "t": str(LINK_TEMPERATURE)}))
+    link = {"text": FIRST, "t": str(LINK_TEMPERATURE), "scaled": "false"}
+    open_page(page, lesson_link(app_url, SENTENCE, link))
     assert temperature_text(page) == str(LINK_TEMPERATURE)
-    _follow_link_to_math(page, FIRST)
+    _follow_link_to_math(page, FIRST, t=LINK_TEMPERATURE, scaled=False)
 
     # After typing a sentence of one's own (the session has rerun since it started).
     open_page(page, lesson_link(app_url, SENTENCE, {"t": str(LINK_TEMPERATURE)}))
@@ -60,7 +65,7 @@ def test_see_the_math_link_opens_the_math_page_with_this_sentence(
     box.press("Enter")
     wait_for_app(page)
     page.wait_for_url(lambda url: query_of(url).get("text") == [SECOND])
-    _follow_link_to_math(page, SECOND)
+    _follow_link_to_math(page, SECOND, t=LINK_TEMPERATURE, scaled=True)
 
 
 def test_the_sidebar_opens_each_lesson_with_its_own_defaults(app_url: str, warm_page: Page) -> None:

@@ -21,6 +21,10 @@ from ..theme import NORMAL, Look
 
 #: Above this many cells the numbers no longer fit in the cells; hover still shows them.
 MAX_LABELLED_CELLS = 400
+#: A weight written in a cell ("0.25") needs ~28 px; a phone gives a matrix ~230 px, so past
+#: eight columns (fewer on a projector's bigger letters) the numbers would run into each other.
+#: Then hover and the numbers table below the chart show them.
+MAX_LABELLED_COLUMNS = 8
 
 
 def two_panels(
@@ -116,7 +120,10 @@ def weight_bars(
     if highlight is not None and 0 <= highlight < len(labels):
         colors[highlight] = theme.OKABE_ITO["orange"]
     positions = np.arange(len(labels))
-    category = category_axis(labels)
+    # Left to itself, Plotly slants crowded labels by 30° and then hides the last one, which
+    # sticks out of the chart ("hide past div"). Upright labels never stick out sideways.
+    crowded = len(labels) > 8 or sum(map(len, labels)) * look.scale > 36
+    category = category_axis(labels, tickangle=0 if horizontal or not crowded else -90)
     bar = {
         "type": "bar",
         "x": weights if horizontal else positions,
@@ -151,14 +158,15 @@ def weights_heatmap(
     look: Look = NORMAL,
 ) -> go.Figure:
     """Attention weights as a labelled matrix: rows top-down in reading order, on the fixed
-    0..1 colour range every page uses, each cell's weight written in it (when they fit)."""
+    0..1 colour range every page uses, each cell's weight written in it when the cells are wide
+    enough on the narrowest screen (``MAX_LABELLED_COLUMNS``)."""
     n_rows, n_cols = np.shape(weights)
     heat = heatmap_trace(
         weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
         colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
         look=look,
     )  # fmt: skip
-    if n_rows * n_cols <= MAX_LABELLED_CELLS:
+    if n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols * look.scale <= MAX_LABELLED_COLUMNS:
         heat["texttemplate"] = "%{z:.2f}"
     layout = {
         "title": {"text": title},

@@ -122,36 +122,65 @@ def scores_heatmap(
 def by_hand_pair(refinement: ac.Refinement) -> tuple[int, int]:
     """Which row to work out by hand, and which of its cells to write in full.
 
-    The row is the first word, unless it has nothing readable to show: small words like "the"
-    are all zeros in this toy world (every score a dull 0) and unknown words get made-up
-    numbers. Then we take the first vocabulary word with features (else the first word with any
-    features). The cell is that word's strongest match, up or down, among the *other* words
-    (itself when it is alone).
+    The most informative pair of two different words: the one whose score is largest in size,
+    among words of our vocabulary with features (else among any words with features), the
+    earliest such pair on a tie. A pair of words with nothing in common ("she · went = 0")
+    teaches nothing, so it is only picked when every pair scores 0: then the row is the first
+    word with features, the cell its first neighbour. A one-word sentence pairs the word with
+    itself.
     """
     x = refinement.embeddings  # (n, d)
+    scores = refinement.attention.scores  # (n, n)
+    n = len(x)
     has_features = np.any(x != 0, axis=1)  # (n,)
     readable = np.flatnonzero(has_features & refinement.known)
     anything = np.flatnonzero(has_features)
+    pool = readable if readable.size >= 2 else anything
+    pairs = [(i, j) for i in pool for j in pool if i < j]
+    if pairs:
+        best = max(pairs, key=lambda p: (abs(scores[p]), -p[0], -p[1]))
+        if scores[best] != 0:
+            return int(best[0]), int(best[1])
     row = int(readable[0]) if readable.size else int(anything[0]) if anything.size else 0
-    scores = refinement.attention.scores[row]  # (n,)
-    others = [j for j in range(len(scores)) if j != row]
-    col = max(others, key=lambda j: abs(scores[j])) if others else row
-    return row, col
+    others = [j for j in range(n) if j != row]
+    return row, (others[0] if others else row)
 
 
-def dot_arithmetic(a: np.ndarray, b: np.ndarray) -> tuple[str, int]:
-    """``a · b`` as a sum of products, and how many features were left out for being 0.
+def _number(text: str) -> float:
+    """The number a student reads in ``written`` text ("−0.35" -> -0.35)."""
+    return float(text.replace("−", "-"))
 
-    e.g. ``("3×1.2 (nature)", 7)``: features that are 0 in either word add nothing, so they are
-    not written out; ``("0 (no feature in common)", 8)`` when nothing is left.
+
+def _adds_up(parts: Sequence[float], total: float, places: int) -> bool:
+    """Does a pencil sum of ``parts`` land on ``total`` as written to ``places`` decimals?"""
+    return round(float(np.sum(parts)), places) == round(total, places)
+
+
+def written_to(value: float, places: int) -> str:
+    """``written`` with ``places`` decimals (trailing zeros dropped, a real minus sign)."""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return text.replace("-", "−")
+
+
+def dot_arithmetic(a: np.ndarray, b: np.ndarray) -> tuple[str, int, str]:
+    """``a · b`` as a sum of products, how many features were left out, and "=" or "≈".
+
+    e.g. ``("3×1.2 (nature)", 7, "=")``: features that are 0 in either word add nothing, so they
+    are not written out; ``("0 (no feature in common)", 8, "=")`` when nothing is left. The sign
+    is "≈" when the written (rounded) factors do not multiply out to the written total, as with
+    an unknown word's made-up numbers.
     """
-    terms = [
-        f"{written(x)}×{written(y)} ({name})"
+    shown = [
+        (written(x), written(y), name)
         for x, y, name in zip(a, b, ac.FEATURES, strict=True)
         if written(x) != "0" and written(y) != "0"
     ]
+    terms = [f"{x}×{y} ({name})" for x, y, name in shown]
+    pencil = [_number(x) * _number(y) for x, y, _ in shown]
+    sign = "=" if written(sum(pencil)) == written(float(a @ b)) else "≈"
     skipped = len(ac.FEATURES) - len(terms)
-    return (" + ".join(terms) if terms else "0 (no feature in common)"), skipped
+    return (" + ".join(terms) if terms else "0 (no feature in common)"), skipped, sign
 
 
 def change(refinement: ac.Refinement) -> np.ndarray:
@@ -165,16 +194,66 @@ def strongest_feature(vector: np.ndarray) -> int:
 
 
 def mix_arithmetic(
-    weights: np.ndarray, values: np.ndarray, escaped_labels: Sequence[str], *, keep: int = 6
+    weights: np.ndarray, values: np.ndarray, escaped_labels: Sequence[str], *, keep: int = 4
 ) -> str:
-    """One refined number as a weighted sum: "0.84×3 (river) + 0.12×1.2 (bank) + …".
+    """One refined number as a weighted sum that adds up with a pencil:
+    "0.841×3 (river) + 0.121×1.2 (bank) + 0.003 (4 smaller terms) = **2.67**".
 
-    ``escaped_labels`` must already be safe for Markdown. Long sentences keep the ``keep``
-    biggest weights and say how many small ones were left out.
+    ``escaped_labels`` must already be safe for Markdown. Terms are ``weight × value``; the
+    ``keep`` largest in size are written out (in sentence order), the smaller ones are added up
+    into one number and named as such, and terms that are 0 (a small word's value) are left out
+    and counted. The total is written to two decimals; the weights (and the remainder) get as
+    many decimals (2 to 4) as it takes for a pencil sum of the written products and remainder to
+    round to that total. When no precision does, "=" becomes "≈".
     """
-    order = np.argsort(-weights, kind="stable")
-    shown = sorted(order[:keep]) if len(weights) > keep else range(len(weights))
-    terms = [f"{written(weights[j])}×{written(values[j])} ({escaped_labels[j]})" for j in shown]
-    rest = len(weights) - len(terms)
-    more = f" + … ({rest} smaller term{'s' if rest > 1 else ''})" if rest else ""
-    return " + ".join(terms) + more
+    values = np.asarray(values, dtype=np.float64)
+    products = weights * values  # (n,)
+    total = float(np.sum(products))
+    value_texts = [written(v) for v in values]
+    nonzero = [j for j in range(len(values)) if value_texts[j] != "0"]
+    by_size = sorted(nonzero, key=lambda j: (-abs(products[j]), j))
+    shown, rest = sorted(by_size[:keep]), by_size[keep:]
+    zeros = len(values) - len(nonzero)
+    rest_sum = float(np.sum(products[rest])) if rest else 0.0
+    for places in (2, 3, 4):
+        pencil = [_number(written_to(weights[j], places)) * _number(value_texts[j]) for j in shown]
+        remainder = [_number(written_to(rest_sum, places))] if rest else []
+        if _adds_up(pencil + remainder, total, 2):
+            sign = "="
+            break
+    else:
+        places, sign = 2, "≈"
+    terms = [
+        f"{written_to(weights[j], places)}×{value_texts[j]} ({escaped_labels[j]})" for j in shown
+    ]
+    if rest:
+        count = f"{len(rest)} smaller term{'s' if len(rest) > 1 else ''}"
+        terms.append(f"{written_to(rest_sum, places)} ({count})")
+    sum_text = " + ".join(terms) if terms else "0"
+    zero_note = (
+        f" (leaving out {zeros} word{'s' if zeros > 1 else ''} whose value is 0)" if zeros else ""
+    )
+    return f"{sum_text} {sign} **{written(total)}**{zero_note}"
+
+
+def near_tie(refinement: ac.Refinement, temperature: float) -> tuple[int, int, int] | None:
+    """A word that still splits its attention at ``temperature``: ``(word, best, runner_up)``.
+
+    The row whose runner-up keeps the most weight at that temperature (at least 5 %), because
+    its two best scores nearly tie; None when every row is a hard lookup or an even split.
+    """
+    scores = refinement.attention.scaled_scores  # (n, n)
+    best: tuple[float, tuple[int, int, int]] | None = None
+    for i, row in enumerate(scores):
+        if np.allclose(row, row[0]):
+            continue  # an even split: nothing to tie
+        weights = ac.softmax(row, temperature=temperature)  # (n,)
+        first, second = np.argsort(-weights, kind="stable")[:2]
+        if weights[second] >= 0.05 and (best is None or weights[second] > best[0]):
+            best = (float(weights[second]), (i, int(first), int(second)))
+    return best[1] if best else None
+
+
+def blank_words(refinement: ac.Refinement) -> list[int]:
+    """Positions of words that are all zeros (small words like "the"): they score 0 with all."""
+    return [int(i) for i in np.flatnonzero(~np.any(refinement.embeddings != 0, axis=1))]

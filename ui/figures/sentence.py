@@ -13,11 +13,14 @@ from .. import theme
 from ..formats import token_labels
 from ..safe import plot_text
 from ..theme import NORMAL, Look
+from . import two_panels
 
 #: Reference words drawn in each 2-D view: which meaning does a word move toward?
 LANDMARKS = {
     "nature-money": ("river", "money"),
     "nature-animal": ("river", "dog"),
+    "nature-action": ("river", "run"),
+    "animal-action": ("dog", "run"),
     "money-person": ("money", "teacher"),
 }
 
@@ -28,6 +31,31 @@ def projection_for(refinement: ac.Refinement, view: str) -> ac.Projection:
     if view == "pca":
         return ac.project_2d(np.vstack([refinement.embeddings, refinement.refined]), "pca")
     return ac.project_2d(refinement.embeddings, tuple(view.split("-")))
+
+
+#: Points closer than this share of the plot's span get one label ("i · on · the"): a label of
+#: its own each would print them on top of each other.
+SAME_SPOT = 0.04
+
+
+def shared_labels(points: np.ndarray, labels: Sequence[str], span: float) -> list[str]:
+    """One label per spot: ``points (n, 2)`` within ``SAME_SPOT × span`` of a spot's first point
+    join its label ("i · on · the", in sentence order, repeats once); the others get ""."""
+    out = [""] * len(labels)
+    anchors: list[int] = []
+    members: dict[int, list[str]] = {}
+    for i, point in enumerate(points):
+        near = next(
+            (a for a in anchors if np.linalg.norm(point - points[a]) <= SAME_SPOT * span), None
+        )
+        if near is None:
+            anchors.append(i)
+            members[i] = [labels[i]]
+        elif labels[i] not in members[near]:
+            members[near].append(labels[i])
+    for anchor, words in members.items():
+        out[anchor] = " · ".join(words)
+    return out
 
 
 def movement(
@@ -41,15 +69,18 @@ def movement(
     """Each word as an arrow from its input embedding to its refined embedding, in 2-D.
 
     ``focus`` is drawn boldly; ``landmarks`` are vocabulary words shown as faint reference points
-    (e.g. "river" and "money") so students can see which meaning a word moves toward.
+    (e.g. "river" and "money") so students can see which meaning a word moves toward. Refined
+    words that land on the same spot share one label (``shared_labels``).
     """
     s = look.scale
     start = projection(refinement.embeddings)  # (n, 2)
     end = projection(refinement.refined)  # (n, 2)
     labels = [plot_text(label) for label in token_labels(refinement)]
+    marks = projection(np.array([ac.word_vector(w) for w in landmarks])) if landmarks else None
+    drawn = np.vstack([start, end, *([marks] if marks is not None else [])])  # (m, 2)
+    span = float(np.ptp(drawn, axis=0).max()) if len(drawn) else 0.0
     traces = []
     if landmarks:
-        marks = projection(np.array([ac.word_vector(w) for w in landmarks]))
         traces.append(
             {"type": "scatter", "x": marks[:, 0], "y": marks[:, 1], "mode": "markers+text",
              "name": "reference words", "text": [plot_text(w) for w in landmarks],
@@ -65,7 +96,8 @@ def movement(
                     "line": {"width": 2 * s}},
          "customdata": labels, "hovertemplate": "%{customdata} (input)<extra></extra>"},
         {"type": "scatter", "x": end[:, 0], "y": end[:, 1], "mode": "markers+text",
-         "name": "refined embedding", "text": labels, "textposition": "top center",
+         "name": "refined embedding", "text": shared_labels(end, labels, span or 1.0),
+         "textposition": "top center",
          "marker": {"size": 10 * s, "color": theme.OKABE_ITO["blue"]},
          "customdata": labels, "hovertemplate": "%{customdata} (refined)<extra></extra>"},
     ]  # fmt: skip
@@ -98,3 +130,50 @@ def movement(
         "legend": {"y": -0.15, "yanchor": "top"},
     }  # fmt: skip
     return theme.figure(traces, layout, height=480, look=look)
+
+
+def depth_curves(depth: ac.Depth, *, look: Look = NORMAL) -> go.Figure:
+    """Two panels over the layers (0 = the embeddings): how alike the words are (mean cosine
+    of every pair, 1 = all the same vector) and how long their vectors are (mean and longest,
+    on a log scale: without layer norm a residual makes them grow fast)."""
+    steps = np.arange(depth.layers + 1)
+    norms = depth.norms  # (L + 1, n)
+    has_words = norms.shape[1] > 0
+    mean_norm = norms.mean(axis=1) if has_words else np.zeros(len(steps))
+    longest = norms.max(axis=1) if has_words else np.zeros(len(steps))
+    s = look.scale
+    line = {"type": "scatter", "mode": "lines+markers", "x": steps}
+    traces = [
+        line | {"y": depth.mean_cosine, "name": "mean cosine of word pairs", "xaxis": "x",
+                "yaxis": "y", "line": {"color": theme.OKABE_ITO["vermillion"], "width": 2 * s},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: mean cosine %{y:.3f}<extra></extra>"},
+        line | {"y": mean_norm, "name": "mean length", "xaxis": "x2", "yaxis": "y2",
+                "line": {"color": theme.OKABE_ITO["blue"], "width": 2 * s},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: mean length %{y:.2f}<extra></extra>"},
+        line | {"y": longest, "name": "longest", "xaxis": "x2", "yaxis": "y2",
+                "line": {"color": theme.OKABE_ITO["sky"], "width": 2 * s, "dash": "dot"},
+                "marker": {"size": 6 * s},
+                "hovertemplate": "after layer %{x}: longest %{y:.2f}<extra></extra>"},
+    ]  # fmt: skip
+    layout = two_panels(
+        # Short: on a phone each panel gets ~170 px for its title.
+        ("How alike (1 = the same)", "How long"),
+        spacing=0.12,
+        look=look,
+    )
+    positive = longest[longest > 0]
+    low, high = (positive.min(), positive.max()) if positive.size else (1.0, 1.0)
+    layer_axis = {"title": {"text": "layers applied"}, "dtick": max(1, depth.layers // 6)}
+    layout["xaxis"] |= layer_axis
+    layout["xaxis2"] |= layer_axis
+    layout["yaxis"] |= {"range": [min(-0.05, float(depth.mean_cosine.min()) - 0.05), 1.05]}
+    layout["yaxis2"] |= {
+        "type": "log",
+        "dtick": 1,  # 1, 10, 100: Plotly's in-between "2" and "5" read as values
+        "exponentformat": "none",
+        "range": [np.log10(low) - 0.1, np.log10(max(high, low * 10)) + 0.1],
+    }
+    layout["legend"] = {"y": -0.25, "yanchor": "top"}
+    return theme.figure(traces, layout, height=360, look=look)

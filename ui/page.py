@@ -37,6 +37,7 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from .formats import format_number
 from .lessons import PROJECTOR, Lesson
@@ -51,6 +52,10 @@ logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 
 #: Session-state key of the lesson shown by the previous run.
 _SHOWN_LESSON = "_spotlight_shown_lesson"
+#: Session-state key of the last preset applied: what it set, and what it replaced (for Undo).
+_LAST_PRESET = "_spotlight_last_preset"
+#: Says the one rule of presets on every lesson: a preset is a whole starting view.
+PRESETS_CAPTION = "Start over from a preset (it resets every control):"
 #: Plotly's own toolbar (zoom, pan, download) sits on the chart's title on touch screens and
 #: offers nothing a lesson needs; Streamlit's full-screen button stays.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -88,9 +93,10 @@ class LessonPage:
     def _read(self, link: dict[str, list[str]]) -> tuple[dict[str, Any], list[str]]:
         """The valid values of the link, and a plain-words note on each value that was not used.
 
-        A value our parser rejects is removed before its widget sees it: Streamlit ignores most
-        bad values, but not all the same way (an empty choice becomes "nothing selected", 2.5
-        becomes 2); pinning the default keeps every control and the notice honest.
+        Our parser decides, and the widget follows it: Streamlit seeds a bound widget from its
+        own reading of the link (2.5 becomes 2 for a whole number, "true " nothing), so every
+        value is handed to the widget the way we read it (``_settle_link``), and a rejected one
+        not at all: the control starts at its default, which the notice names.
         """
         valid: dict[str, Any] = {}
         notes = []
@@ -106,11 +112,14 @@ class LessonPage:
                 if param is not PROJECTOR:  # the router draws that one, before this
                     if param.bound:
                         st.session_state[key] = param.default
+                    _settle_link(key, None)
                     # A value bound by a previous run cannot be popped; then nothing to fix.
                     with contextlib.suppress(StreamlitAPIException):
                         st.query_params.pop(key, None)
                 continue
             valid[key] = value
+            if param is not PROJECTOR:
+                _settle_link(key, param.to_url(value))
             cap = param.max_chars if param.kind == "text" else None
             if cap and len(values[0]) > cap:
                 notes.append(f"**{name}** was longer than {cap:,} characters and was cut")
@@ -197,20 +206,57 @@ class LessonPage:
         return chosen
 
     def _presets(self) -> None:
-        """One button per named starting point; each sets every control (and so the link)."""
+        """One button per named starting point; each sets EVERY control (and so the link).
+
+        One rule on every lesson: a preset is a whole starting view, so it always shows its
+        point. What it does not name goes back to its default; the caption says so, each
+        button's help lists what it sets, and after a preset has reset something you had
+        changed, a line names it with an Undo.
+        """
         if not self.lesson.presets:
             return
-        row = st.container(horizontal=True, gap="small")
-        row.caption("Start from:")
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        row.caption(PRESETS_CAPTION)
         for name, values in self.lesson.presets.items():
             row.button(
                 name,
                 key=f"preset-{self.lesson.url_path}-{name}",
                 on_click=_apply_preset,
-                args=(self.lesson, values),
+                args=(self.lesson, name, values),
                 type="tertiary",
                 icon=":material/bookmark:",
+                help=preset_help(self.lesson, values),
             )
+        self._preset_undo()
+
+    def _preset_undo(self) -> None:
+        """Name what the last preset reset beyond what it names, with an Undo button."""
+        last = st.session_state.get(_LAST_PRESET)
+        if not last or last["lesson"] != self.lesson.url_path:
+            return
+        now = {key: st.session_state.get(key) for key in last["applied"]}
+        if now != last["applied"]:  # the view moved on since: the note would be stale
+            st.session_state.pop(_LAST_PRESET, None)
+            return
+        lost = [
+            f"{md(self.lesson.param(key).label)} ({_shown(self.lesson.param(key), before)} → "
+            f"{_shown(self.lesson.param(key), last['applied'][key])})"
+            for key, before in last["before"].items()
+            if key not in last["named"]
+        ]
+        if not lost:
+            return
+        line = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        line.caption(
+            f":material/restart_alt: **{md(last['name'])}** also reset: " + ", ".join(lost) + "."
+        )
+        line.button(
+            "Undo",
+            key=f"preset-undo-{self.lesson.url_path}",
+            on_click=_undo_preset,
+            icon=":material/undo:",
+            type="secondary",
+        )
 
     # ---- what every lesson draws ------------------------------------------------------------
 
@@ -324,11 +370,36 @@ class LessonPage:
 
 
 def _rejected(name: str, param: Param, values: list[str]) -> str:
-    if len(values) != 1:
-        return f"**{name}** was given {len(values)} times; kept the default"
-    shown = md(shorten(values[0], 20), limit=30) or "(empty)"
+    # The control starts at its default (``_settle_link``): name it.
     kept = "the default" if param.default is None else md(param.to_url(param.default))
+    if len(values) != 1:
+        return f"**{name}** was given {len(values)} times; kept {kept}"
+    shown = md(shorten(values[0], 20), limit=30) or "(empty)"
     return f"**{name}={shown}** is not valid ({md(param.describe_range())}); kept {kept}"
+
+
+def _settle_link(key: str, text: str | None) -> None:
+    """Make the link's ``key`` read ``text`` (None: drop it), for the widget and the URL alike.
+
+    A bound widget first takes its value from a snapshot of the link made before the script
+    ran, not from ``st.query_params``; both must change, or the widget reads the raw value its
+    own way while the notice says another. Only values still in the snapshot are touched: once
+    the widget is bound, Streamlit keeps the URL in step with it.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as qp:
+        seed = qp._initial_query_params  # the snapshot bound widgets start from
+        if key not in seed or (text is not None and seed[key] == [text]):
+            return
+        if text is None:
+            seed.pop(key)
+            qp.remove_param(key)
+        else:
+            seed[key] = [text]
+            qp.set_with_no_forward_msg(key, text)
+            qp._send_query_param_msg()
 
 
 def _take_suggestion(key: str) -> None:
@@ -338,13 +409,50 @@ def _take_suggestion(key: str) -> None:
     st.session_state[f"{key}_pick"] = None
 
 
-def _apply_preset(lesson: Lesson, values: dict[str, Any]) -> None:
+def preset_help(lesson: Lesson, values: Mapping[str, Any]) -> str:
+    """A preset button's help: what it sets, and that everything else goes to its default."""
+    named = [
+        f"{lesson.param(key).label} = {_shown(lesson.param(key), value)}"
+        for key, value in values.items()
+    ]
+    return "Sets " + "; ".join(named) + ". Every other control goes back to its default."
+
+
+def _shown(param: Param, value: Any) -> str:
+    if param.kind == "bool":
+        return "on" if value else "off"
+    if value is None:
+        return "default"
+    return shorten(param.to_url(value), 24)
+
+
+def _apply_preset(lesson: Lesson, name: str, values: dict[str, Any]) -> None:
+    before, applied = {}, {}
     for param in lesson.params:
         if param.bound:
-            st.session_state[param.key] = values.get(param.key, param.default)
+            new = values.get(param.key, param.default)
+            old = st.session_state.get(param.key, param.default)
+            if old != new:
+                before[param.key] = old
+            applied[param.key] = new
+            st.session_state[param.key] = new
         else:  # page-managed state: forget the override, the page falls back to its default
             st.session_state.pop(param.key, None)
             st.query_params.pop(param.key, None)
+    st.session_state[_LAST_PRESET] = {
+        "lesson": lesson.url_path,
+        "name": name,
+        "named": set(values),
+        "before": before,
+        "applied": applied,
+    }
+
+
+def _undo_preset() -> None:
+    last = st.session_state.pop(_LAST_PRESET, None)
+    if last:
+        for key, value in last["before"].items():
+            st.session_state[key] = value
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -226,7 +226,7 @@ def share_link(page: Page) -> str:
     summary = box.locator("summary")
     if box.locator("details").get_attribute("open") is None:
         summary.click()
-    code = box.get_by_test_id("stCode")
+    code = box.get_by_test_id("stCode").first  # a second one may offer the network address
     expect(code).to_be_visible()
     return code.inner_text().strip()
 

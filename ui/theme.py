@@ -63,6 +63,7 @@ _PROJECTOR_CSS = (
 )
 # Phones: every tap target at least TOUCH_PX (word pills, radio options, switches, buttons,
 # expander headers), and slider thumbs whose hit area is TOUCH_PX while the dot stays small.
+# Every screen: the large QR code fits the screen.
 _TOUCH_CSS = (
     f"<style>@media {NARROW}{{"
     "[data-testid=stMain] [data-testid=stButtonGroup] button,"
@@ -77,7 +78,11 @@ _TOUCH_CSS = (
     "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"
     f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
     "background-clip:content-box}"
-    "}</style>"
+    "}"
+    # The share box's large QR code fills the screen without running off it.
+    "[data-testid=stDialog] [data-testid=stImage] img"
+    "{max-height:calc(100vh - 12rem);width:auto;max-width:100%;margin:0 auto}"
+    "</style>"
 )
 
 

@@ -227,7 +227,7 @@ def share_link(page: Page) -> str:
     if box.locator("details").get_attribute("open") is None:
         summary.click()
     code = box.get_by_test_id("stCode").first  # a second one may offer the network address
-    expect(code).to_be_visible()
+    expect(code).to_be_visible(timeout=30000)  # a rerun of a big page, on a busy machine
     return code.inner_text().strip()
 
 

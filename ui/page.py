@@ -439,18 +439,19 @@ def _take_suggestion(key: str) -> None:
 def preset_help(lesson: Lesson, values: Mapping[str, Any]) -> str:
     """A preset button's help: what it sets, and that everything else goes to its default."""
     named = [
-        f"{lesson.param(key).label} = {_shown(lesson.param(key), value)}"
+        f"{md(lesson.param(key).label)} = {_shown(lesson.param(key), value)}"
         for key, value in values.items()
     ]
     return "Sets " + "; ".join(named) + ". Every other control goes back to its default."
 
 
 def _shown(param: Param, value: Any) -> str:
+    """A control's value in a sentence, escaped for Markdown (a student's text included)."""
     if param.kind == "bool":
         return "on" if value else "off"
     if value is None:
         return "default"
-    return shorten(param.to_url(value), 24)
+    return md(param.to_url(value), limit=24)
 
 
 def _apply_preset(lesson: Lesson, name: str, values: dict[str, Any]) -> None:

@@ -40,9 +40,9 @@ def score_spread(d_ks: tuple[int, ...]) -> ac.ScoreSpread:
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
+        t = run.control("t")  # first: the lesson's main control, in view on arrival
         st.caption("How well the query matches each key (the dictionary's French words):")
         scores = [run.control(key) for key in SCORE_KEYS]
-        t = run.control("t")
         compare = run.control("compare")
 
     with charts:

@@ -51,17 +51,14 @@ def _no_clear_match(found: ac.Answer) -> str:
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
-    ask_col, t_col = st.columns([2.2, 1], gap="large")
     question = run.control(
         "question",
-        container=ask_col,
         suggestions=ac.EXAMPLE_QUESTIONS,
         suggestions_label="Or pick one of the teacher's questions",
-        suggestions_container=st,  # under both columns
     )
-    t = run.control("t", container=t_col)
 
     story, grid = st.columns([1, 1.7], gap="large")
+    t = run.control("t", container=story)  # beside the notes it lights up
     with story:
         if question.strip():
             st.markdown(f"The teacher asks: “{md(question, limit=200)}”")

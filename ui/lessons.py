@@ -28,7 +28,8 @@ class Lesson:
     ``file`` is the page in ``lessons/``; its number prefix ("3_softmax.py") is the lesson's place
     in the story, written nowhere else. ``params`` are its controls (the share-link contract),
     ``presets`` map a name to the control values it sets, ``live_chart`` is the key of the chart
-    that redraws when the temperature moves (the browser tests and benchmarks watch it).
+    that redraws when the temperature moves (the browser tests and benchmarks watch it), and
+    ``main_control`` the control that moves it.
     """
 
     title: str
@@ -39,6 +40,24 @@ class Lesson:
     params: tuple[Param, ...]
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     live_chart: str | None = None
+    #: The key of the control that moves ``live_chart`` most (default: the temperature, else
+    #: the first control). On a phone it docks at the bottom of the screen, so it stays in
+    #: sight of its chart; the layout tests check the two are on screen together.
+    main_control_key: str | None = None
+    #: The key of the lesson's main chart, the one a student watches while moving the main
+    #: control (default: ``live_chart``).
+    main_chart_key: str | None = None
+
+    @property
+    def main_control(self) -> str:
+        keys = [p.key for p in self.params if p.bound]
+        return self.main_control_key or ("t" if "t" in keys else keys[0])
+
+    @property
+    def main_chart(self) -> str:
+        chart = self.main_chart_key or self.live_chart
+        assert chart, f"{self.title}: name its live_chart in the registry"
+        return chart
 
     @property
     def number(self) -> int:
@@ -184,6 +203,7 @@ QUERY = Lesson(
     url_path="query",
     file="lessons/4_move_the_query.py",
     live_chart="query-weights",
+    main_chart_key="query-space",  # the map of keys, drawn first: T sizes and colours them
     summary="Steer a query through a space of keys and watch the weights follow it.",
     params=(
         *(

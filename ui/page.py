@@ -29,20 +29,24 @@ import contextlib
 import importlib
 import inspect
 import io
+import ipaddress
 import logging
+import socket
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from .formats import format_number
 from .lessons import PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
 from .safe import md, shorten
-from .theme import NORMAL, Look, apply_projector_css
+from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
 from .theme import PROJECTOR as PROJECTOR_LOOK
 
 # Presets set bound widgets through st.session_state, which is the documented way to change them;
@@ -53,6 +57,10 @@ logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 _SHOWN_LESSON = "_spotlight_shown_lesson"
 #: Session-state key of the last ``link_to`` link drawn: (target url_path, its query).
 _HANDOFF = "_spotlight_handoff"
+#: Session-state key of the last preset applied: what it set, and what it replaced (for Undo).
+_LAST_PRESET = "_spotlight_last_preset"
+#: Says the one rule of presets on every lesson: a preset is a whole starting view.
+PRESETS_CAPTION = "Start over from a preset (it resets every control):"
 #: Plotly's own toolbar (zoom, pan, download) sits on the chart's title on touch screens and
 #: offers nothing a lesson needs; Streamlit's full-screen button stays.
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
@@ -80,6 +88,9 @@ class LessonPage:
         self._arrived = self._start_from_link_on_arrival(link)
         self._managed: dict[str, Any] = {}
         self._drawn: set[str] = set()
+        # On a phone the lesson's main control docks at the bottom of the screen, in sight of
+        # whatever chart it moves (see ``theme.dock_css``).
+        apply_dock_css(lesson.main_control, _look())
         st.title(lesson.title)
         st.markdown(intuition)
         self._notices = st.empty()
@@ -90,9 +101,10 @@ class LessonPage:
     def _read(self, link: dict[str, list[str]]) -> tuple[dict[str, Any], list[str]]:
         """The valid values of the link, and a plain-words note on each value that was not used.
 
-        A value our parser rejects is removed before its widget sees it: Streamlit ignores most
-        bad values, but not all the same way (an empty choice becomes "nothing selected", 2.5
-        becomes 2); pinning the default keeps every control and the notice honest.
+        Our parser decides, and the widget follows it: Streamlit seeds a bound widget from its
+        own reading of the link (2.5 becomes 2 for a whole number, "true " nothing), so every
+        value is handed to the widget the way we read it (``_settle_link``), and a rejected one
+        not at all: the control starts at its default, which the notice names.
         """
         valid: dict[str, Any] = {}
         notes = []
@@ -108,11 +120,14 @@ class LessonPage:
                 if param is not PROJECTOR:  # the router draws that one, before this
                     if param.bound:
                         st.session_state[key] = param.default
+                    _settle_link(key, None)
                     # A value bound by a previous run cannot be popped; then nothing to fix.
                     with contextlib.suppress(StreamlitAPIException):
                         st.query_params.pop(key, None)
                 continue
             valid[key] = value
+            if param is not PROJECTOR:
+                _settle_link(key, param.to_url(value))
             cap = param.max_chars if param.kind == "text" else None
             if cap and len(values[0]) > cap:
                 notes.append(f"**{name}** was longer than {cap:,} characters and was cut")
@@ -210,20 +225,57 @@ class LessonPage:
         return chosen
 
     def _presets(self) -> None:
-        """One button per named starting point; each sets every control (and so the link)."""
+        """One button per named starting point; each sets EVERY control (and so the link).
+
+        One rule on every lesson: a preset is a whole starting view, so it always shows its
+        point. What it does not name goes back to its default; the caption says so, each
+        button's help lists what it sets, and after a preset has reset something you had
+        changed, a line names it with an Undo.
+        """
         if not self.lesson.presets:
             return
-        row = st.container(horizontal=True, gap="small")
-        row.caption("Start from:")
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        row.caption(PRESETS_CAPTION)
         for name, values in self.lesson.presets.items():
             row.button(
                 name,
                 key=f"preset-{self.lesson.url_path}-{name}",
                 on_click=_apply_preset,
-                args=(self.lesson, values),
+                args=(self.lesson, name, values),
                 type="tertiary",
                 icon=":material/bookmark:",
+                help=preset_help(self.lesson, values),
             )
+        self._preset_undo()
+
+    def _preset_undo(self) -> None:
+        """Name what the last preset reset beyond what it names, with an Undo button."""
+        last = st.session_state.get(_LAST_PRESET)
+        if not last or last["lesson"] != self.lesson.url_path:
+            return
+        now = {key: st.session_state.get(key) for key in last["applied"]}
+        if now != last["applied"]:  # the view moved on since: the note would be stale
+            st.session_state.pop(_LAST_PRESET, None)
+            return
+        lost = [
+            f"{md(self.lesson.param(key).label)} ({_shown(self.lesson.param(key), before)} → "
+            f"{_shown(self.lesson.param(key), last['applied'][key])})"
+            for key, before in last["before"].items()
+            if key not in last["named"]
+        ]
+        if not lost:
+            return
+        line = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        line.caption(
+            f":material/restart_alt: **{md(last['name'])}** also reset: " + ", ".join(lost) + "."
+        )
+        line.button(
+            "Undo",
+            key=f"preset-undo-{self.lesson.url_path}",
+            on_click=_undo_preset,
+            icon=":material/undo:",
+            type="secondary",
+        )
 
     # ---- what every lesson draws ------------------------------------------------------------
 
@@ -308,7 +360,10 @@ class LessonPage:
     def share(self) -> None:
         """The link of this exact view, ready to copy, and a QR code for the classroom.
 
-        It goes last in a lesson's fragment: the link changes with every control.
+        It goes last in a lesson's fragment: the link changes with every control. The copy
+        button is always visible (a phone has no hover), the QR code opens large for the back
+        of the room, and a link to this computer's own loopback name (127.0.0.1, localhost)
+        comes with a warning and the address students can open instead.
         """
         st.divider()
         box = self.expander("Share this view", icon=":material/share:")
@@ -317,15 +372,33 @@ class LessonPage:
         link = self.share_link()
         with box:
             st.caption(
-                "Copy this link (button on the right) or scan the code: it opens this page "
-                "with every control as it is now."
+                "Copy this link or scan the code: it opens this page with every control as it "
+                "is now."
             )
             st.code(link, language=None, wrap_lines=True)
-            png = qr_png(link)
+            copy_button(link, key="share-copy")
+            advice = share_advice(link, network_address(), _server_address())
+            if advice.warning:
+                st.warning(advice.warning, icon=":material/wifi_off:")
+                if advice.reachable:
+                    st.code(advice.reachable, language=None, wrap_lines=True)
+                    copy_button(advice.reachable, key="share-copy-network", label="Copy this one")
+            scan = advice.reachable or link
+            png = qr_png(scan)
             if png is None:
                 st.caption("This link is too long for a QR code; shorten the text to get one.")
-            else:
-                st.image(png, caption="Scan to open this view", width=220)
+                return
+            caption = "Scan to open this view" + (
+                " (on the network address)" if advice.reachable else ""
+            )
+            st.image(png, caption=caption, width=220)
+            if st.button(
+                "Show the QR code large",
+                key="share-qr-large",
+                icon=":material/fullscreen:",
+                help="Fills the screen, for the back of the room.",
+            ):
+                _qr_dialog(scan)
 
     # ---- the end of the page ----------------------------------------------------------------
 
@@ -371,11 +444,36 @@ def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[
 
 
 def _rejected(name: str, param: Param, values: list[str]) -> str:
-    if len(values) != 1:
-        return f"**{name}** was given {len(values)} times; kept the default"
-    shown = md(shorten(values[0], 20), limit=30) or "(empty)"
+    # The control starts at its default (``_settle_link``): name it.
     kept = "the default" if param.default is None else md(param.to_url(param.default))
+    if len(values) != 1:
+        return f"**{name}** was given {len(values)} times; kept {kept}"
+    shown = md(shorten(values[0], 20), limit=30) or "(empty)"
     return f"**{name}={shown}** is not valid ({md(param.describe_range())}); kept {kept}"
+
+
+def _settle_link(key: str, text: str | None) -> None:
+    """Make the link's ``key`` read ``text`` (None: drop it), for the widget and the URL alike.
+
+    A bound widget first takes its value from a snapshot of the link made before the script
+    ran, not from ``st.query_params``; both must change, or the widget reads the raw value its
+    own way while the notice says another. Only values still in the snapshot are touched: once
+    the widget is bound, Streamlit keeps the URL in step with it.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    with ctx.session_state.query_params() as qp:
+        seed = qp._initial_query_params  # the snapshot bound widgets start from
+        if key not in seed or (text is not None and seed[key] == [text]):
+            return
+        if text is None:
+            seed.pop(key)
+            qp.remove_param(key)
+        else:
+            seed[key] = [text]
+            qp.set_with_no_forward_msg(key, text)
+            qp._send_query_param_msg()
 
 
 def _take_suggestion(key: str, pick: str | None = None) -> None:
@@ -386,13 +484,198 @@ def _take_suggestion(key: str, pick: str | None = None) -> None:
     st.session_state[pick] = None
 
 
-def _apply_preset(lesson: Lesson, values: dict[str, Any]) -> None:
+def preset_help(lesson: Lesson, values: Mapping[str, Any]) -> str:
+    """A preset button's help: what it sets, and that everything else goes to its default."""
+    named = [
+        f"{md(lesson.param(key).label)} = {_shown(lesson.param(key), value)}"
+        for key, value in values.items()
+    ]
+    return "Sets " + "; ".join(named) + ". Every other control goes back to its default."
+
+
+def _shown(param: Param, value: Any) -> str:
+    """A control's value in a sentence, escaped for Markdown (a student's text included)."""
+    if param.kind == "bool":
+        return "on" if value else "off"
+    if value is None:
+        return "default"
+    return md(param.to_url(value), limit=24)
+
+
+def _apply_preset(lesson: Lesson, name: str, values: dict[str, Any]) -> None:
+    before, applied = {}, {}
     for param in lesson.params:
         if param.bound:
-            st.session_state[param.key] = values.get(param.key, param.default)
+            new = values.get(param.key, param.default)
+            old = st.session_state.get(param.key, param.default)
+            if old != new:
+                before[param.key] = old
+            applied[param.key] = new
+            st.session_state[param.key] = new
         else:  # page-managed state: forget the override, the page falls back to its default
             st.session_state.pop(param.key, None)
             st.query_params.pop(param.key, None)
+    st.session_state[_LAST_PRESET] = {
+        "lesson": lesson.url_path,
+        "name": name,
+        "named": set(values),
+        "before": before,
+        "applied": applied,
+    }
+
+
+def _undo_preset() -> None:
+    last = st.session_state.pop(_LAST_PRESET, None)
+    if last:
+        for key, value in last["before"].items():
+            st.session_state[key] = value
+
+
+# ---- sharing: the copy button, loopback links, the large QR code ------------------------------
+
+#: A visible "Copy link" button (a phone has no hover, and st.code's copy icon appears on hover
+#: only). The link arrives as data and is set as a field's value, never parsed as HTML. The
+#: clipboard API needs a secure page (https or this computer); on a plain-http network address
+#: the button falls back to selecting the text and the browser's copy command.
+_COPY_HTML = (
+    '<div class="spotlight-copy"><button type="button">Copy link</button>'
+    '<span class="status" role="status" aria-live="polite"></span></div>'
+)
+_COPY_CSS = """
+.spotlight-copy { display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; }
+.spotlight-copy button {
+  min-height: 44px; min-width: 44px; padding: .4rem 1rem; font: inherit; cursor: pointer;
+  border: 0; border-radius: .5rem;
+  background: var(--st-primary-color, #0072B2); color: var(--st-background-color, #FFFFFF);
+}
+.spotlight-copy .status { color: var(--st-text-color, #31333F); }
+"""
+_COPY_JS = """
+export default function ({ parentElement, data }) {
+  const button = parentElement.querySelector("button");
+  const status = parentElement.querySelector(".status");
+  button.textContent = data.label;
+  button.onclick = async () => {
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(data.link);
+      copied = true;
+    } catch (error) {
+      const field = document.createElement("textarea");
+      field.value = data.link;
+      field.setAttribute("readonly", "");
+      field.style.position = "fixed";
+      field.style.opacity = "0";
+      document.body.appendChild(field);
+      field.select();
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+      field.remove();
+    }
+    status.textContent = copied
+      ? "Copied: paste it anywhere."
+      : "Your browser blocked copying: press and hold the link above, then Copy.";
+  };
+}
+"""
+_copy_component = st.components.v2.component(
+    "spotlight_copy_link", html=_COPY_HTML, css=_COPY_CSS, js=_COPY_JS
+)
+
+
+def copy_button(link: str, *, key: str, label: str = "Copy link") -> None:
+    """A always-visible button that copies ``link`` to the clipboard."""
+    _copy_component(data={"link": link, "label": label}, key=key)
+
+
+#: Host names that mean "this computer" (besides 127.0.0.0/8 and ::1).
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` names the computer it is typed on (so another device cannot use it)."""
+    if not host:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ShareAdvice:
+    """What the share box adds to a link: a ``warning`` (Markdown) when students' devices
+    cannot open it, and the ``reachable`` link they can open, when there is one."""
+
+    warning: str | None = None
+    reachable: str | None = None
+
+
+def share_advice(link: str, network_ip: str | None, server_address: str | None) -> ShareAdvice:
+    """Advice on sharing ``link``: nothing for an address other devices can reach; for a
+    loopback one (127.0.0.1, localhost, ::1), a warning, and the same link on ``network_ip``
+    (this computer's address on its network) if the server listens beyond loopback."""
+    parts = urlsplit(link)
+    if not is_loopback(parts.hostname):
+        return ShareAdvice()
+    here = md(parts.hostname or "")
+    warning = (
+        f"**Students' phones cannot open this link:** *{here}* means “this computer”, so on "
+        "a phone it points at the phone itself. "
+    )
+    hosted = "or share the link of the hosted app (Streamlit Community Cloud) instead."
+    if network_ip and server_address is not None and is_loopback(server_address):
+        return ShareAdvice(
+            warning + f"This computer is on the network as *{md(network_ip)}*, but the app "
+            "only listens to itself: restart it with `--server.address 0.0.0.0` and use "
+            f"*{md(network_ip)}* instead of *{here}*, " + hosted
+        )
+    if network_ip:
+        host = f"[{network_ip}]" if ":" in network_ip else network_ip
+        netloc = host + (f":{parts.port}" if parts.port else "")
+        reachable = urlunsplit(parts._replace(netloc=netloc))
+        return ShareAdvice(
+            warning + "On the same network (the classroom Wi-Fi), use this computer's network "
+            f"address, *{md(network_ip)}*: the link below (and the QR code) use it; " + hosted,
+            reachable,
+        )
+    return ShareAdvice(
+        warning + "Use the *Network URL* that `streamlit run` prints in the terminal, " + hosted
+    )
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def network_address() -> str | None:
+    """This computer's address on its local network (None when offline or unknown).
+
+    Connecting a UDP socket sends nothing: it only asks the system which of its addresses
+    would carry traffic out, which is the address other devices on the Wi-Fi can reach.
+    """
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("10.255.255.255", 1))
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if is_loopback(address) or address == "0.0.0.0" else address
+
+
+def _server_address() -> str | None:
+    """The address the server listens on, if it was told one (``--server.address``)."""
+    try:
+        return st.get_option("server.address") or None
+    except Exception:  # no such option in bare mode
+        return None
+
+
+@st.dialog("Scan to open this view", width="large")
+def _qr_dialog(link: str) -> None:
+    png = qr_png(link)
+    if png is not None:
+        st.image(png, width="stretch")
+    st.caption(md(shorten(link, 120)))
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -467,7 +750,7 @@ def _look() -> Look:
     except Exception:  # no browser context (tests, bare mode)
         dark = False
     base = PROJECTOR_LOOK if projector_on() else NORMAL
-    return Look(scale=base.scale, dark=dark)
+    return Look(scale=base.scale, dark=dark, high_contrast=base.high_contrast)
 
 
 def app_controls() -> None:
@@ -475,7 +758,7 @@ def app_controls() -> None:
     with st.sidebar:
         draw(PROJECTOR)
         st.caption("Every control is in the link: copy it from **Share this view** on any lesson.")
-    apply_projector_css(projector_on())
+    apply_projector_css(projector_on(), _look())
 
 
 def forward(target: Any) -> None:

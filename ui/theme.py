@@ -7,6 +7,7 @@ Streamlit's rem-based layout and its Plotly theme both follow, and thickens mark
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,23 +35,75 @@ SCORES_SCALE = get_colorscale("RdBu")
 
 BASE_FONT_PX = 16
 PROJECTOR_FONT_PX = 24  # 1.5x: legible from the back of a classroom
-# Style only, no user text: Streamlit sizes everything in rem, so this one rule scales the page.
+#: Streamlit stacks columns below this width: phones, and where touch targets matter.
+NARROW = "(max-width: 640px)"
+#: The smallest touch target on a phone (WCAG 2.5.5, Apple's and Google's guidelines).
+TOUCH_PX = 44
+#: Text colours in projector mode: WCAG AA asks 4.5:1; these give 12:1 or more.
+INK = {"light": "#1B1C22", "dark": "#FFFFFF"}
+BACKGROUND = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's own, light and dark
+
+# Style only, no user text: Streamlit sizes everything in rem, so one root rule scales the page.
+# Projector mode is also high contrast: captions, slider ends, metric labels and the greyed-out
+# formula of lesson 7 go from Streamlit's faded greys (about 3.7:1) to full ink, and the
+# sidebar grows so the lesson names fit (wrapping rather than cut with an ellipsis).
 _PROJECTOR_CSS = (
     f"<style>html{{font-size:{PROJECTOR_FONT_PX}px}}"
-    ".block-container{max-width:100%;padding-left:2rem;padding-right:2rem}</style>"
+    ".block-container{max-width:100%;padding-left:2rem;padding-right:2rem}"
+    "[data-testid=stSidebar]{width:max(300px,20rem)!important;min-width:max(300px,20rem)!important}"
+    "[data-testid=stSidebarNavLink] span,[data-testid=stSidebarNavLink] p"
+    "{white-space:normal!important;overflow:visible!important;text-overflow:clip!important}"
+    "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] *,"
+    "[data-testid=stSliderTickBar] *,[data-testid=stMetricLabel] *,[data-testid=stWidgetLabel] *,"
+    "[data-testid=stSidebar] *,[data-testid=stExpander] summary *"
+    "{color:var(--spotlight-ink)!important;opacity:1!important}"
+    ".katex [style*='color:gray'],.katex [style*='color: gray']"
+    "{color:var(--spotlight-ink)!important}"
+    "</style>"
+)
+# Phones: every tap target at least TOUCH_PX (word pills, radio options, switches, buttons,
+# expander headers), and slider thumbs whose hit area is TOUCH_PX while the dot stays small.
+# Every screen: the large QR code fits the screen.
+_TOUCH_CSS = (
+    f"<style>@media {NARROW}{{"
+    "[data-testid=stMain] [data-testid=stButtonGroup] button,"
+    "[data-testid=stMain] [data-testid=stBaseButton-tertiary],"
+    "[data-testid=stMain] [data-testid=stBaseButton-secondary]"
+    f"{{min-height:{TOUCH_PX}px;min-width:{TOUCH_PX}px}}"
+    "[data-testid=stMain] [data-testid=stRadio] [role=radiogroup] label,"
+    "[data-testid=stCheckbox] label"
+    f"{{min-height:{TOUCH_PX}px;align-items:center}}"
+    "[data-testid=stMain] [data-testid=stExpander] summary"
+    f"{{min-height:{TOUCH_PX}px;align-items:center}}"
+    "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"
+    f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
+    "background-clip:content-box}"
+    "}"
+    # The share box's large QR code fills the screen without running off it.
+    "[data-testid=stDialog] [data-testid=stImage] img"
+    "{max-height:calc(100vh - 12rem);width:auto;max-width:100%;margin:0 auto}"
+    "</style>"
 )
 
 
 @dataclass(frozen=True)
 class Look:
-    """How a chart is drawn for this viewer: ``scale`` (1.5 on a projector) and the theme."""
+    """How a chart is drawn for this viewer: ``scale`` (1.5 on a projector), the theme, and
+    ``high_contrast`` (projector: every chart text in full ink, not Streamlit's grey)."""
 
     scale: float = 1.0
     dark: bool = False
+    high_contrast: bool = False
 
     @property
     def text_color(self) -> str:
+        if self.high_contrast:
+            return INK["dark" if self.dark else "light"]
         return "#FAFAFA" if self.dark else "#31333F"
+
+    @property
+    def background(self) -> str:
+        return BACKGROUND["dark" if self.dark else "light"]
 
     def px(self, size: float) -> int:
         """A font size in whole pixels at this scale."""
@@ -58,12 +111,39 @@ class Look:
 
 
 NORMAL = Look()
-PROJECTOR = Look(scale=PROJECTOR_FONT_PX / BASE_FONT_PX)
+PROJECTOR = Look(scale=PROJECTOR_FONT_PX / BASE_FONT_PX, high_contrast=True)
 
 
-def apply_projector_css(on: bool) -> None:
+def apply_projector_css(on: bool, look: Look = NORMAL) -> None:
+    """The app's style sheets: touch targets on phones always, projector mode when ``on``."""
+    st.html(_TOUCH_CSS)
     if on:
+        # The ink follows the theme (dark or light); the colour is ours, never a visitor's.
+        st.html(f"<style>:root{{--spotlight-ink:{look.text_color}}}</style>")
         st.html(_PROJECTOR_CSS)
+
+
+def dock_css(control_key: str, look: Look) -> str:
+    """A lesson's main control docked at the bottom of a phone's screen.
+
+    On a phone the columns stack, and a control ends up hundreds of pixels from the chart it
+    moves; docked, it stays in sight whatever the student scrolls to. ``control_key`` comes from
+    the lesson registry (a Python identifier), never from a visitor. Wider screens keep the
+    control where the lesson put it, next to its chart.
+    """
+    assert control_key.replace("_", "").isalnum(), control_key
+    return (
+        f"<style>@media {NARROW}{{"
+        f".st-key-{control_key}{{position:fixed;left:0;right:0;bottom:0;z-index:999980;"
+        f"margin:0;padding:.25rem 1.25rem calc(.5rem + env(safe-area-inset-bottom));"
+        f"background:{look.background};box-shadow:0 -2px 10px rgba(0,0,0,.25)}}"
+        "[data-testid=stMainBlockContainer]{padding-bottom:9rem}"
+        "}</style>"
+    )
+
+
+def apply_dock_css(control_key: str, look: Look) -> None:
+    st.html(dock_css(control_key, look))
 
 
 def base_layout(*, height: int, titled: bool, look: Look) -> dict[str, Any]:
@@ -89,7 +169,71 @@ def figure(
     titled = bool(layout.get("title", {}).get("text") or layout.get("annotations"))
     base = base_layout(height=height, titled=titled, look=look)
     spec = {"data": traces, "layout": merged(base, layout)}
+    if look.high_contrast:
+        inked(spec, look.text_color)
     return go.Figure(spec, _validate=False)
+
+
+def inked(spec: dict[str, Any], color: str) -> None:
+    """Every text of a chart that sits on the page's background in ``color`` (in place).
+
+    Streamlit's Plotly theme draws ticks, axis titles and legends in a faded grey (3.7:1 on
+    white), too faint for a projector. Text that sits on a mark (heatmap cells, text inside a
+    bar) keeps Plotly's automatic contrast with its mark; colours a builder set stay.
+    """
+    layout = spec["layout"]
+
+    def ink(node: dict[str, Any], *path: str) -> None:
+        for key in path:
+            node = node.setdefault(key, {})
+        node.setdefault("color", color)
+
+    ink(layout, "font")
+    ink(layout, "title", "font")
+    ink(layout, "legend", "font")
+    for name, axis in layout.items():
+        if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict):
+            ink(axis, "tickfont")
+            ink(axis, "title", "font")
+            axis.setdefault("linecolor", color)
+    for note in layout.get("annotations") or []:
+        ink(note, "font")
+    for trace in spec["data"]:
+        if "colorbar" in trace:
+            ink(trace, "colorbar", "tickfont")
+            ink(trace, "colorbar", "title", "font")
+        if "text" not in trace and "texttemplate" not in trace:
+            continue
+        if trace.get("type") == "scatter" or trace.get("textposition") == "outside":
+            ink(trace, "textfont")
+        elif trace.get("type") == "bar":
+            # Text inside a bar: black or white, whichever stands out more from that bar.
+            ink(trace, "outsidetextfont")
+            fill = trace.get("marker", {}).get("color")
+            if isinstance(fill, str) and _HEX.fullmatch(fill):
+                trace.setdefault("insidetextfont", {}).setdefault("color", ink_on(fill))
+            elif isinstance(fill, list | tuple) and all(
+                isinstance(c, str) and _HEX.fullmatch(c) for c in fill
+            ):
+                trace.setdefault("insidetextfont", {}).setdefault(
+                    "color", [ink_on(c) for c in fill]
+                )
+
+
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = (int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ink_on(hex_color: str) -> str:
+    """Black or white, whichever contrasts more with ``hex_color`` (at least 4.58:1)."""
+    lum = _luminance(hex_color)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#FFFFFF"
 
 
 def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ui.lessons import LESSONS, Lesson
 from ui.params import format_number
 
 from .conftest import REPO_ROOT, recording_page
-from .helpers import LESSON_IDS, query_of, temperature_text, visit
+from .helpers import LESSON_IDS, MAIN, query_of, temperature_text, visit
 
 pytestmark = pytest.mark.slow
 
@@ -135,3 +135,123 @@ def test_screenshot_and_nothing_overflows_on_a_phone(
         assert main_scroll <= main_client + 1, f"the app's scroll area scrolls sideways: {layout}"
         assert not layout["blocks"], f"blocks stick out of the {vw}px screen: {layout['blocks']}"
         assert not layout["charts"], f"charts are cut off at {vw}px: {layout['charts']}"
+
+
+# --------------------------------------------------------------------------------------------
+# A control and the chart it moves, on screen together (issue 12, item 1)
+# --------------------------------------------------------------------------------------------
+
+#: Both sizes a student uses: the classroom laptop and a phone.
+TOGETHER_SIZES = [size for size in SIZES if size.name in ("desktop", "phone")]
+
+# Where a box is on screen: its visible height, and whether the point at its middle shows the
+# box itself (not something drawn over it, such as a docked control over a chart).
+ON_SCREEN_JS = """([selector, probe]) => {
+  const box = document.querySelector(selector);
+  if (!box) return null;
+  const r = box.getBoundingClientRect();
+  const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, innerHeight);
+  const left = Math.max(r.left, 0), right = Math.min(r.right, innerWidth);
+  // The middle of the part of the box (or of its ``probe`` inside) that is on screen.
+  const target = probe ? box.querySelector(probe) || box : box;
+  const t = target.getBoundingClientRect();
+  const x = (Math.max(t.left, 0) + Math.min(t.right, innerWidth)) / 2;
+  const y = (Math.max(t.top, 0) + Math.min(t.bottom, innerHeight)) / 2;
+  const hit = document.elementFromPoint(x, y);
+  return {
+    visibleHeight: Math.max(0, bottom - top), visibleWidth: Math.max(0, right - left),
+    height: r.height, uncovered: !!hit && (target.contains(hit) || hit.contains(target)),
+  };
+}"""
+
+
+def _on_screen(page: Page, key: str, probe: str | None = None) -> dict[str, Any]:
+    where = page.evaluate(ON_SCREEN_JS, [f"{MAIN} .st-key-{key}", probe])
+    assert where is not None, f"nothing keyed {key!r} on the page"
+    return where
+
+
+def _assert_together(page: Page, lesson: Lesson, what: str) -> None:
+    control = _on_screen(page, lesson.main_control, "input, [role=slider], label")
+    chart = _on_screen(page, lesson.main_chart, ".main-svg")
+    # The whole control (it is small) and a real part of the chart: at least 100 px of it, or
+    # all of it, not hidden under the control.
+    assert control["visibleHeight"] >= control["height"] - 1 and control["uncovered"], (
+        f"{lesson.url_path}, {what}: the control {lesson.main_control!r} is not fully in view "
+        f"or is covered: {control}"
+    )
+    assert chart["visibleHeight"] >= min(100, chart["height"]) and chart["visibleWidth"] > 100, (
+        f"{lesson.url_path}, {what}: the chart {lesson.main_chart!r} is out of view: {chart}"
+    )
+    assert chart["uncovered"], f"{lesson.url_path}, {what}: the chart's middle is covered"
+
+
+@pytest.mark.parametrize("size", TOGETHER_SIZES, ids=[s.name for s in TOGETHER_SIZES])
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_the_main_control_and_its_chart_are_on_screen_together(
+    app_url: str, browser_pages: dict[str, Page], size: Size, lesson: Lesson
+) -> None:
+    """Reach for the main control (scroll it into view): its chart is in view too. Scroll down
+    to the chart: the control is in view too. On a phone the control docks at
+    the bottom of the screen, so it is in view wherever the chart is; on a laptop it sits next
+    to the chart, and scrolling to either shows both."""
+    page = browser_pages[size.name]
+    page.errors.clear()  # type: ignore[attr-defined]
+    visit(page, app_url, lesson)
+    control = page.locator(f"{MAIN} .st-key-{lesson.main_control}")
+    chart = page.locator(f"{MAIN} .st-key-{lesson.main_chart}")
+    docked = control.evaluate("e => getComputedStyle(e).position === 'fixed'")
+    assert docked == (size.name == "phone"), "the control docks on phones, and only there"
+    if not docked:  # a docked control is in view from the start, wherever the chart is
+        control.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        _assert_together(page, lesson, "control scrolled into view")
+    # A student scrolls down until the whole chart (or as much as fits) is on screen.
+    page.evaluate(f'() => document.querySelector("{MAIN}").scrollTo(0, 0)')
+    chart.evaluate("e => e.scrollIntoView({block: 'nearest'})")
+    page.wait_for_timeout(300)
+    _assert_together(page, lesson, "chart scrolled into view")
+    control.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    _assert_together(page, lesson, "then the control scrolled into view")
+
+
+# --------------------------------------------------------------------------------------------
+# Touch targets on a phone (issue 12, item 13)
+# --------------------------------------------------------------------------------------------
+
+MIN_TOUCH_PX = 44
+TOUCH_TARGETS_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const kinds = {
+    pill: "[data-testid=stButtonGroup] button",
+    radio: "[data-testid=stRadio] [role=radiogroup] label",
+    toggle: "[data-testid=stCheckbox] label",
+    "slider thumb": "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])",
+    "preset button": "[data-testid=stBaseButton-tertiary]",
+  };
+  const out = [];
+  for (const [kind, selector] of Object.entries(kinds)) {
+    for (const e of main.querySelectorAll(selector)) {
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height) continue;  // in a closed expander
+      out.push({kind, text: (e.innerText || '').trim().slice(0, 30),
+                width: Math.round(r.width), height: Math.round(r.height)});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_touch_targets_are_at_least_44_px_on_a_phone(
+    app_url: str, browser_pages: dict[str, Page], lesson: Lesson
+) -> None:
+    page = browser_pages["phone"]
+    page.errors.clear()  # type: ignore[attr-defined]
+    visit(page, app_url, lesson)
+    targets = page.evaluate(TOUCH_TARGETS_JS)
+    kinds = {t["kind"] for t in targets}
+    assert "slider thumb" in kinds, f"no slider found on {lesson.url_path}: {targets}"
+    small = [t for t in targets if min(t["width"], t["height"]) < MIN_TOUCH_PX - 0.5]
+    assert not small, f"touch targets under {MIN_TOUCH_PX}px on {lesson.url_path}: {small}"

@@ -186,6 +186,19 @@ def test_strength_zero_takes_the_question_away():
     assert "only because it is all zeros" in line_with(at, "symmetric")
 
 
+@pytest.mark.parametrize("name", PROJECTION_HEADS[1:])
+@pytest.mark.parametrize("end", LINK_RANGE)
+def test_every_link_at_both_ends(name, end):
+    """Only the chosen head's sliders can move; each of them at both ends of its range."""
+    query = {"head": name} | {link_key(link): str(end) for link in ac.HEADS[name].query}
+    at = open_lesson(PROJECTIONS, query)
+    assert not at.exception
+    p = projected(PROJECTIONS.param("text").default, name, end)
+    np.testing.assert_allclose(
+        values(chart(at, "projections-head")["data"][0], "z"), p.weights, atol=1e-12
+    )
+
+
 def test_hostile_and_long_text():
     at = open_lesson(PROJECTIONS, {"text": "<b>teacher</b> wrote [x](javascript:alert(1))"})
     assert not at.exception

@@ -7,7 +7,7 @@ from ui import formulas, page
 from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, movement, projection_for
 from ui.formats import token_labels
-from ui.lessons import MATH, SENTENCE
+from ui.lessons import MATH, PROJECTIONS, SENTENCE
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -121,6 +121,7 @@ def lesson_body() -> None:
         title="Every word's embedding before and after",
     )
     run.link_to(MATH, "See the math step by step for this sentence", sentence=text)
+    run.link_to(PROJECTIONS, "Lessons 8–10 go beyond Q = K = V = X: learned questions first")
 
     run.share()
 

@@ -7,7 +7,14 @@ from ui import claims, formulas, page
 from ui.figures.heads import head_pattern, matrix_limit, projection_matrix
 from ui.figures.math import features_heatmap
 from ui.formats import word_labels
-from ui.lessons import LINK_PARAMS, PROJECTIONS, SENTENCE_PRESETS, TEACHER_SENTENCE, link_key
+from ui.lessons import (
+    HEADS_LESSON,
+    LINK_PARAMS,
+    PROJECTIONS,
+    SENTENCE_PRESETS,
+    TEACHER_SENTENCE,
+    link_key,
+)
 
 SUGGESTIONS = (
     TEACHER_SENTENCE,
@@ -40,8 +47,8 @@ def lesson_body() -> None:
         t = run.control("t", container=row[0])
         scaled = run.control("scaled", container=row[1])
     st.caption(
-        "The links of W_Q (a word's feature → the feature its query asks for). Only the chosen "
-        "head's links apply; keys and values stay the words themselves (W_K = W_V = identity)."
+        "The links of W_Q (a word's feature → the feature its query asks for); only the chosen "
+        "head's apply. Keys and values stay the words themselves: W_K = W_V = identity."
     )
     sliders = st.columns(len(LINK_PARAMS))
     strengths = {
@@ -76,7 +83,6 @@ def lesson_body() -> None:
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
     focus = run.pick("word", labels, default=claims.inspect_first(p))
     st.markdown(claims.question_line(p, focus, labels))
-    st.caption(claims.askers_line(p, labels))
 
     left, right = st.columns(2, gap="large")
     run.chart(
@@ -89,6 +95,7 @@ def lesson_body() -> None:
         key="projections-plain",
         container=right,
     )
+    st.caption(claims.askers_line(p, labels))
     st.markdown(claims.symmetry_line(p, labels))
 
     matrices_tab, vectors_tab = run.tabs(["W_Q and W_K", "Q and K"], key="projections-inside")
@@ -141,6 +148,7 @@ def lesson_body() -> None:
         },
         title="W_Q as a table",
     )
+    run.link_to(HEADS_LESSON, "Next: several heads at once, each with its own question")
     run.share()
 
 

@@ -5,8 +5,7 @@ import streamlit as st
 
 import attention_core as ac
 from ui import claims, page
-from ui.figures.heads import found_by_heads, head_columns, head_pattern
-from ui.figures.math import matrix_heatmap, symmetric_limit
+from ui.figures.heads import concat_heatmap, found_by_heads, head_columns, head_pattern
 from ui.formats import word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
 from ui.safe import md
@@ -35,9 +34,8 @@ def lesson_body() -> None:
     heads = [ac.HEADS[name] for name in MANY_HEADS]
     switches = st.columns(len(heads))
     active = []
-    for column, name, head in zip(switches, MANY_HEADS, heads, strict=True):
+    for column, name in zip(switches, MANY_HEADS, strict=True):
         active.append(run.control(name, container=column))
-        column.caption(f"*{head.question}*")
     row = st.columns(2)
     t = run.control("t", container=row[0])
     scaled = run.control("scaled", container=row[1])
@@ -65,12 +63,11 @@ def lesson_body() -> None:
         )
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
     focus = run.pick("word", labels, default=ac.focus_word(r.tokens))
-    st.markdown("**Shapes:** " + claims.shapes_line(r))
 
     for start in range(0, len(heads), 2):
         columns = st.columns(2, gap="large")
         for column, i in zip(columns, range(start, min(start + 2, len(heads))), strict=False):
-            title = heads[i].name + ("" if active[i] else " (off)")
+            title = f"{heads[i].name}{'' if active[i] else ' (off)'}: {heads[i].question}"
             run.chart(
                 head_pattern(r.weights[i], labels, title=title, on=active[i], look=run.look),
                 key=f"heads-head-{i + 1}",
@@ -109,16 +106,16 @@ def lesson_body() -> None:
             "so switching a head off takes its answer out of the mix. A real model learns W_O."
         )
 
+    st.markdown("**Shapes:** " + claims.shapes_line(r))
     concat_tab, w_o_tab = run.tabs(["Concat(heads)", "W_O"], key="heads-mix")
     names = [h.name for h in heads]
     d = r.result.x.shape[1]
     if concat_tab.open:
         concat = r.result.concat
         run.chart(
-            matrix_heatmap(
+            concat_heatmap(
                 concat, labels, head_columns(names, d),
                 title=f"The heads' outputs side by side ({concat.shape[0]} × {concat.shape[1]})",
-                x_title="head: feature", limit=symmetric_limit(concat), colorbar_title="value",
                 look=run.look,
             ),
             key="heads-concat",
@@ -127,11 +124,11 @@ def lesson_body() -> None:
     if w_o_tab.open:
         w_o = r.result.w_o
         run.chart(
-            matrix_heatmap(
+            concat_heatmap(
                 w_o, head_columns(names, d), ac.FEATURES,
                 title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): mixes the heads back",
                 x_title="feature of the refined word", y_title="head: feature",
-                limit=symmetric_limit(w_o), colorbar_title="weight", look=run.look,
+                colorbar_title="weight", look=run.look,
             ),
             key="heads-w-o",
             container=w_o_tab,

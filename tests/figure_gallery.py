@@ -140,9 +140,7 @@ def _head_figures(text: str) -> dict[str, Builder]:
             many.head_outputs[:, focus], many.output[focus], names, many.active,
             word=labels[focus], look=look,
         )  # fmt: skip
-        figures[f"heads-concat[{text[:12]}]"] = lambda look: math.matrix_heatmap(
-            many.result.concat, labels, heads.head_columns(names, 8), title=HOSTILE,
-            x_title="head: feature", limit=math.symmetric_limit(many.result.concat),
-            colorbar_title="value", look=look,
-        )  # fmt: skip
+        figures[f"heads-concat[{text[:12]}]"] = lambda look: heads.concat_heatmap(
+            many.result.concat, labels, heads.head_columns(names, 8), title=HOSTILE, look=look
+        )
     return figures

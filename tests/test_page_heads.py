@@ -108,7 +108,8 @@ def test_default_view_each_head_side_by_side_on_one_scale():
         np.testing.assert_allclose(values(trace, "z"), r.weights[i], atol=1e-12)
         assert (trace["zmin"], trace["zmax"]) == (0.0, 1.0)
         off = not MANY_HEADS[list(MANY_HEADS)[i]]
-        assert figure["layout"]["title"]["text"] == head.name + (" (off)" if off else "")
+        title = figure["layout"]["title"]["text"]
+        assert title == f"{head.name}{' (off)' if off else ''}: {head.question}"
         assert (trace.get("opacity", 1) < 1) == off
 
 

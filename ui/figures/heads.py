@@ -94,6 +94,26 @@ def found_by_heads(
     return theme.figure(traces, layout, height=420, look=look)
 
 
+def concat_heatmap(
+    values: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    title: str,
+    x_title: str = "head: feature",
+    y_title: str = "words of the sentence",
+    colorbar_title: str = "value",
+    look: Look = NORMAL,
+) -> go.Figure:
+    """A wide signed matrix with one block per head (the concatenation, or W_O): the colours
+    tell the story, the numbers are in the hover and the table (they would not fit the cells)."""
+    return matrix_heatmap(
+        values, row_labels, col_labels, title=title, x_title=x_title, y_title=y_title,
+        limit=symmetric_limit(values), colorbar_title=colorbar_title, cell_numbers=False,
+        look=look,
+    )  # fmt: skip
+
+
 def head_columns(names: Sequence[str], d: int) -> list[str]:
     """Column labels of the concatenation: "Nature: nature", ... one block of ``d`` per head."""
     return [f"{name}: {feature}" for name in names for feature in ac.FEATURES[:d]]

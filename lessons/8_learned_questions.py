@@ -60,10 +60,11 @@ def lesson_body() -> None:
         base = base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
     head = base
 
+    # Two lines, so it fits a phone.
     st.latex(
-        r"Q = X W_Q,\quad K = X W_K,\quad V = X W_V,\qquad X' = "
+        r"\begin{gathered} Q = X W_Q,\quad K = X W_K,\quad V = X W_V \\ X' = "
         + formulas.softmax_of(r"Q K^\top", scaled=scaled, d="d")
-        + " V"
+        + r" V \end{gathered}"
     )
     p = ac.project(text, head, temperature=t, scaled=scaled)
 

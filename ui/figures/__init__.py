@@ -148,17 +148,19 @@ def weights_heatmap(
     title: str = "",
     x_title: str = "keys (the words it looks at)",
     y_title: str = "queries (the word that asks)",
+    cell_numbers: bool = True,
     look: Look = NORMAL,
 ) -> go.Figure:
     """Attention weights as a labelled matrix: rows top-down in reading order, on the fixed
-    0..1 colour range every page uses, each cell's weight written in it (when they fit)."""
+    0..1 colour range every page uses, each cell's weight written in it (when they fit;
+    ``cell_numbers=False`` leaves them to the hover and the table)."""
     n_rows, n_cols = np.shape(weights)
     heat = heatmap_trace(
         weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
         colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
         look=look,
     )  # fmt: skip
-    if n_rows * n_cols <= MAX_LABELLED_CELLS:
+    if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS:
         heat["texttemplate"] = "%{z:.2f}"
     layout = {
         "title": {"text": title},

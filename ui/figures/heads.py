@@ -22,6 +22,8 @@ from .math import matrix_heatmap, symmetric_limit
 
 #: An off head's pattern is still drawn (what it would look at), faintly.
 OFF_OPACITY = 0.3
+#: Patterns drawn two to a row write their numbers in the cells up to this many words.
+CELL_NUMBERS_UP_TO = 7
 #: One colour per head of lesson 9, in the order they are offered (Okabe-Ito).
 HEAD_COLORS = ("green", "orange", "purple", "sky")
 
@@ -48,8 +50,12 @@ def head_pattern(
     on: bool = True,
     look: Look = NORMAL,
 ) -> go.Figure:
-    """One head's attention pattern on the shared 0..1 scale; faint when the head is off."""
-    fig = weights_heatmap(weights, labels, labels, title=title, look=look)
+    """One head's attention pattern on the shared 0..1 scale; faint when the head is off.
+
+    Patterns share a row with another, so past ``CELL_NUMBERS_UP_TO`` words the numbers are left
+    to the hover and the table (on a phone they would run into each other)."""
+    crowded = len(labels) > CELL_NUMBERS_UP_TO
+    fig = weights_heatmap(weights, labels, labels, title=title, cell_numbers=not crowded, look=look)
     if not on:
         fig.data[0].opacity = OFF_OPACITY
     return fig

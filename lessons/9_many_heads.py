@@ -1,6 +1,5 @@
 """Lesson 9: many heads (several questions at once, concatenated, mixed back by W_O)."""
 
-import numpy as np
 import streamlit as st
 
 import attention_core as ac
@@ -8,7 +7,6 @@ from ui import claims, page
 from ui.figures.heads import concat_heatmap, found_by_heads, head_columns, head_pattern
 from ui.formats import word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
-from ui.safe import md
 
 SUGGESTIONS = (
     BANK_SENTENCE,
@@ -91,16 +89,7 @@ def lesson_body() -> None:
         container=found_col,
     )
     with words_col:
-        word = r.tokens[focus]
-        before = ac.nearest_words(r.result.x[focus], exclude=(word,))
-        shown = md(labels[focus], 30)
-        line = f"**{shown}** alone is closest to " + ", ".join(f"*{w}*" for w, _ in before)
-        if any(active) and np.any(r.output[focus]):
-            after = ac.nearest_words(r.output[focus], exclude=(word,))
-            line += ";  \nafter the heads and W_O, closest to " + ", ".join(
-                f"*{w}*" for w, _ in after
-            )
-        st.markdown(line + ".")
+        st.markdown(claims.closest_line(r, focus, labels))
         st.caption(
             "W_O here averages the heads that are on (each head's block is I / number on), "
             "so switching a head off takes its answer out of the mix. A real model learns W_O."

@@ -215,6 +215,16 @@ def test_what_the_page_says_is_true_of_the_numbers(text, active, t, scaled, data
     if not on:
         np.testing.assert_array_equal(r.output, 0.0)
 
+    closest = claims.closest_line(r, focus, labels)
+    alone, after = closest.split(";", 1)
+    for part, vector in ((alone, r.result.x[focus]), (after, r.output[focus])):
+        if "closest to" in part:
+            nearest = ac.nearest_words(vector, exclude=(r.tokens[focus],))
+            assert italics(part.split("closest to", 1)[1]) == [w for w, _ in nearest]
+            assert np.any(vector)
+        else:
+            np.testing.assert_array_equal(vector, 0.0)
+
     m = r.result
     assert claims.shapes_line(r).startswith(f"X is {m.x.shape[0]} × {m.x.shape[1]}")
 

@@ -209,3 +209,24 @@ def shapes_line(r: ac.NamedHeads) -> str:
         f"× W_O ({m.w_o.shape[0]} × {m.w_o.shape[1]}) → {m.output.shape[0]} × "
         f"{m.output.shape[1]}, one refined vector per word again."
     )
+
+
+def closest_line(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
+    """Which vocabulary words the inspected word is closest to, alone and after the mix.
+
+    A word without features (a small word, or every head off) is close to nothing: say so
+    rather than name the first words of the vocabulary."""
+    word, shown = r.tokens[focus], f"**{md(labels[focus], 30)}**"
+
+    def closest(vector: np.ndarray) -> str:
+        return ", ".join(f"*{w}*" for w, _ in ac.nearest_words(vector, exclude=(word,)))
+
+    alone, mixed = r.result.x[focus], r.output[focus]
+    line = (
+        f"{shown} alone is closest to {closest(alone)}"
+        if np.any(alone)
+        else f"{shown} alone has no features in this toy world"
+    )
+    if np.any(mixed):
+        return line + f";  \nafter the heads and W_O, closest to {closest(mixed)}."
+    return line + ";  \nafter the heads and W_O it is all zeros: nothing to compare."

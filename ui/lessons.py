@@ -366,7 +366,8 @@ PROJECTIONS = Lesson(
             "int",
             None,
             "position (1 = first word) of the word whose question is followed; default: the "
-            "first ambiguous word that asks something, else the first that asks, else the last",
+            "first ambiguous word with a question, else the first word with a question, else "
+            "the first ambiguous word, else the last",
             low=1,
             high=ac.MAX_TOKENS,
             step=1,

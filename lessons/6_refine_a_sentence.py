@@ -8,7 +8,7 @@ from ui import formulas, page
 from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
 from ui.formats import token_labels, two_places
-from ui.lessons import MATH, SENTENCE
+from ui.lessons import MATH, PROJECTIONS, SENTENCE
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -251,6 +251,7 @@ def lesson_body() -> None:
             "The math page has no causal mask: it shows this sentence, temperature and scaling "
             "with every word looking at every word."
         )
+    run.link_to(PROJECTIONS, "Lessons 8–10 go beyond Q = K = V = X: learned questions first")
 
     run.share()
 

@@ -27,7 +27,7 @@ from ui.figures.math import (
     symmetric_limit,
 )
 from ui.formats import written
-from ui.lessons import MATH
+from ui.lessons import MATH, PROJECTIONS
 from ui.params import TEMPERATURES
 from ui.safe import md
 
@@ -367,4 +367,5 @@ else:
     step_2_scores(refinement)
     step_3_scale(refinement)
     softmax_and_mix(refinement)
+run.link_to(PROJECTIONS, "Next: let a word ask for something else than itself (W_Q, W_K, W_V)")
 run.finish(code=CODE)

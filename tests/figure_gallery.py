@@ -15,6 +15,7 @@ import attention_core as ac
 from ui.figures import (
     classroom,
     dictionary,
+    heads,
     math,
     query,
     scaling,
@@ -23,7 +24,7 @@ from ui.figures import (
     weight_bars,
     weights_heatmap,
 )
-from ui.formats import token_labels
+from ui.formats import token_labels, word_labels
 from ui.theme import Look
 
 HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) $\\href{javascript:alert(1)}{x}$"
@@ -134,5 +135,34 @@ def gallery() -> dict[str, Builder]:
         deep = ac.refine_deep(text, layers, residual=residual, layer_norm=norm)
         figures[f"sentence-depth[{text[:8]}|{layers}|{residual}|{norm}]"] = lambda look, d=deep: (
             sentence.depth_curves(d, look=look)
+        )
+    for text in ("the teacher wrote on the board", HOSTILE, ""):
+        figures.update(_head_figures(text))
+    return figures
+
+
+def _head_figures(text: str) -> dict[str, Builder]:
+    """Lessons 8 and 9: a head's matrices and pattern, several heads' findings and their mix."""
+    p = ac.project(text, ac.HEADS["person-action"])
+    many = ac.many_heads(text, [ac.HEADS["nature"], ac.HEADS["money"]], active=[True, False])
+    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    names = [HOSTILE, "Money"]
+    focus = len(labels) - 1
+    limit = heads.matrix_limit(p.w_q, p.w_k)
+    figures: dict[str, Builder] = {
+        f"heads-w-q[{text[:12]}]": lambda look: heads.projection_matrix(
+            p.w_q, title="W_Q", limit=limit, look=look
+        ),
+        f"heads-pattern-off[{text[:12]}]": lambda look: heads.head_pattern(
+            many.weights[1], labels, title=HOSTILE, on=False, look=look
+        ),
+    }
+    if labels:
+        figures[f"heads-found[{text[:12]}]"] = lambda look: heads.found_by_heads(
+            many.head_outputs[:, focus], many.output[focus], names, many.active,
+            word=labels[focus], look=look,
+        )  # fmt: skip
+        figures[f"heads-concat[{text[:12]}]"] = lambda look: heads.concat_heatmap(
+            many.result.concat, labels, heads.head_columns(names, 8), title=HOSTILE, look=look
         )
     return figures

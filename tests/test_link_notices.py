@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ui.lessons import LESSONS, ROOM, SOFTMAX, Lesson
+from ui.safe import md
 
 LESSON_IDS = [lesson.url_path for lesson in LESSONS]
 
@@ -32,7 +33,7 @@ NEAR_MISSES = [
 def _kept(notice: str, key: str) -> str | None:
     """What the notice says the control ``key`` kept ("12", "the default"), or None."""
     match = re.search(
-        rf"\*\*{re.escape(key)}(?:=(?:[^*\\]|\\.)*)?\*\*[^*]*?; kept (.+?)(?:; \*\*|\.$)", notice
+        rf"\*\*{re.escape(md(key))}(?:=(?:[^*\\]|\\.)*)?\*\*[^*]*?; kept (.+?)(?:; \*\*|\.$)", notice
     )
     return re.sub(r"\\(.)", r"\1", match.group(1)) if match else None
 
@@ -71,7 +72,7 @@ def test_a_repeated_value_keeps_the_default_it_names(lesson: Lesson) -> None:
     notice = link_notice(at)
     for param in (p for p in lesson.params if p.bound):
         assert widget(at, param).value == param.default, param.key
-        assert f"**{param.key}** was given 2 times; kept " in notice, notice
+        assert f"**{md(param.key)}** was given 2 times; kept " in notice, notice
 
 
 def test_the_reported_case_voices_2_5() -> None:

@@ -24,6 +24,7 @@ from apptest_helpers import (
 
 from ui.lessons import LESSONS, PROJECTOR, Lesson
 from ui.params import TEMPERATURES, Param, format_number
+from ui.safe import md
 
 LESSON_IDS = [lesson.url_path for lesson in LESSONS]
 
@@ -115,7 +116,7 @@ def test_hostile_link_values_fall_back_to_defaults(lesson: Lesson, name: str) ->
     for param in lesson.params:
         rejected = not isinstance(raw, str) or (param.kind != "text" and param.parse(raw) is None)
         if rejected:
-            assert f"**{param.key}" in notice, f"no notice for {param.key}={name}"
+            assert f"**{md(param.key)}" in notice, f"no notice for {param.key}={name}"
     # User text in the notice is escaped, never live markup.
     assert "<script>" not in notice
 
@@ -132,7 +133,7 @@ def test_a_good_value_survives_next_to_a_bad_one(lesson: Lesson) -> None:
     assert widget(at, good).value == other_value(good)
     if bad is not good and bad.kind != "text":
         assert widget(at, bad).value == bad.default
-        assert f"**{bad.key}=nan**" in link_notice(at)
+        assert f"**{md(bad.key)}=nan**" in link_notice(at)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
@@ -141,6 +142,8 @@ def test_every_slider_at_both_ends(lesson: Lesson) -> None:
     for end in (0, -1):
         for param in bound_params(lesson):
             w = widget(at, param)
+            if w.disabled:  # not for this view (a browser cannot move it); links still set it
+                continue
             if param.kind == "temperature":
                 w.set_value(TEMPERATURES[end])
             elif param.kind in ("float", "int"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .safe import shorten
@@ -33,7 +34,14 @@ def token_labels(
     """A sentence's words as shown; words outside the vocabulary carry ``unknown`` so they are
     marked, not hidden ("zorblat?", or "zorblat (unknown)" with ``unknown=" (unknown)"``).
     ``limit`` shortens long words, so one cannot push a chart off the screen."""
+    return word_labels(refinement.tokens, refinement.known, unknown=unknown, limit=limit)
+
+
+def word_labels(
+    tokens: Sequence[str], known: Sequence[bool], *, unknown: str = "?", limit: int | None = None
+) -> list[str]:
+    """``token_labels`` for words and their known-flags (``ac.embed``'s second result)."""
     return [
         (shorten(t, limit) if limit else t) + ("" if k else unknown)
-        for t, k in zip(refinement.tokens, refinement.known, strict=True)
+        for t, k in zip(tokens, known, strict=True)
     ]

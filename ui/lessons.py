@@ -1,4 +1,4 @@
-"""The seven lessons, in story order: title, icon, URL path, controls and presets.
+"""The lessons, in story order: title, icon, URL path, controls and presets.
 
 The router builds the navigation from this list, the home page links to every lesson from it, and
 each page reads its controls from it, so a lesson's share-link contract lives in one place.
@@ -359,9 +359,147 @@ MATH = Lesson(
     },
 )
 
+#: The heads lesson 8 offers, by the short name its link uses (``head=person-action``).
+PROJECTION_HEADS: tuple[str, ...] = ("none", "person-action", "action-place", "topic")
+TEACHER_SENTENCE = "the teacher wrote on the board"
+#: Link strengths run from 0 (the head asks nothing: an even spread) to 3 (a sharp question).
+LINK_RANGE = (0.0, 3.0)
+
+
+def link_key(link: ac.Link) -> str:
+    """The link parameter of a W_Q link: ``q_person_action`` is the entry W_Q[person, action]."""
+    return f"q_{link.source}_{link.target}"
+
+
+#: Lesson 8's slider per named W_Q link, with the head it belongs to (by its short name).
+LINK_PARAMS: dict[str, tuple[str, Param]] = {
+    link_key(link): (
+        name,
+        Param(
+            link_key(link),
+            f"W_Q {link.label}",
+            "float",
+            float(link.strength),
+            f"strength of the {link.label} link of W_Q (head {name})",
+            low=LINK_RANGE[0],
+            high=LINK_RANGE[1],
+            step=0.1,
+            help=f"How strongly a word's {link.source} feeds its query's {link.target}: "
+            f"0 = the {ac.HEADS[name].name} head asks nothing.",
+        ),
+    )
+    for name in PROJECTION_HEADS[1:]
+    for link in ac.HEADS[name].query
+}
+
+PROJECTIONS = Lesson(
+    title="Ask for something else: W_Q, W_K, W_V",
+    icon=":material/swap_horiz:",
+    url_path="projections",
+    file="lessons/8_learned_questions.py",
+    live_chart="projections-head",
+    summary="Learned matrices let a word ask for something other than what it is.",
+    params=(
+        Param(
+            "text",
+            "Sentence",
+            "text",
+            TEACHER_SENTENCE,
+            "the sentence (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "head",
+            "Head (the question every word asks)",
+            "choice",
+            "person-action",
+            "which hand-built head: none (Q = K = V = X), person-action, action-place, topic",
+            options=PROJECTION_HEADS,
+        ),
+        *(param for _, param in LINK_PARAMS.values()),
+        Param(
+            "word",
+            "Inspect the word",
+            "int",
+            None,
+            "position (1 = first word) of the word whose question is followed; default: the "
+            "first ambiguous word with a question, else the first word with a question, else "
+            "the first ambiguous word, else the last",
+            low=1,
+            high=ac.MAX_TOKENS,
+            step=1,
+            bound=False,
+        ),
+        temperature(),
+        SCALED,
+    ),
+    presets={
+        "Person → action": {"text": TEACHER_SENTENCE, "head": "person-action"},
+        "No projection": {"text": TEACHER_SENTENCE, "head": "none"},
+        "Action → place": {"text": "the girl ran to the school", "head": "action-place"},
+        "Topic (still symmetric)": {"text": SENTENCE_PRESETS["River bank"], "head": "topic"},
+    },
+)
+
+#: Lesson 9's heads, each a switch in the link under its short name, and which start on.
+MANY_HEADS: dict[str, bool] = {"nature": True, "money": True, "topic": False, "action-place": False}
+BANK_SENTENCE = "I paid money at the bank by the river"
+
+HEADS_LESSON = Lesson(
+    title="Many heads",
+    icon=":material/view_column:",
+    url_path="heads",
+    file="lessons/9_many_heads.py",
+    live_chart="heads-head-1",
+    summary="Several questions at once: each head looks for one thing, W_O mixes what they found.",
+    params=(
+        Param(
+            "text",
+            "Sentence",
+            "text",
+            BANK_SENTENCE,
+            "the sentence (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        *(
+            Param(
+                name,
+                f"{ac.HEADS[name].name} head",
+                "bool",
+                on,
+                f"head {ac.HEADS[name].name!r} on: {ac.HEADS[name].question}",
+            )
+            for name, on in MANY_HEADS.items()
+        ),
+        Param(
+            "word",
+            "Inspect the word",
+            "int",
+            None,
+            "position (1 = first word) of the word followed through the heads; "
+            "default: the first ambiguous word, else the last",
+            low=1,
+            high=ac.MAX_TOKENS,
+            step=1,
+            bound=False,
+        ),
+        temperature(),
+        SCALED,
+    ),
+    presets={
+        "Two heads, two things": {"text": BANK_SENTENCE},
+        "One topic head": {"text": BANK_SENTENCE, "nature": False, "money": False, "topic": True},
+        "Only the nature head": {"text": BANK_SENTENCE, "money": False},
+        "All four heads": {"text": BANK_SENTENCE, "topic": True, "action-place": True},
+    },
+)
+
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
-    sorted((ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH), key=lambda x: x.number)
+    sorted(
+        (ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH, PROJECTIONS, HEADS_LESSON),
+        key=lambda x: x.number,
+    )
 )
 
 #: App-wide control, drawn by the router in the sidebar of every page.

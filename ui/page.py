@@ -159,15 +159,18 @@ class LessonPage:
         suggestions: Sequence[str] | Mapping[str, Sequence[str]] = (),
         suggestions_label: str = "",
         suggestions_container: Any = None,
+        disabled: bool = False,
     ) -> Any:
         """Draw the control ``key`` of this lesson, bound to the link, and return its value.
 
         A text box may come with ``suggestions``: a row of pills (in ``suggestions_container``,
         else under the box) that copy the clicked one into the box, and so into the link. A
         mapping of ``{label: suggestions}`` draws one labelled row per group.
+        A ``disabled`` control keeps its value (and its place in the link) but cannot move: a
+        control that does not apply to the current view, drawn so its value is not lost.
         """
         param = self.lesson.param(key)
-        value = draw(param, container=container)
+        value = draw(param, container=container, disabled=disabled)
         self._drawn.add(key)
         groups = (
             suggestions if isinstance(suggestions, Mapping) else {suggestions_label: suggestions}

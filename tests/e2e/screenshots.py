@@ -4,6 +4,10 @@ Run from the repository root (starts its own server, needs Debian's Chromium)::
 
     .venv/bin/python -m tests.e2e.screenshots            # writes docs/screenshots/<n>_<path>.png
     .venv/bin/python -m tests.e2e.screenshots --theme dark --out /tmp/shots
+    .venv/bin/python -m tests.e2e.screenshots --size phone --lesson heads  # <n>_<path>-phone.png
+
+``--size phone`` (390 x 844, touch) and ``--size projector`` (1920 x 1080, projector mode) add
+the size to the file name; ``--lesson`` (a URL path, repeatable) takes only those lessons.
 
 Each image shows the top of the lesson (1366 x 1400 CSS pixels), reduced to a 256-colour PNG so
 it stays well under 300 kB; if one does not, it is scaled down until it does.
@@ -29,6 +33,12 @@ WIDTH = 1366
 LOAD_HEIGHT = 768
 SHOT_HEIGHT = 1400
 MAX_BYTES = 300_000
+#: name -> (width, load height, shot height, browser context options, link values)
+SIZES = {
+    "desktop": (WIDTH, LOAD_HEIGHT, SHOT_HEIGHT, {}, {}),
+    "phone": (390, 844, 1600, {"is_mobile": True, "has_touch": True}, {}),
+    "projector": (1920, 1080, 1600, {}, {"projector": "true"}),
+}
 
 
 def optimise(png: bytes, max_bytes: int = MAX_BYTES) -> bytes:
@@ -55,8 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
-    parser.add_argument("--height", type=int, default=SHOT_HEIGHT, help="CSS pixels shown")
+    parser.add_argument("--height", type=int, default=None, help="CSS pixels shown")
+    parser.add_argument("--size", choices=tuple(SIZES), default="desktop")
+    parser.add_argument("--lesson", action="append", help="URL path of a lesson (repeatable)")
     args = parser.parse_args(argv)
+    width, load_height, shot_height, options, params = SIZES[args.size]
+    suffix = "" if args.size == "desktop" else f"-{args.size}"
+    lessons = [lesson for lesson in LESSONS if not args.lesson or lesson.url_path in args.lesson]
     args.out.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 
@@ -65,20 +80,20 @@ def main(argv: list[str] | None = None) -> int:
             executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
         )
         context = browser.new_context(
-            viewport={"width": WIDTH, "height": LOAD_HEIGHT}, color_scheme=args.theme
+            viewport={"width": width, "height": load_height}, color_scheme=args.theme, **options
         )
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]  # what open_page checks
         page.dialogs = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
-        for lesson in LESSONS:
-            page.set_viewport_size({"width": WIDTH, "height": LOAD_HEIGHT})
-            open_page(page, lesson_link(server.url, lesson))
-            page.set_viewport_size({"width": WIDTH, "height": args.height})
+        for lesson in lessons:
+            page.set_viewport_size({"width": width, "height": load_height})
+            open_page(page, lesson_link(server.url, lesson, params))
+            page.set_viewport_size({"width": width, "height": args.height or shot_height})
             page.wait_for_timeout(500)  # let Plotly follow the resize
             png = page.screenshot(animations="disabled")
             data = optimise(png)
-            path = args.out / f"{lesson.number}_{lesson.url_path}.png"
+            path = args.out / f"{lesson.number}_{lesson.url_path}{suffix}.png"
             path.write_bytes(data)
             print(
                 f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}: "

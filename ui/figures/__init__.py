@@ -155,18 +155,24 @@ def weights_heatmap(
     title: str = "",
     x_title: str = "keys (the words it looks at)",
     y_title: str = "queries (the word that asks)",
+    cell_numbers: bool = True,
     look: Look = NORMAL,
 ) -> go.Figure:
     """Attention weights as a labelled matrix: rows top-down in reading order, on the fixed
     0..1 colour range every page uses, each cell's weight written in it when the cells are wide
-    enough on the narrowest screen (``MAX_LABELLED_COLUMNS``)."""
+    enough on the narrowest screen (``MAX_LABELLED_COLUMNS``); ``cell_numbers=False`` leaves
+    them to the hover and the table."""
     n_rows, n_cols = np.shape(weights)
     heat = heatmap_trace(
         weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
         colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
         look=look,
     )  # fmt: skip
-    if n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols * look.scale <= MAX_LABELLED_COLUMNS:
+    if (
+        cell_numbers
+        and n_rows * n_cols <= MAX_LABELLED_CELLS
+        and n_cols * look.scale <= MAX_LABELLED_COLUMNS
+    ):
         heat["texttemplate"] = "%{z:.2f}"
     layout = {
         "title": {"text": title},

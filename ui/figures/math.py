@@ -56,16 +56,20 @@ def matrix_heatmap(
     y_title: str = "words of the sentence",
     limit: float,
     colorbar_title: str,
+    cell_numbers: bool = True,
     look: Look = NORMAL,
 ) -> go.Figure:
-    """A signed matrix on the diverging scale, fixed to ``-limit..limit`` so 0 is always white."""
+    """A signed matrix on the diverging scale, fixed to ``-limit..limit`` so 0 is always white.
+
+    ``cell_numbers=False`` leaves the numbers out of the cells (hover and tables still have them),
+    for matrices too wide for them to fit."""
     n_rows, n_cols = np.shape(values)
     heat = heatmap_trace(
         values, row_labels, col_labels, zrange=(-limit, limit), zmid=0,
         colorscale=theme.SCORES_SCALE, colorbar_title=colorbar_title,
         hover="%{customdata[0]}, %{customdata[1]}: %{z:.3f}", look=look,
     )  # fmt: skip
-    if n_rows * n_cols <= MAX_LABELLED_CELLS:
+    if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS:
         heat["texttemplate"] = "%{z:.2~f}"
     crowded = _crowded(col_labels, look)
     layout = {

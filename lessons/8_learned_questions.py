@@ -1,0 +1,157 @@
+"""Lesson 8: ask for something else (Q = X W_Q, K = X W_K, V = X W_V)."""
+
+import streamlit as st
+
+import attention_core as ac
+from ui import claims, formulas, page
+from ui.figures.heads import head_pattern, matrix_limit, projection_matrix
+from ui.figures.math import features_heatmap
+from ui.formats import word_labels
+from ui.lessons import (
+    HEADS_LESSON,
+    LINK_PARAMS,
+    PROJECTIONS,
+    SENTENCE_PRESETS,
+    TEACHER_SENTENCE,
+    link_key,
+)
+
+SUGGESTIONS = (
+    TEACHER_SENTENCE,
+    "the girl ran to the school",
+    SENTENCE_PRESETS["River bank"],
+    SENTENCE_PRESETS["Money bank"],
+)
+
+run = page.begin(
+    PROJECTIONS,
+    "In lessons 6 and 7 every word used itself as its question, so it mostly found itself and "
+    "words like it. Real transformers first multiply each word by three learned matrices: "
+    "**W_Q** turns it into a question, **W_K** into the label it shows, **W_V** into what it hands "
+    "over. Now a word can ask for something *else*: a person can look for what they did.",
+)
+
+
+@st.fragment
+def lesson_body() -> None:
+    text = run.control(
+        "text", suggestions=SUGGESTIONS, suggestions_label="Or try one of these sentences"
+    )
+    head_col, options = st.columns([3, 2], gap="large")
+    with head_col:
+        chosen = run.control("head")
+        base = ac.HEADS[chosen]
+        st.markdown(f"**{base.name}**: *{base.question}*.")
+    with options:
+        row = st.columns(2)
+        t = run.control("t", container=row[0])
+        scaled = run.control("scaled", container=row[1])
+    st.caption(
+        "The links of W_Q (a word's feature → the feature its query asks for); only the chosen "
+        "head's apply. Keys and values stay the words themselves: W_K = W_V = identity."
+    )
+    sliders = st.columns(len(LINK_PARAMS))
+    strengths = {
+        key: run.control(key, container=column, disabled=owner != chosen)
+        for column, (key, (owner, _)) in zip(sliders, LINK_PARAMS.items(), strict=True)
+    }
+    # The chosen head, with its links at the sliders' strengths ("none" has no sliders).
+    if chosen != "none":
+        base = base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
+    head = base
+
+    # Two lines, so it fits a phone.
+    st.latex(
+        r"\begin{gathered} Q = X W_Q,\quad K = X W_K,\quad V = X W_V \\ X' = "
+        + formulas.softmax_of(r"Q K^\top", scaled=scaled, d="d")
+        + r" V \end{gathered}"
+    )
+    p = ac.project(text, head, temperature=t, scaled=scaled)
+
+    if not p.tokens:
+        st.info(
+            "Type a sentence (or pick one above) to see what each word asks for.",
+            icon=":material/keyboard:",
+        )
+        run.share()
+        return
+    n_words = len(ac.tokenize(text))
+    if n_words > len(p.tokens):
+        st.info(
+            f"Only the first {len(p.tokens)} words are used (your text has {n_words:,}).",
+            icon=":material/content_cut:",
+        )
+    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    focus = run.pick("word", labels, default=claims.inspect_first(p))
+    st.markdown(claims.question_line(p, focus, labels))
+
+    left, right = st.columns(2, gap="large")
+    run.chart(
+        head_pattern(p.weights, labels, title=f"With the head: {head.name}", look=run.look),
+        key="projections-head",
+        container=left,
+    )
+    run.chart(
+        head_pattern(p.plain.weights, labels, title="No projection: Q = K = V = X", look=run.look),
+        key="projections-plain",
+        container=right,
+    )
+    st.caption(claims.askers_line(p, labels))
+    st.markdown(claims.symmetry_line(p, labels))
+
+    matrices_tab, vectors_tab = run.tabs(["W_Q and W_K", "Q and K"], key="projections-inside")
+    if matrices_tab.open:
+        limit = matrix_limit(p.w_q, p.w_k)
+        a, b = matrices_tab.columns(2, gap="large")
+        run.chart(projection_matrix(p.w_q, title="W_Q: what a word asks for", limit=limit,
+                                    look=run.look), key="projections-wq", container=a)  # fmt: skip
+        run.chart(projection_matrix(p.w_k, title="W_K: the label a word shows", limit=limit,
+                                    look=run.look), key="projections-wk", container=b)  # fmt: skip
+    if vectors_tab.open:
+        limit = matrix_limit(p.q, p.k, p.x)
+        a, b = vectors_tab.columns(2, gap="large")
+        for column, matrix, name, key in (
+            (a, p.q, "Q = X W_Q, the questions", "projections-q"),
+            (b, p.k, "K = X W_K, the labels", "projections-k"),
+        ):
+            figure = features_heatmap(
+                matrix, labels, title=name, limit=limit, colorbar_title="value", look=run.look
+            )
+            run.chart(figure, key=key, container=column)
+
+    run.note(
+        "Start from **Person → action**: *teacher* looks at *wrote*, not at itself. Switch the "
+        "head to **none** and it finds itself again, like every word in lesson 6. Slide its link "
+        "to 0: the question goes away and the row spreads evenly. Then try **Topic**: W_Q differs "
+        "from W_K, yet the scores stay symmetric (read the line under the patterns)."
+    )
+
+    numbered = [f"{i + 1}. {w}" for i, w in enumerate(labels)]
+    run.numbers(
+        lambda: {
+            "word that asks": numbered,
+            **{f"{j + 1}. {w}": p.weights[:, j] for j, w in enumerate(labels)},
+        },
+        title="The head's attention weights as a table",
+    )
+    run.numbers(
+        lambda: {
+            "word": numbered,
+            **{f"Q {f}": p.q[:, j] for j, f in enumerate(ac.FEATURES)},
+            **{f"K {f}": p.k[:, j] for j, f in enumerate(ac.FEATURES)},
+        },
+        title="Q and K as a table",
+    )
+    run.numbers(
+        lambda: {
+            "a word's feature": list(ac.FEATURES),
+            **{f"W_Q → {f}": p.w_q[:, j] for j, f in enumerate(ac.FEATURES)},
+        },
+        title="W_Q as a table",
+    )
+    run.link_to(HEADS_LESSON, "Next: several heads at once, each with its own question")
+    run.share()
+
+
+lesson_body()
+run.finish(code=[ac.project, ac.attention])

@@ -1,0 +1,158 @@
+"""Lesson 9: many heads (several questions at once, concatenated, mixed back by W_O)."""
+
+import streamlit as st
+
+import attention_core as ac
+from ui import claims, page
+from ui.figures.heads import concat_heatmap, found_by_heads, head_columns, head_pattern
+from ui.formats import word_labels
+from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
+
+SUGGESTIONS = (
+    BANK_SENTENCE,
+    SENTENCE_PRESETS["River bank"],
+    "the girl ran to the school by the river",
+    "I saved money in the bank near the lake",
+)
+
+run = page.begin(
+    HEADS_LESSON,
+    "One head asks one question. A word often needs several answers at once: *bank* wants to "
+    "know whether there is water nearby **and** whether there is money. So a transformer runs "
+    "several heads side by side, each with its own W_Q, W_K, W_V, and a last matrix **W_O** "
+    "mixes what they found back into one vector per word.",
+)
+
+
+@st.fragment
+def lesson_body() -> None:
+    text = run.control(
+        "text", suggestions=SUGGESTIONS, suggestions_label="Or try one of these sentences"
+    )
+    heads = [ac.HEADS[name] for name in MANY_HEADS]
+    switches = st.columns(len(heads))
+    active = []
+    for column, name in zip(switches, MANY_HEADS, strict=True):
+        active.append(run.control(name, container=column))
+    row = st.columns(2)
+    t = run.control("t", container=row[0])
+    scaled = run.control("scaled", container=row[1])
+
+    st.latex(
+        r"\begin{gathered} \mathrm{head}_i = \operatorname{Attention}"
+        r"\left(X W_Q^{i},\, X W_K^{i},\, X W_V^{i}\right) \\ "
+        r"X' = \operatorname{Concat}\left(\mathrm{head}_1, \dots, \mathrm{head}_h\right) W_O"
+        r"\end{gathered}"
+    )
+    r = ac.many_heads(text, heads, active=active, temperature=t, scaled=scaled)
+
+    if not r.tokens:
+        st.info(
+            "Type a sentence (or pick one above) to watch several heads look at it at once.",
+            icon=":material/keyboard:",
+        )
+        run.share()
+        return
+    n_words = len(ac.tokenize(text))
+    if n_words > len(r.tokens):
+        st.info(
+            f"Only the first {len(r.tokens)} words are used (your text has {n_words:,}).",
+            icon=":material/content_cut:",
+        )
+    labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
+    focus = run.pick("word", labels, default=ac.focus_word(r.tokens))
+
+    for start in range(0, len(heads), 2):
+        columns = st.columns(2, gap="large")
+        for column, i in zip(columns, range(start, min(start + 2, len(heads))), strict=False):
+            title = f"{heads[i].name}{'' if active[i] else ' (off)'}: {heads[i].question}"
+            run.chart(
+                head_pattern(r.weights[i], labels, title=title, on=active[i], look=run.look),
+                key=f"heads-head-{i + 1}",
+                container=column,
+            )
+
+    st.markdown(claims.heads_verdict(r, focus, labels))
+    st.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
+
+    found_col, words_col = st.columns([3, 2], gap="large")
+    run.chart(
+        found_by_heads(
+            r.head_outputs[:, focus],
+            r.output[focus],
+            [h.name for h in heads],
+            active,
+            word=labels[focus],
+            look=run.look,
+        ),
+        key="heads-found",
+        container=found_col,
+    )
+    with words_col:
+        st.markdown(claims.closest_line(r, focus, labels))
+        st.caption(
+            "W_O here averages the heads that are on (each head's block is I / number on), "
+            "so switching a head off takes its answer out of the mix. A real model learns W_O."
+        )
+
+    st.markdown("**Shapes:** " + claims.shapes_line(r))
+    concat_tab, w_o_tab = run.tabs(["Concat(heads)", "W_O"], key="heads-mix")
+    names = [h.name for h in heads]
+    d = r.result.x.shape[1]
+    if concat_tab.open:
+        concat = r.result.concat
+        run.chart(
+            concat_heatmap(
+                concat, labels, head_columns(names, d),
+                title=f"The heads' outputs side by side ({concat.shape[0]} × {concat.shape[1]})",
+                look=run.look,
+            ),
+            key="heads-concat",
+            container=concat_tab,
+        )  # fmt: skip
+    if w_o_tab.open:
+        w_o = r.result.w_o
+        run.chart(
+            concat_heatmap(
+                w_o, head_columns(names, d), ac.FEATURES,
+                title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): mixes the heads back",
+                x_title="feature of the refined word", y_title="head: feature",
+                colorbar_title="weight", look=run.look,
+            ),
+            key="heads-w-o",
+            container=w_o_tab,
+        )  # fmt: skip
+
+    run.note(
+        "With **Two heads, two things**, *bank* looks at *river* in the Nature head and at "
+        "*money* in the Money head, and the mix carries both. Now pick **One topic head**: a "
+        "single head that asks for nature *or* money splits *bank* evenly between them. Switch "
+        "the heads one by one and watch the refined *bank* (the diamonds) move."
+    )
+
+    numbered = [f"{i + 1}. {w}" for i, w in enumerate(labels)]
+    run.numbers(
+        lambda: {
+            "head": [h.name for h in heads for _ in labels],
+            "on": [bool(a) for a in active for _ in labels],
+            "word that asks": numbered * len(heads),
+            **{f"{j + 1}. {w}": r.weights[:, :, j].reshape(-1) for j, w in enumerate(labels)},
+        },
+        title="Every head's attention weights as a table",
+    )
+    run.numbers(
+        lambda: {
+            "feature": list(ac.FEATURES),
+            **{
+                f"{h.name}{'' if a else ' (off)'}": r.head_outputs[i, focus]
+                for i, (h, a) in enumerate(zip(heads, active, strict=True))
+            },
+            "refined (W_O mix)": r.output[focus],
+        },
+        title=f"What each head found for word {focus + 1}, and the mix",
+    )
+    run.share()
+
+
+lesson_body()
+run.finish(code=[ac.many_heads, ac.multi_head, ac.attention])

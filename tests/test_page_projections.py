@@ -1,0 +1,302 @@
+"""Lesson 8, ask for something else: W_Q lets a word look for something other than itself.
+
+The page's sentences about its numbers (what the inspected word looks at, whether the score
+matrix is symmetric) are checked as properties over sentences and every control, against the
+core's numbers computed here independently of the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from apptest_helpers import chart, open_lesson, share_link, texts, values
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import attention_core as ac
+from ui import claims
+from ui.formats import word_labels
+from ui.lessons import LINK_PARAMS, LINK_RANGE, PROJECTIONS, link_key
+from ui.params import TEMPERATURES
+
+FAST = settings(max_examples=60, deadline=None)
+PAGE = settings(max_examples=10, deadline=None)
+WORDS = [
+    "the",
+    "teacher",
+    "girl",
+    "wrote",
+    "ran",
+    "on",
+    "to",
+    "board",
+    "school",
+    "river",
+    "money",
+    "bank",
+    "paid",
+    "lake",
+    "by",
+    "I",
+    "sat",
+    "spring",
+    "zorblat",
+]
+sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+heads = st.sampled_from(PROJECTION_HEADS := ("none", "person-action", "action-place", "topic"))
+strengths = st.floats(LINK_RANGE[0], LINK_RANGE[1]).map(lambda s: round(s, 1))
+
+
+def head_with(name: str, strength: float | None) -> ac.Head:
+    """The head the page builds: its links at ``strength`` (None: their defaults)."""
+    head = ac.HEADS[name]
+    if name == "none" or strength is None:
+        return head
+    return head.with_strengths({link.label: strength for link in head.query})
+
+
+def projected(text: str, name: str, strength=None, t=1.0, scaled=True) -> ac.Projected:
+    return ac.project(text, head_with(name, strength), temperature=t, scaled=scaled)
+
+
+def line_with(at, phrase: str) -> str:
+    return next(t for t in texts(at) if phrase in t)
+
+
+# ---- the registry: every link of every offered head has its slider ---------------------------
+
+
+def test_every_link_of_every_head_is_a_control_of_the_page():
+    assert PROJECTIONS.param("head").options == PROJECTION_HEADS
+    for name in PROJECTION_HEADS[1:]:
+        for link in ac.HEADS[name].query:
+            owner, param = LINK_PARAMS[link_key(link)]
+            assert owner == name and param.default == link.strength
+            assert param in PROJECTIONS.params
+
+
+# ---- each preset demonstrates its point, in the core's numbers --------------------------------
+
+
+def preset_projection(name: str) -> ac.Projected:
+    values = PROJECTIONS.presets[name]
+    return projected(values["text"], values["head"])
+
+
+def test_preset_person_looks_for_what_they_did():
+    p = preset_projection("Person → action")
+    teacher, wrote = p.tokens.index("teacher"), p.tokens.index("wrote")
+    assert p.looks_at[teacher] == wrote and p.weights[teacher, wrote] > 0.8
+    assert np.argmax(p.plain.weights[teacher]) == teacher
+    assert not p.symmetric
+
+
+def test_preset_no_projection_finds_itself_and_is_symmetric():
+    p = preset_projection("No projection")
+    meaningful = np.flatnonzero(np.any(p.x != 0, axis=1))
+    assert (p.looks_at[meaningful] == meaningful).all()
+    assert p.symmetric
+
+
+def test_preset_an_action_looks_for_where_it_happened():
+    p = preset_projection("Action → place")
+    assert p.tokens[p.looks_at[p.tokens.index("ran")]] == "school"
+    assert not p.symmetric
+
+
+def test_preset_topic_looks_at_the_river_yet_stays_symmetric():
+    p = preset_projection("Topic (still symmetric)")
+    assert p.tokens[p.looks_at[p.tokens.index("bank")]] == "river"
+    assert not np.array_equal(p.w_q, p.w_k) and p.symmetric
+
+
+@pytest.mark.parametrize(
+    ("preset", "asker", "found", "symmetric"),
+    [
+        ("Person → action", "teacher", "wrote", "**not symmetric**"),
+        ("No projection", "teacher", "teacher", "**symmetric**"),
+        ("Action → place", "ran", "school", "**not symmetric**"),
+        ("Topic (still symmetric)", "bank", "river", "**still symmetric**"),
+    ],
+)
+def test_each_preset_says_its_point_on_screen(preset, asker, found, symmetric):
+    at = open_lesson(PROJECTIONS)
+    at.button(key=f"preset-projections-{preset}").click().run()
+    assert not at.exception
+    line = line_with(at, "With this head")
+    assert line.startswith(f"With this head, *{asker}* looks most at *{found}*"), line
+    assert any(symmetric in t for t in texts(at))
+
+
+# ---- the default view -------------------------------------------------------------------------
+
+
+def test_default_view_shows_the_head_next_to_lesson_six():
+    at = open_lesson(PROJECTIONS)
+    assert not at.exception
+    head = values(chart(at, "projections-head")["data"][0], "z")
+    plain = values(chart(at, "projections-plain")["data"][0], "z")
+    tokens = ac.tokenize(PROJECTIONS.param("text").default)
+    teacher, wrote = tokens.index("teacher"), tokens.index("wrote")
+    assert np.argmax(head[teacher]) == wrote and np.argmax(plain[teacher]) == teacher
+    np.testing.assert_allclose(plain, ac.refine(" ".join(tokens)).weights, atol=1e-12)
+    # Both patterns on lesson 6's 0..1 scale.
+    for key in ("projections-head", "projections-plain"):
+        trace = chart(at, key)["data"][0]
+        assert (trace["zmin"], trace["zmax"]) == (0.0, 1.0)
+    # W_Q and W_K as labelled feature × feature matrices, W_Q with the person → action link.
+    w_q = values(chart(at, "projections-wq")["data"][0], "z")
+    w_k = values(chart(at, "projections-wk")["data"][0], "z")
+    assert w_q[ac.FEATURES.index("person"), ac.FEATURES.index("action")] == 1.0
+    np.testing.assert_array_equal(w_k, np.eye(len(ac.FEATURES)))
+    assert chart(at, "projections-wq")["layout"]["yaxis"]["ticktext"] == list(ac.FEATURES)
+    assert "**not symmetric**" in line_with(at, "score matrix")
+
+
+def test_only_the_chosen_heads_links_can_move():
+    at = open_lesson(PROJECTIONS, {"head": "topic"})
+    for key, (owner, _) in LINK_PARAMS.items():
+        assert at.slider(key=key).disabled == (owner != "topic"), key
+    at = open_lesson(PROJECTIONS, {"head": "none"})
+    assert all(at.slider(key=key).disabled for key in LINK_PARAMS)
+
+
+def test_a_link_restores_the_head_its_strength_and_the_inspected_word():
+    query = {"head": "topic", "q_nature_nature": "2.5", "q_money_money": "0", "word": "5"}
+    at = open_lesson(PROJECTIONS, {"text": "I sat on the river bank", **query})
+    assert not at.exception
+    assert at.slider(key="q_nature_nature").value == 2.5
+    w_q = values(chart(at, "projections-wq")["data"][0], "z")
+    nature, money = ac.FEATURES.index("nature"), ac.FEATURES.index("money")
+    assert w_q[nature, nature] == 2.5 and w_q[money, money] == 0
+    assert line_with(at, "With this head").startswith("With this head, *river*")
+    link = share_link(at)
+    for key, value in query.items():
+        assert f"{key}={value}" in link, link
+
+
+def test_strength_zero_takes_the_question_away():
+    at = open_lesson(PROJECTIONS, {"q_person_action": "0", "word": "2"})
+    line = line_with(at, "the features this head asks about")
+    assert line.startswith("*teacher* has none of the features")
+    head = values(chart(at, "projections-head")["data"][0], "z")
+    np.testing.assert_allclose(head, 1 / len(head))
+    assert "only because it is all zeros" in line_with(at, "symmetric")
+
+
+@pytest.mark.parametrize("name", PROJECTION_HEADS[1:])
+@pytest.mark.parametrize("end", LINK_RANGE)
+def test_every_link_at_both_ends(name, end):
+    """Only the chosen head's sliders can move; each of them at both ends of its range."""
+    query = {"head": name} | {link_key(link): str(end) for link in ac.HEADS[name].query}
+    at = open_lesson(PROJECTIONS, query)
+    assert not at.exception
+    p = projected(PROJECTIONS.param("text").default, name, end)
+    np.testing.assert_allclose(
+        values(chart(at, "projections-head")["data"][0], "z"), p.weights, atol=1e-12
+    )
+
+
+def test_hostile_and_long_text():
+    at = open_lesson(PROJECTIONS, {"text": "<b>teacher</b> wrote [x](javascript:alert(1))"})
+    assert not at.exception
+    assert all("<b>" not in t and "](javascript" not in t for t in texts(at))
+    at.text_input(key="text").set_value("teacher wrote " * 30).run()
+    assert not at.exception
+    assert any("first 40 words" in t for t in texts(at))
+    at.text_input(key="text").set_value("   ").run()
+    assert not at.exception and any("Type a sentence" in t for t in texts(at))
+
+
+# ---- the sentences are true of the numbers, at every setting ----------------------------------
+
+
+@FAST
+@given(
+    text=sentences,
+    name=heads,
+    strength=strengths,
+    t=st.sampled_from(TEMPERATURES),
+    scaled=st.booleans(),
+    data=st.data(),
+)
+def test_what_the_page_says_is_true_of_the_numbers(text, name, strength, t, scaled, data):
+    p = projected(text, name, strength, t, scaled)
+    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    focus = data.draw(st.integers(0, len(p.tokens) - 1), label="focus")
+    check_question_line(p, focus, labels, claims.question_line(p, focus, labels))
+    check_symmetry_line(p, labels, claims.symmetry_line(p, labels))
+    check_askers_line(p, labels, claims.askers_line(p, labels))
+
+
+def named(line: str) -> list[str]:
+    """The words a line names (in *italics*), unescaped."""
+    return [w.replace("\\", "") for w in re.findall(r"\*([^*]+)\*", line)]
+
+
+def check_question_line(p, focus, labels, line):
+    row, plain = p.weights[focus], p.plain.weights[focus]
+    head_part, plain_part = line.split("with no projection", 1)
+    if not p.asks[focus]:
+        assert "none of the features" in head_part
+        np.testing.assert_allclose(row, 1 / len(row), atol=1e-12)
+    else:
+        said = named(head_part.split("looks most at", 1)[1])
+        if claims.is_even(row):
+            assert "every word alike" in head_part
+        else:
+            assert said == [labels[j] for j in claims.tops(row)], (line, row)
+    if claims.is_even(plain):
+        assert "every word alike" in plain_part
+    else:
+        tops = claims.tops(plain)
+        assert named(plain_part) == [labels[j] for j in tops], (line, plain)
+        assert (", itself" in plain_part) == (tops == [focus])
+
+
+def check_symmetry_line(p, labels, line):
+    s = p.attention.scores
+    if "**not symmetric**" in line:
+        assert not np.allclose(s, s.T)
+        i, j = claims.most_asymmetric_pair(s)
+        assert s[i, j] > s[j, i]
+    else:
+        assert ac.is_symmetric(s), line
+        if "W_Q = W_K" in line:
+            np.testing.assert_array_equal(p.w_q, p.w_k)
+        if "W_Q ≠ W_K" in line:
+            assert not np.array_equal(p.w_q, p.w_k)
+            assert ac.is_symmetric(p.w_q @ p.w_k.T)
+        if "all zeros" in line:
+            np.testing.assert_array_equal(s, 0)
+
+
+def check_askers_line(p, labels, line):
+    if "No word" in line:
+        assert not p.asks.any()
+    else:
+        asking = [labels[j] for j in np.flatnonzero(p.asks)][:8]
+        assert named(line.split(".")[0]) == asking
+        for j in np.flatnonzero(~p.asks):
+            np.testing.assert_allclose(p.weights[j], 1 / len(p.tokens), atol=1e-12)
+
+
+@PAGE
+@given(text=sentences, name=heads, strength=strengths, scaled=st.booleans())
+def test_the_page_prints_what_the_core_computes(text, name, strength, scaled):
+    """The same property through the page: its controls, its one core call, its lines."""
+    query = {"text": text, "head": name, "scaled": str(scaled).lower()}
+    if name != "none":
+        query |= {link_key(link): str(strength) for link in ac.HEADS[name].query}
+    at = open_lesson(PROJECTIONS, query)
+    assert not at.exception
+    p = projected(text, name, strength, scaled=scaled)
+    np.testing.assert_allclose(
+        values(chart(at, "projections-head")["data"][0], "z"), p.weights, atol=1e-12
+    )
+    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    assert claims.symmetry_line(p, labels) in texts(at)
+    focus = claims.inspect_first(p)
+    assert claims.question_line(p, focus, labels) in texts(at)

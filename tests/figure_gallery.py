@@ -16,6 +16,7 @@ from ui.figures import (
     classroom,
     dictionary,
     math,
+    order,
     query,
     sentence,
     softmax,
@@ -113,4 +114,12 @@ def gallery() -> dict[str, Builder]:
         (HOSTILE, "nature-animal"),
     ):
         figures.update(_sentence_figures(text, view))
+    for text in ("dog bites man", "", HOSTILE, "dog " * 40):
+        w = ac.shuffle(text, 3, positions=1.0)
+        figures[f"order-refined[{text[:10]}]"] = lambda look, w=w: order.refined_words(
+            w.shuffled.output, w.shuffled_tokens, title="t", limit=order.word_limit(w.x), look=look
+        )
+        figures[f"order-positions[{text[:10]}]"] = lambda look, w=w: order.encodings_heatmap(
+            ac.sinusoidal_positions(len(w.tokens)), w.tokens, title="PE", look=look
+        )
     return figures

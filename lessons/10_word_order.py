@@ -89,8 +89,7 @@ def head_claim(p: ac.Projected, causal: bool) -> str:
         )
     return (
         f"**{int(found.sum())} of the {n - 1} words after the first** give their largest weight "
-        "to the word just before it. Raise the position strength and watch the diagonal just "
-        "below the main one light up. " + first
+        "to the word just before it. " + first
     )
 
 

@@ -96,60 +96,64 @@ def head_claim(p: ac.Projected, causal: bool) -> str:
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
-    text = run.control("text", suggestions=ORDER_SENTENCES, suggestions_label="Try")
-    shuffling, positions, attending = st.columns(3, gap="large")
-    with shuffling:
+    box, tries = st.columns([1.4, 1], gap="medium")
+    text = run.control(
+        "text",
+        container=box,
+        suggestions=ORDER_SENTENCES,
+        suggestions_label="Try",
+        suggestions_container=tries,
+    )
+    controls, shown = st.columns([1, 2.2], gap="large")
+    with controls:
         seed = run.control("order")
-    with positions:
+        shuffle_again = st.container()
         strength = run.control("pos")
         t = run.control("t")
-    with attending:
         head = run.control("head")
         causal = run.control("causal")
 
-    chosen = ac.previous_word_head() if head == "previous-word" else None
-    mask = " + M" if causal else ""
-    if chosen is None:
-        scores, values = r"\tilde X \tilde X^\top" + mask, r"\tilde X"
-    else:
-        scores, values = r"\tilde X W_Q (\tilde X W_K)^\top" + mask, r"\tilde X W_V"
-    st.latex(
-        r"\tilde X = [\,X \;|\; s\,PE\,],\qquad X' = "
-        + formulas.softmax_of(scores, scaled=True)
-        + " "
-        + values
-    )
+        chosen = ac.previous_word_head() if head == "previous-word" else None
+        mask = " + M" if causal else ""
+        if chosen is None:
+            scores, values = r"\tilde X \tilde X^\top" + mask, r"\tilde X"
+        else:
+            scores, values = r"\tilde X W_Q (\tilde X W_K)^\top" + mask, r"\tilde X W_V"
+        st.latex(r"\tilde X = [\,X \;|\; s\,PE\,]")
+        st.latex("X' = " + formulas.softmax_of(scores, scaled=True) + " " + values)
     w = ac.shuffle(text, seed, head=chosen, positions=strength, temperature=t, causal=causal)
-    with shuffling:
-        run.set_button(
-            "order",
-            ac.next_shuffle(len(w.tokens), seed, SHUFFLES),
-            label="Shuffle again",
-            icon=":material/shuffle:",
-        )
-
-    if len(ac.tokenize(text)) > len(w.tokens):
-        st.info(f"Only the first {len(w.tokens)} words are used.", icon=":material/content_cut:")
-    if not w.tokens:
-        st.info(
-            "Type a sentence (or pick a suggestion) to shuffle its words.",
-            icon=":material/keyboard:",
-        )
-        run.share()
-        return
-
-    st.markdown(
-        f"**{md(' '.join(w.tokens), 300)}** → shuffled: **{md(' '.join(w.shuffled_tokens), 300)}**"
+    run.set_button(
+        "order",
+        ac.next_shuffle(len(w.tokens), seed, SHUFFLES),
+        label="Shuffle again",
+        icon=":material/shuffle:",
+        container=shuffle_again,
     )
-    st.markdown(verdict(w, head))
 
-    labels = word_labels(w.tokens)
-    moved = [
-        f"{slot + 1}. {shorten(w.tokens[i], 20)} (was {i + 1})" for slot, i in enumerate(w.order)
-    ]
-    limit = word_limit(w.x)
-    left, right = st.columns(2, gap="large")
-    with left:
+    with shown:
+        if len(ac.tokenize(text)) > len(w.tokens):
+            st.info(
+                f"Only the first {len(w.tokens)} words are used.", icon=":material/content_cut:"
+            )
+        if not w.tokens:
+            st.info(
+                "Type a sentence (or pick a suggestion) to shuffle its words.",
+                icon=":material/keyboard:",
+            )
+            run.share()
+            return
+        st.markdown(
+            f"**{md(' '.join(w.tokens), 300)}** → shuffled: "
+            f"**{md(' '.join(w.shuffled_tokens), 300)}**"
+        )
+        st.markdown(verdict(w, head))
+
+        labels = word_labels(w.tokens)
+        moved = [
+            f"{slot + 1}. {shorten(w.tokens[i], 20)} (was {i + 1})"
+            for slot, i in enumerate(w.order)
+        ]
+        limit = word_limit(w.x)
         run.chart(
             refined_words(
                 w.original.output, labels, title="Refined, original order", limit=limit,
@@ -157,7 +161,6 @@ def lesson_body() -> None:
             ),
             key="order-original",
         )  # fmt: skip
-    with right:
         run.chart(
             refined_words(
                 w.shuffled.output, moved, title="Refined, shuffled", limit=limit, look=run.look
@@ -183,10 +186,8 @@ def lesson_body() -> None:
     pe = ac.sinusoidal_positions(len(w.tokens))
     enc, head_col = st.columns(2, gap="large")
     with enc:
-        st.latex(
-            r"PE_{p,\,2i} = \sin\frac{p}{10000^{2i/8}},\quad "
-            r"PE_{p,\,2i+1} = \cos\frac{p}{10000^{2i/8}}"
-        )
+        st.latex(r"PE_{p,\,2i} = \sin\frac{p}{10000^{2i/8}}")
+        st.latex(r"PE_{p,\,2i+1} = \cos\frac{p}{10000^{2i/8}}")
         run.chart(
             encodings_heatmap(
                 pe, [f"{i + 1}. {shorten(tok, 20)}" for i, tok in enumerate(w.tokens)],

@@ -302,8 +302,8 @@ MATH = Lesson(
     },
 )
 
-#: Lesson 10's sentences: the famous pair, and one long enough for a shuffle that is no reversal.
-ORDER_SENTENCES = ("dog bites man", "the dog bites the man", "the teacher wrote on the board")
+#: Lesson 10's sentences: the famous pair, and one whose shuffles are not all reversals.
+ORDER_SENTENCES = ("dog bites man", "the dog bites the man")
 #: Lesson 10's heads: plain ``Q = K = V = X``, or ``ac.previous_word_head``.
 ORDER_HEADS = ("plain", "previous-word")
 #: Lesson 10's shuffles are numbered 0 .. SHUFFLES - 1 (``ac.shuffle_order(n, number)``).

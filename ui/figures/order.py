@@ -38,7 +38,9 @@ def encodings_heatmap(
 ) -> go.Figure:
     """Positions × positional dims: the sinusoidal encodings ``pe (n, d_pos)``, in -1..1."""
     dims = ac.position_dims(pe.shape[1])
-    return matrix_heatmap(
+    figure = matrix_heatmap(
         pe, labels, dims, title=title, x_title="position dims (fast sin/cos first)",
         y_title="place in the sentence", limit=1.0, colorbar_title="PE", look=look,
     )  # fmt: skip
+    # Slanted always: eight "sin0", "cos0", ... side by side run together on a phone.
+    return figure.update_layout(xaxis_tickangle=-45, height=figure.layout.height + 20)

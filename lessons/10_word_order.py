@@ -114,13 +114,12 @@ def lesson_body() -> None:
         causal = run.control("causal")
 
         chosen = ac.previous_word_head() if head == "previous-word" else None
-        mask = " + M" if causal else ""
-        if chosen is None:
-            scores, values = r"\tilde X \tilde X^\top" + mask, r"\tilde X"
-        else:
-            scores, values = r"\tilde X W_Q (\tilde X W_K)^\top" + mask, r"\tilde X W_V"
         st.latex(r"\tilde X = [\,X \;|\; s\,PE\,]")
-        st.latex("X' = " + formulas.softmax_of(scores, scaled=True) + " " + values)
+        if chosen is not None:
+            st.latex(r"Q, K, V = \tilde X W_Q,\ \tilde X W_K,\ \tilde X W_V")
+        q, k, v = (r"\tilde X", r"\tilde X", r"\tilde X") if chosen is None else ("Q", "K", "V")
+        scores = q + k + r"^\top" + (" + M" if causal else "")
+        st.latex("X' = " + formulas.softmax_of(scores, scaled=True) + " " + v)
     w = ac.shuffle(text, seed, head=chosen, positions=strength, temperature=t, causal=causal)
     run.set_button(
         "order",
@@ -234,7 +233,7 @@ def lesson_body() -> None:
         run.chart(
             weights_heatmap(
                 step.weights, labels[: written + 1], labels[: written + 1],
-                title=f"Only the first {written + 1} word{'s' if written else ''} written",
+                title=f"Reading {written + 1} word{'s' if written else ''} (the last row is new)",
                 look=run.look,
             ),
             key="order-step",

@@ -4,6 +4,7 @@ Run from the repository root (starts its own server, needs Debian's Chromium)::
 
     .venv/bin/python -m tests.e2e.screenshots            # writes docs/screenshots/<n>_<path>.png
     .venv/bin/python -m tests.e2e.screenshots --theme dark --out /tmp/shots
+    .venv/bin/python -m tests.e2e.screenshots --size phone --only order   # docs/screenshots/phone/
 
 Each image shows the top of the lesson (1366 x 1400 CSS pixels), reduced to a 256-colour PNG so
 it stays well under 300 kB; if one does not, it is scaled down until it does.
@@ -29,6 +30,13 @@ WIDTH = 1366
 LOAD_HEIGHT = 768
 SHOT_HEIGHT = 1400
 MAX_BYTES = 300_000
+#: Other screens: (viewport width, height, browser context settings, link values). Their
+#: screenshots go to a folder of their name and show the first screen of the lesson.
+SIZES = {
+    "desktop": (WIDTH, LOAD_HEIGHT, {}, {}),
+    "phone": (390, 844, {"is_mobile": True, "has_touch": True}, {}),
+    "projector": (1920, 1080, {}, {"projector": "true"}),
+}
 
 
 def optimise(png: bytes, max_bytes: int = MAX_BYTES) -> bytes:
@@ -56,8 +64,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--height", type=int, default=SHOT_HEIGHT, help="CSS pixels shown")
+    parser.add_argument("--size", choices=tuple(SIZES), default="desktop")
+    parser.add_argument("--only", nargs="*", help="URL paths of the lessons to shoot")
     args = parser.parse_args(argv)
+    width, load_height, device, values = SIZES[args.size]
+    if args.size != "desktop":
+        args.out = args.out / args.size
+        args.height = load_height if args.height == SHOT_HEIGHT else args.height
     args.out.mkdir(parents=True, exist_ok=True)
+    lessons = [x for x in LESSONS if not args.only or x.url_path in args.only]
     chromium = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 
     with start_server() as server, sync_playwright() as playwright:
@@ -65,16 +80,16 @@ def main(argv: list[str] | None = None) -> int:
             executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
         )
         context = browser.new_context(
-            viewport={"width": WIDTH, "height": LOAD_HEIGHT}, color_scheme=args.theme
+            viewport={"width": width, "height": load_height}, color_scheme=args.theme, **device
         )
         page = context.new_page()
         page.errors = []  # type: ignore[attr-defined]  # what open_page checks
         page.dialogs = []  # type: ignore[attr-defined]
         page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
-        for lesson in LESSONS:
-            page.set_viewport_size({"width": WIDTH, "height": LOAD_HEIGHT})
-            open_page(page, lesson_link(server.url, lesson))
-            page.set_viewport_size({"width": WIDTH, "height": args.height})
+        for lesson in lessons:
+            page.set_viewport_size({"width": width, "height": load_height})
+            open_page(page, lesson_link(server.url, lesson, values or None))
+            page.set_viewport_size({"width": width, "height": args.height})
             page.wait_for_timeout(500)  # let Plotly follow the resize
             png = page.screenshot(animations="disabled")
             data = optimise(png)

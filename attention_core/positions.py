@@ -35,6 +35,8 @@ Array = NDArray[np.float64]
 D_POS = 8
 #: The paper's base: wavelengths from 2π to 10000 · 2π positions.
 BASE = 10_000.0
+#: Differences up to this are float rounding, not a different result.
+ROUNDING = 1e-12
 
 
 def position_dims(d_pos: int = D_POS) -> tuple[str, ...]:
@@ -171,7 +173,7 @@ class WordOrder:
     @property
     def same_up_to_order(self) -> bool:
         """True when shuffling the words only shuffled the refined vectors (to rounding)."""
-        return self.gap <= 1e-12
+        return self.gap <= ROUNDING
 
 
 def reorder(
@@ -285,6 +287,11 @@ class Generation:
     x: Array
     steps: tuple[Attention, ...]
     full: Attention
+
+    @property
+    def matches_reading(self) -> bool:
+        """True when every row of ``full`` is its step's last row (to rounding)."""
+        return self.gap <= ROUNDING
 
     @property
     def gap(self) -> float:

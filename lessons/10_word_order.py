@@ -18,9 +18,6 @@ run = page.begin(
     "lets each word look **back** only (the causal mask).",
 )
 
-#: Differences at or below this are rounding: the core's ``same_up_to_order`` uses it too.
-ROUNDING = 1e-12
-
 
 def difference(value: float) -> str:
     """A largest difference as written on screen: rounding-sized ones in scientific notation."""
@@ -246,7 +243,7 @@ def lesson_body() -> None:
             ),
             key="order-causal",
         )  # fmt: skip
-    if g.gap <= ROUNDING:
+    if g.matches_reading:
         st.markdown(
             f"Row {written + 1} of the masked matrix is the last row of the reading that stops at "
             f"word {written + 1}, and the same holds for every row: the largest difference is "

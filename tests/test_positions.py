@@ -221,6 +221,7 @@ def test_causal_attention_is_reading_word_by_word(text, positions):
     n = len(tokenize(text))
     assert len(g.steps) == n and g.full.weights.shape == (n, n)
     assert g.gap <= 1e-12, g.gap
+    assert g.matches_reading
     for t, step in enumerate(g.steps):
         assert step.weights.shape == (t + 1, t + 1)
     assert (np.triu(g.full.weights, k=1) == 0).all()

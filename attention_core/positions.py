@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from .attention import Attention, attention, causal_mask
 from .links import Head, Link, identity_links
 from .sentence import MAX_TOKENS, embed, tokenize
-from .vocabulary import FEATURES
+from .vocabulary import FEATURES, VOCABULARY
 
 Array = NDArray[np.float64]
 
@@ -149,6 +149,11 @@ class WordOrder:
     @property
     def shuffled_tokens(self) -> tuple[str, ...]:
         return tuple(self.tokens[i] for i in self.order)
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        """The words outside the vocabulary (they get a small made-up vector, as in ``embed``)."""
+        return tuple(t for t in self.tokens if t not in VOCABULARY)
 
     @property
     def is_reversal(self) -> bool:

@@ -137,6 +137,13 @@ def test_the_generation_step_comes_from_the_link_and_is_checked() -> None:
     assert "**step=99**" in link_notice(at) and z(at, "order-step").shape == (3, 3)
 
 
+def test_unknown_words_are_named_literally() -> None:
+    at = open_lesson(ORDER, {"text": "zorblat bites [x](javascript:alert(1))"})
+    assert not at.exception
+    named = next(c.value for c in at.caption if c.value.startswith("Not in our vocabulary"))
+    assert "zorblat" in named and "](javascript" not in named
+
+
 def test_empty_and_one_word_sentences() -> None:
     at = open_lesson(ORDER, {"text": "   "})
     assert not at.exception and any("Type a sentence" in i.value for i in at.info)

@@ -249,6 +249,7 @@ def test_row_gaps_and_reversal():
     assert w.row_gaps.shape == (5,) and w.gap == w.row_gaps.max() and not w.is_reversal
     assert reorder("dog bites man", (2, 1, 0)).is_reversal
     assert not reorder("dog", (0,)).is_reversal and reorder("dog", (0,)).gap == 0.0
+    assert reorder("zorblat bites man", (2, 1, 0)).unknown_words == ("zorblat",)
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 40])

@@ -197,6 +197,8 @@ def lesson_body() -> None:
             + (" (so here it adds nothing)." if strength == 0 else ".")
         )
     with head_col:
+        # W_Q turns a word's position back by one place (a rotation, ``ac.shift_matrix``).
+        st.latex(r"q_p = 3s\,PE_{p-1},\quad k_j = s\,PE_j,\quad v_j = x_j")
         p = ac.project(
             text, ac.previous_word_head(), positions=strength, causal=causal, temperature=t
         )
@@ -223,6 +225,10 @@ def lesson_body() -> None:
     )
 
     st.subheader("The causal mask is writing word by word")
+    st.latex(
+        r"X' = " + formulas.softmax_of(r"\tilde X \tilde X^\top + M", scaled=True)
+        + r"\tilde X,\qquad M_{ij} = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}"
+    )  # fmt: skip
     g = ac.generate(text, positions=strength, temperature=t)
     written = run.pick("step", labels, default=len(labels) - 1)
     step = g.steps[written]

@@ -137,6 +137,15 @@ def test_the_generation_step_comes_from_the_link_and_is_checked() -> None:
     assert "**step=99**" in link_notice(at) and z(at, "order-step").shape == (3, 3)
 
 
+def test_the_formulas_on_screen_match_the_core() -> None:
+    at = open_lesson(ORDER, {"head": "previous-word", "causal": "true"})
+    shown = " ".join(f.value for f in at.latex)
+    assert r"q_p = 3s\,PE_{p-1}" in shown and r"\tilde X W_Q" in shown and "M_{ij}" in shown
+    # "q_p = 3s PE_{p-1}": the head's W_Q is three times the one-place rotation.
+    d = len(ac.FEATURES)
+    np.testing.assert_allclose(ac.previous_word_head().w_q[d:, d:], 3 * ac.shift_matrix())
+
+
 def test_unknown_words_are_named_literally() -> None:
     at = open_lesson(ORDER, {"text": "zorblat bites [x](javascript:alert(1))"})
     assert not at.exception

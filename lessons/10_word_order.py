@@ -113,7 +113,7 @@ def lesson_body() -> None:
         chosen = ac.previous_word_head() if head == "previous-word" else None
         st.latex(r"\tilde X = [\,X \;|\; s\,PE\,]")
         if chosen is not None:
-            st.latex(r"Q, K, V = \tilde X W_Q,\ \tilde X W_K,\ \tilde X W_V")
+            st.latex(r"Q, K, V = \tilde X\, W_{Q,\,K,\,V}")
         q, k, v = (r"\tilde X", r"\tilde X", r"\tilde X") if chosen is None else ("Q", "K", "V")
         scores = q + k + r"^\top" + (" + M" if causal else "")
         st.latex("X' = " + formulas.softmax_of(scores, scaled=True) + " " + v)

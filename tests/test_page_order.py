@@ -140,7 +140,7 @@ def test_the_generation_step_comes_from_the_link_and_is_checked() -> None:
 def test_the_formulas_on_screen_match_the_core() -> None:
     at = open_lesson(ORDER, {"head": "previous-word", "causal": "true"})
     shown = " ".join(f.value for f in at.latex)
-    assert r"q_p = 3s\,PE_{p-1}" in shown and r"\tilde X W_Q" in shown and "M_{ij}" in shown
+    assert r"q_p = 3s\,PE_{p-1}" in shown and "W_{Q,\\,K,\\,V}" in shown and "M_{ij}" in shown
     # "q_p = 3s PE_{p-1}": the head's W_Q is three times the one-place rotation.
     d = len(ac.FEATURES)
     np.testing.assert_allclose(ac.previous_word_head().w_q[d:, d:], 3 * ac.shift_matrix())

@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from .attention import Attention, attention, causal_mask
 from .links import Head, Link, identity_links
 from .sentence import MAX_TOKENS, embed, tokenize
-from .vocabulary import FEATURES
+from .vocabulary import FEATURES, VOCABULARY
 
 Array = NDArray[np.float64]
 
@@ -35,6 +35,8 @@ Array = NDArray[np.float64]
 D_POS = 8
 #: The paper's base: wavelengths from 2π to 10000 · 2π positions.
 BASE = 10_000.0
+#: Differences up to this are float rounding, not a different result.
+ROUNDING = 1e-12
 
 
 def position_dims(d_pos: int = D_POS) -> tuple[str, ...]:
@@ -142,23 +144,41 @@ class WordOrder:
     original: Attention
     shuffled: Attention
     positions: float
+    causal: bool = False
 
     @property
     def shuffled_tokens(self) -> tuple[str, ...]:
         return tuple(self.tokens[i] for i in self.order)
 
     @property
+    def unknown_words(self) -> tuple[str, ...]:
+        """The words outside the vocabulary (they get a small made-up vector, as in ``embed``)."""
+        return tuple(t for t in self.tokens if t not in VOCABULARY)
+
+    @property
+    def is_reversal(self) -> bool:
+        """True when the shuffle reads the sentence backwards (every distance between two
+        words is kept, only the direction flips)."""
+        return len(self.order) >= 2 and self.order == tuple(range(len(self.order)))[::-1]
+
+    @property
+    def row_gaps(self) -> Array:
+        """``(n,)`` for each slot of the shuffled sentence, the largest difference over the named
+        features between its refined word and the same word refined in the original order."""
+        d = len(FEATURES)
+        moved = self.original.output[list(self.order), :d]  # (n, d)
+        return np.max(np.abs(self.shuffled.output[:, :d] - moved), axis=1, initial=0.0)  # (n,)
+
+    @property
     def gap(self) -> float:
         """Largest difference, over the named features, between the shuffled sentence's refined
         words and the original refined words shuffled the same way (0 = attention is blind)."""
-        d = len(FEATURES)
-        moved = self.original.output[list(self.order), :d]  # (n, d)
-        return float(np.max(np.abs(self.shuffled.output[:, :d] - moved), initial=0.0))
+        return float(np.max(self.row_gaps, initial=0.0))
 
     @property
     def same_up_to_order(self) -> bool:
         """True when shuffling the words only shuffled the refined vectors (to rounding)."""
-        return self.gap <= 1e-12
+        return self.gap <= ROUNDING
 
 
 def reorder(
@@ -169,6 +189,7 @@ def reorder(
     positions: float = 0.0,
     temperature: float = 1.0,
     scaled: bool = True,
+    causal: bool = False,
 ) -> WordOrder:
     """Refine ``text`` and the same words in ``order``, with positions of ``positions`` strength.
 
@@ -182,6 +203,8 @@ def reorder(
     sentence ("dog bites man" -> "man bites dog") keeps every distance and the result is still
     only permuted; any other shuffle changes it. A head that looks *back*, like the previous-word
     head, tells the two directions apart. ``same_up_to_order`` says which case is on screen.
+    ``causal`` lets each slot look only at itself and the slots before it: the mask is tied to
+    the slots, so it sees order even without positions.
     """
     tokens, original = positioned(text, positions)  # (n, d + d_pos)
     order = tuple(int(i) for i in order)
@@ -195,9 +218,11 @@ def reorder(
     shuffled = original.copy()  # (n, d + d_pos)
     shuffled[:, :d] = original[list(order), :d]  # the words move, the positions stay in place
 
+    mask = causal_mask(len(tokens)) if causal else None  # (n, n) or no mask
+
     def attend(x: Array) -> Attention:
         q, k, v = (x, x, x) if head is None else (x @ head.w_q, x @ head.w_k, x @ head.w_v)
-        return attention(q, k, v, temperature=temperature, scaled=scaled)
+        return attention(q, k, v, temperature=temperature, scaled=scaled, mask=mask)
 
     return WordOrder(
         tokens=tokens,
@@ -207,6 +232,7 @@ def reorder(
         original=attend(original),
         shuffled=attend(shuffled),
         positions=float(positions),
+        causal=bool(causal),
     )
 
 
@@ -216,6 +242,38 @@ def shuffle_order(n: int, seed: int = 0) -> tuple[int, ...]:
     if n >= 2 and (order == np.arange(n)).all():
         order = np.roll(order, 1)
     return tuple(int(i) for i in order)
+
+
+def shuffle(text: str, seed: int, **kwargs: object) -> WordOrder:
+    """``reorder`` with the words of ``text`` in the order of shuffle number ``seed``
+    (``shuffle_order``); ``kwargs`` go to ``reorder`` (head, positions, temperature, ...)."""
+    n = len(tokenize(text)[:MAX_TOKENS])
+    return reorder(text, shuffle_order(n, seed), **kwargs)  # type: ignore[arg-type]
+
+
+def next_shuffle(n: int, seed: int, seeds: int = 1000) -> int:
+    """The next seed (counting on from ``seed``, round ``seeds``) whose shuffle of ``n`` words
+    differs from ``seed``'s, so a "shuffle again" button always changes something it can."""
+    current = shuffle_order(n, seed)
+    for step in range(1, seeds):
+        candidate = (seed + step) % seeds
+        if shuffle_order(n, candidate) != current:
+            return candidate
+    return (seed + 1) % seeds  # fewer than three words: one shuffle (or none) exists
+
+
+def looks_at_previous(weights: ArrayLike) -> NDArray[np.bool_]:
+    """``(n - 1,)`` for each word after the first: is the word just before it (one of) the
+    words it gives the largest weight? ``weights`` is ``(n, n)``."""
+    w = np.asarray(weights, dtype=np.float64)  # (n, n)
+    if len(w) < 2:
+        return np.zeros(0, dtype=bool)
+    return np.diag(w, k=-1) >= w[1:].max(axis=1)  # (n - 1,)
+
+
+def previous_word_weights(weights: ArrayLike) -> Array:
+    """``(n - 1,)`` the weight each word after the first gives the word just before it."""
+    return np.diag(np.asarray(weights, dtype=np.float64), k=-1).copy()  # (n - 1,)
 
 
 # --- the causal mask is generation ---------------------------------------------------------------
@@ -234,6 +292,11 @@ class Generation:
     x: Array
     steps: tuple[Attention, ...]
     full: Attention
+
+    @property
+    def matches_reading(self) -> bool:
+        """True when every row of ``full`` is its step's last row (to rounding)."""
+        return self.gap <= ROUNDING
 
     @property
     def gap(self) -> float:

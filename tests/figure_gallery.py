@@ -17,6 +17,7 @@ from ui.figures import (
     dictionary,
     heads,
     math,
+    order,
     query,
     scaling,
     sentence,
@@ -135,6 +136,14 @@ def gallery() -> dict[str, Builder]:
         deep = ac.refine_deep(text, layers, residual=residual, layer_norm=norm)
         figures[f"sentence-depth[{text[:8]}|{layers}|{residual}|{norm}]"] = lambda look, d=deep: (
             sentence.depth_curves(d, look=look)
+        )
+    for text in ("dog bites man", "", HOSTILE, "dog " * 40):
+        w = ac.shuffle(text, 3, positions=1.0)
+        figures[f"order-refined[{text[:10]}]"] = lambda look, w=w: order.refined_words(
+            w.shuffled.output, w.shuffled_tokens, title="t", limit=order.word_limit(w.x), look=look
+        )
+        figures[f"order-positions[{text[:10]}]"] = lambda look, w=w: order.encodings_heatmap(
+            ac.sinusoidal_positions(len(w.tokens)), w.tokens, title="PE", look=look
         )
     for text in ("the teacher wrote on the board", HOSTILE, ""):
         figures.update(_head_figures(text))

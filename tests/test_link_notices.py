@@ -33,7 +33,8 @@ NEAR_MISSES = [
 def _kept(notice: str, key: str) -> str | None:
     """What the notice says the control ``key`` kept ("12", "the default"), or None."""
     match = re.search(
-        rf"\*\*{re.escape(md(key))}(?:=(?:[^*\\]|\\.)*)?\*\*[^*]*?; kept (.+?)(?:; \*\*|\.$)", notice
+        rf"\*\*{re.escape(md(key))}(?:=(?:[^*\\]|\\.)*)?\*\*[^*]*?; kept (.+?)(?:; \*\*|\.$)",
+        notice,
     )
     return re.sub(r"\\(.)", r"\1", match.group(1)) if match else None
 

@@ -23,13 +23,17 @@ from attention_core import (
     VOCABULARY,
     frequencies,
     generate,
+    looks_at_previous,
+    next_shuffle,
     position_dims,
     positioned,
     previous_word_head,
+    previous_word_weights,
     project,
     refine,
     reorder,
     shift_matrix,
+    shuffle,
     shuffle_order,
     sinusoidal_positions,
     tokenize,
@@ -217,6 +221,7 @@ def test_causal_attention_is_reading_word_by_word(text, positions):
     n = len(tokenize(text))
     assert len(g.steps) == n and g.full.weights.shape == (n, n)
     assert g.gap <= 1e-12, g.gap
+    assert g.matches_reading
     for t, step in enumerate(g.steps):
         assert step.weights.shape == (t + 1, t + 1)
     assert (np.triu(g.full.weights, k=1) == 0).all()
@@ -226,3 +231,47 @@ def test_causal_attention_is_reading_word_by_word(text, positions):
 def test_generate_empty_text():
     g = generate("")
     assert g.steps == () and g.gap == 0.0 and g.full.weights.shape == (0, 0)
+
+
+# --- what lesson 10's page asks of the core -----------------------------------------------------
+
+
+def test_the_causal_mask_alone_sees_order():
+    """The mask belongs to the slots: "dog" first sees only itself, "man" first only itself."""
+    w = reorder("dog bites man", (2, 1, 0), causal=True)
+    assert w.causal and not w.same_up_to_order and w.gap > 0.5, w.gap
+    np.testing.assert_array_equal(np.triu(w.shuffled.weights, k=1), 0.0)
+    assert reorder("dog bites man", (0, 1, 2), causal=True).same_up_to_order  # no shuffle
+
+
+def test_row_gaps_and_reversal():
+    w = reorder("the dog bites the man", (3, 4, 2, 0, 1), positions=1.0)
+    assert w.row_gaps.shape == (5,) and w.gap == w.row_gaps.max() and not w.is_reversal
+    assert reorder("dog bites man", (2, 1, 0)).is_reversal
+    assert not reorder("dog", (0,)).is_reversal and reorder("dog", (0,)).gap == 0.0
+    assert reorder("zorblat bites man", (2, 1, 0)).unknown_words == ("zorblat",)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 5, 40])
+@pytest.mark.parametrize("seed", [0, 3, 998, 999])
+def test_next_shuffle_changes_the_order_when_it_can(n, seed):
+    nxt = next_shuffle(n, seed)
+    assert 0 <= nxt < 1000 and nxt != seed
+    if n >= 3:
+        assert shuffle_order(n, nxt) != shuffle_order(n, seed)
+
+
+def test_looks_at_previous_allows_ties_and_reads_the_diagonal():
+    w = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.0], [0.4, 0.2, 0.4]])
+    assert looks_at_previous(w).tolist() == [True, False]
+    np.testing.assert_array_equal(previous_word_weights(w), [0.5, 0.2])
+    assert looks_at_previous(np.ones((1, 1))).shape == (0,)
+    p = project("dog bites man", previous_word_head(), positions=2.0)
+    assert looks_at_previous(p.weights).all()
+
+
+def test_shuffle_is_reorder_by_shuffle_number():
+    w = shuffle("dog bites man", 3, positions=1.0)
+    assert w.order == shuffle_order(3, 3) == (2, 1, 0) and w.positions == 1.0
+    assert shuffle("", 5).tokens == () and shuffle("", 5).gap == 0.0
+    assert len(shuffle("dog " * 50, 1).order) == 40  # the words the core refines

@@ -494,10 +494,108 @@ HEADS_LESSON = Lesson(
     },
 )
 
+#: Lesson 10's sentences: the famous pair, and one whose shuffles are not all reversals.
+ORDER_SENTENCES = ("dog bites man", "the dog bites the man")
+#: Lesson 10's heads: plain ``Q = K = V = X``, or ``ac.previous_word_head``.
+ORDER_HEADS = ("plain", "previous-word")
+#: Lesson 10's shuffles are numbered 0 .. SHUFFLES - 1 (``ac.shuffle_order(n, number)``).
+SHUFFLES = 1000
+ORDER = Lesson(
+    title="Word order",
+    icon=":material/reorder:",
+    url_path="order",
+    file="lessons/10_word_order.py",
+    live_chart="order-shuffled",
+    summary="Attention alone is blind to word order; positions and the causal mask give it back.",
+    params=(
+        Param(
+            "text",
+            "Sentence",
+            "text",
+            ORDER_SENTENCES[0],
+            "the sentence to shuffle (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "order",
+            "Shuffle number",
+            "int",
+            3,  # "dog bites man" -> "man bites dog"
+            "which shuffle of the words (each number is one fixed shuffle)",
+            low=0,
+            high=SHUFFLES - 1,
+            step=1,
+            help="Each number stands for one fixed shuffle of the words, so a link brings back "
+            "the same shuffle. The button draws the next one.",
+        ),
+        Param(
+            "pos",
+            "Position strength",
+            "float",
+            0.0,
+            "strength of the sinusoidal position dims (0 = no positions)",
+            low=0.0,
+            high=3.0,
+            step=0.25,
+            help="How strongly each word's place in the sentence is added next to its "
+            "features. 0: attention knows nothing about order.",
+        ),
+        Param(
+            "head",
+            "Attention",
+            "choice",
+            ORDER_HEADS[0],
+            "plain Q = K = V = X, or the previous-word head",
+            options=ORDER_HEADS,
+            help="plain: every word is its own query, key and value. previous-word: each word "
+            "asks for the position just before its own.",
+        ),
+        Param(
+            "causal",
+            "Causal mask",
+            "bool",
+            False,
+            "each word may only attend to itself and earlier words",
+        ),
+        temperature(),
+        Param(
+            "step",
+            "Words written so far",
+            "int",
+            None,
+            "how many words the generation step-through has written (1 = the first word); "
+            "default: all of them",
+            low=1,
+            high=ac.MAX_TOKENS,
+            step=1,
+            bound=False,
+        ),
+    ),
+    presets={
+        "Blind to order": {"text": ORDER_SENTENCES[0]},
+        "Positions see order": {"text": ORDER_SENTENCES[1], "order": 0, "pos": 1.0},
+        "A reversal fools plain attention": {"text": ORDER_SENTENCES[0], "pos": 2.0},
+        "Who bit whom?": {"text": ORDER_SENTENCES[0], "pos": 2.0, "head": "previous-word"},
+        "Look back only": {"text": ORDER_SENTENCES[0], "causal": True},
+    },
+)
+
+
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
     sorted(
-        (ROOM, DICTIONARY, SOFTMAX, QUERY, CLASSROOM, SENTENCE, MATH, PROJECTIONS, HEADS_LESSON),
+        (
+            ROOM,
+            DICTIONARY,
+            SOFTMAX,
+            QUERY,
+            CLASSROOM,
+            SENTENCE,
+            MATH,
+            PROJECTIONS,
+            HEADS_LESSON,
+            ORDER,
+        ),
         key=lambda x: x.number,
     )
 )

@@ -192,6 +192,15 @@ class LessonPage:
             )
         return value
 
+    def set_button(
+        self, key: str, value: Any, *, label: str, icon: str, container: Any = st
+    ) -> None:
+        """A button that sets the control ``key`` to ``value``, and so the link (e.g. lesson
+        10's "Shuffle again": the shuffle itself is a control, so a link keeps it)."""
+        container.button(
+            label, key=f"set-{key}", on_click=_set_control, args=(key, value), icon=icon
+        )
+
     def value(self, key: str) -> Any:
         """The value of the control ``key`` before it is drawn (for work done once per run)."""
         # Until a control is first drawn, the session may still hold another page's value.
@@ -485,6 +494,10 @@ def _take_suggestion(key: str, pick: str | None = None) -> None:
     if st.session_state.get(pick):
         st.session_state[key] = st.session_state[pick]
     st.session_state[pick] = None
+
+
+def _set_control(key: str, value: Any) -> None:
+    st.session_state[key] = value
 
 
 def preset_help(lesson: Lesson, values: Mapping[str, Any]) -> str:

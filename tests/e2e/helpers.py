@@ -106,7 +106,8 @@ def visit(page: Page, base_url: str, lesson: Lesson, params: dict[str, str] | No
     ``page`` (a page switch: no reload, ~4x faster here), its sidebar is open (not on a
     phone) and no link values are asked for; otherwise by opening its link. Either way, wait
     until it has run and drawn its charts."""
-    sidebar_link = page.locator(NAV_LINKS).nth(lesson.number - 1)
+    # Its place in the menu, not its number: the story may skip numbers on a branch.
+    sidebar_link = page.locator(NAV_LINKS).nth(LESSONS.index(lesson))
     on_screen = sidebar_link.count() == 1 and sidebar_link.evaluate(
         "a => { const r = a.getBoundingClientRect();"
         " return r.width > 0 && r.left >= 0 && r.right <= innerWidth; }"

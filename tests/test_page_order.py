@@ -108,14 +108,7 @@ def test_shuffle_again_changes_the_shuffle_and_the_link_restores_it() -> None:
         "abc",
         "1000",
         "-1",
-        pytest.param(
-            "2.5",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="ui.page: the notice says the default was kept, but under AppTest the "
-                "slider shows 2 (lesson 1's voices=2.5 too); reported to the lead",
-            ),
-        ),
+        "2.5",  # the notice and the slider agree: the default, 3 (not 2)
         "nan",
         "",
     ],

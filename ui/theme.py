@@ -137,6 +137,8 @@ def dock_css(control_key: str, look: Look) -> str:
         f".st-key-{control_key}{{position:fixed;left:0;right:0;bottom:0;z-index:999980;"
         f"margin:0;padding:.25rem 1.25rem calc(.5rem + env(safe-area-inset-bottom));"
         f"background:{look.background};box-shadow:0 -2px 10px rgba(0,0,0,.25)}}"
+        # The value rides above the thumb: keep it off the label's line.
+        f".st-key-{control_key} [data-testid=stWidgetLabel]{{margin-bottom:.9rem}}"
         "[data-testid=stMainBlockContainer]{padding-bottom:9rem}"
         "}</style>"
     )

@@ -65,8 +65,11 @@ def matrix_heatmap(
         colorscale=theme.SCORES_SCALE, colorbar_title=colorbar_title,
         hover="%{customdata[0]}, %{customdata[1]}: %{z:.3f}", look=look,
     )  # fmt: skip
-    if n_rows * n_cols <= MAX_LABELLED_CELLS:
-        heat["texttemplate"] = "%{z:.2~f}"
+    # A phone is the narrowest screen (a projector has bigger letters but a much wider chart):
+    # there a cell of eight columns is ~27 px, "2.67" runs into its neighbour, "2.7" fits. Past
+    # twelve columns not even that: hover and the table below the chart give the numbers.
+    if n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols <= 12:
+        heat["texttemplate"] = "%{z:.2~f}" if n_cols <= 6 else "%{z:.1~f}"
     crowded = _crowded(col_labels, look)
     layout = {
         "title": {"text": plot_text(title, 80)},

@@ -260,3 +260,11 @@ def near_tie(refinement: ac.Refinement, temperature: float) -> tuple[int, int, i
 def blank_words(refinement: ac.Refinement) -> list[int]:
     """Positions of words that are all zeros (small words like "the"): they score 0 with all."""
     return [int(i) for i in np.flatnonzero(~np.any(refinement.embeddings != 0, axis=1))]
+
+
+def features_in_words(vector: np.ndarray) -> str:
+    """A word's non-zero features as a student reads them: "money 2, action 1.5" (largest
+    first), or "all zeros"."""
+    order = np.argsort(-np.abs(vector), kind="stable")
+    named = [f"{ac.FEATURES[j]} {written(vector[j])}" for j in order if written(vector[j]) != "0"]
+    return ", ".join(named) if named else "all zeros"

@@ -142,19 +142,6 @@ def lesson_body() -> None:
     scores = r"X X^\top + M" if causal else r"X X^\top"
     st.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
-    st.caption(
-        "In this toy every word is its own query, key and value (Q = K = V = X): the score of "
-        "*a* with *b* is the score of *b* with *a* (the scores are symmetric; each row of "
-        "weights is then normalised on its own), and "
-        + (
-            "only the causal mask knows where a word stands."
-            if causal
-            else "nothing says where a word stands: shuffle the words and each one comes back "
-            "the same, word order is invisible."
-        )
-        + " Lessons 8–10 lift both: learned W_Q, W_K, W_V, several heads, and positions."
-    )
-
     page.cut_text_notice(refinement, verb="refined")
     page.unknown_words_notice(refinement, how="marked with ?; they get a small made-up vector")
     if not refinement.tokens:
@@ -213,6 +200,19 @@ def lesson_body() -> None:
             look=run.look,
         ),
         key="sentence-movement",
+    )
+    # Under the charts: between the controls and the charts it would push them apart on a phone.
+    st.caption(
+        "In this toy every word is its own query, key and value (Q = K = V = X): the score of "
+        "*a* with *b* is the score of *b* with *a* (the scores are symmetric; each row of "
+        "weights is then normalised on its own), and "
+        + (
+            "only the causal mask knows where a word stands."
+            if causal
+            else "nothing says where a word stands: shuffle the words and each one comes back "
+            "the same, word order is invisible."
+        )
+        + " Lessons 8–10 lift both: learned W_Q, W_K, W_V, several heads, and positions."
     )
 
     run.note(

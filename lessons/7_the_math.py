@@ -19,6 +19,7 @@ from ui.figures.math import (
     dot_arithmetic,
     feature_limit,
     features_heatmap,
+    features_in_words,
     math_labels,
     mix_arithmetic,
     near_tie,
@@ -74,12 +75,20 @@ def step(r: ac.Refinement, number: int, title: str, explanation: str) -> tuple[A
 
 def step_1_embeddings(r: ac.Refinement) -> None:
     n, d = r.embeddings.shape
+    # Two words of this sentence, read out (the known ones with features first).
+    shown = [i for i in range(n) if r.known[i] and np.any(r.embeddings[i])]
+    shown += [i for i in range(n) if i not in shown]
+    labels = [md(label, limit=40) for label in math_labels(r)]
+    examples = " and ".join(
+        f"*{labels[i]}* is {features_in_words(r.embeddings[i])}"
+        for i in sorted(dict.fromkeys(shown[:2]))
+    )
     left, right = step(
         r,
         1,
         "X: every word as numbers",
-        f"Each word is a row of {d} numbers, one per named feature: *river* is pure "
-        "nature, *bank* is a bit of nature, money and place. In this toy we use X itself as the "
+        f"Each word is a row of {d} numbers, one per named feature: {examples}. "
+        "In this toy we use X itself as the "
         "queries, the keys and the values, so the score of *a* with *b* is the score of *b* "
         "with *a* (the score matrix is symmetric), and nothing in X says where a word stands: "
         "shuffle the words and the rows only shuffle with them, word order is invisible. Real "

@@ -61,8 +61,10 @@ def test_the_mix_by_hand_adds_up_and_elides_only_the_smallest_terms(text, t, sca
     assert abs(total - r.refined[asker, feature]) <= 0.005 + 1e-9
     # A pencil sum of what is written reaches the written total ("=" is honest).
     pencil = sum(w * v for w, v, _ in terms) + remainder
-    assert sign == "="  # some precision from 2 to 4 decimals always makes it add up here
-    assert round(pencil, 2) == round(total, 2)
+    # "=" only when a pencil sum of what is written gives the written total; else an honest "≈"
+    # (e.g. three weights of 0.3328 × 3 = 2.9948: 0.33, 0.333 and 0.3328 give 2.97, 3.00, 3.00).
+    assert (sign == "=") == (round(pencil, 2) == round(total, 2)), (sign, pencil, total)
+    assert abs(pencil - total) <= 0.05 * (1 + abs(total))
     # The elided terms are the smallest ones, and the remainder is their sum.
     products = weights * values
     shown = {j for _, _, j in terms}

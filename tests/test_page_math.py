@@ -300,3 +300,11 @@ def test_step_3_gives_the_dimension_reason_for_root_d_k(at):
     assert "number of dimensions" in step_3 and "gradient" in step_3
     step_1 = next(t for t in texts(at) if "Each word is a row of" in t)
     assert "symmetric" in step_1 and "word order is invisible" in step_1
+
+
+def test_step_1_reads_out_words_of_this_sentence():
+    # Issue 12, item 12: the page talked about *river* and *bank* whatever the sentence.
+    at = open_lesson(MATH, {"sentence": "the man paid the dog"})
+    step_1 = next(t for t in texts(at) if "Each word is a row of" in t)
+    assert "*man* is person 3 and *paid* is money 2, action 1.5" in step_1
+    assert "river" not in step_1 and "bank" not in step_1

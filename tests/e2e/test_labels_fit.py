@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from ui.lessons import CLASSROOM, SENTENCE
+from ui.lessons import CLASSROOM, MATH, SENTENCE
 
 from .conftest import recording_page
 from .helpers import visit
@@ -87,3 +87,12 @@ def test_sentence_labels_are_all_shown_and_apart(app_url: str, small_or_big, tex
     named = {w.rstrip("?") for p in points for w in p["text"].split(" · ")}
     assert set(words) <= named | {"money", "river", "dog", "run", "teacher"}
     assert not overlapping(points, slack=2.0), overlapping(points, slack=2.0)
+
+
+def test_math_cell_numbers_do_not_run_into_each_other(app_url: str, small_or_big) -> None:
+    # Eight words: eight columns in every matrix of the page (the narrowest cells it draws).
+    page, params = small_or_big
+    visit(page, app_url, MATH, {"sentence": "she went to the bank to deposit money", **params})
+    for key in ("math-x", "math-scores", "math-scaled", "math-weights", "math-refined"):
+        cells = boxes(page, key, ".heatmap-label text")
+        assert not overlapping(cells), (key, overlapping(cells))

@@ -21,10 +21,11 @@ from ..theme import NORMAL, Look
 
 #: Above this many cells the numbers no longer fit in the cells; hover still shows them.
 MAX_LABELLED_CELLS = 400
-#: A weight written in a cell ("0.25") needs ~28 px; a phone gives a matrix ~230 px, so past
-#: eight columns (fewer on a projector's bigger letters) the numbers would run into each other.
-#: Then hover and the numbers table below the chart show them.
-MAX_LABELLED_COLUMNS = 8
+#: A weight written in a cell ("0.25") needs ~28 px; a phone, the narrowest screen, gives a
+#: matrix ~230 px, so past seven columns the numbers would run into each other. Then hover and
+#: the numbers table below the chart show them. (A projector's letters are bigger, but its
+#: charts are several times wider.)
+MAX_LABELLED_COLUMNS = 7
 
 
 def two_panels(
@@ -168,11 +169,7 @@ def weights_heatmap(
         colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
         look=look,
     )  # fmt: skip
-    if (
-        cell_numbers
-        and n_rows * n_cols <= MAX_LABELLED_CELLS
-        and n_cols * look.scale <= MAX_LABELLED_COLUMNS
-    ):
+    if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols <= MAX_LABELLED_COLUMNS:
         heat["texttemplate"] = "%{z:.2f}"
     layout = {
         "title": {"text": title},

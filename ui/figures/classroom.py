@@ -76,5 +76,6 @@ def notes_grid(found: ac.Answer, *, look: Look = NORMAL) -> go.Figure:
             {"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
              "line": {"color": theme.OKABE_ITO["orange"], "width": 3 * look.scale}}
         ]  # fmt: skip
-    # Three lines of text a cell: ~52 px a row (the look scales it with the font).
-    return theme.figure([heat], layout, height=150 + 52 * len(ac.COUNTRIES), look=look)
+    # Three lines of 12 px text a cell: ~50 px a row (the look scales it with the font), and
+    # room under the grid for the colour bar.
+    return theme.figure([heat], layout, height=130 + 50 * len(ac.COUNTRIES), look=look)

@@ -69,8 +69,11 @@ def matrix_heatmap(
         colorscale=theme.SCORES_SCALE, colorbar_title=colorbar_title,
         hover="%{customdata[0]}, %{customdata[1]}: %{z:.3f}", look=look,
     )  # fmt: skip
-    if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS:
-        heat["texttemplate"] = "%{z:.2~f}"
+    # A phone is the narrowest screen (a projector has bigger letters but a much wider chart):
+    # there a cell of eight columns is ~27 px, "2.67" runs into its neighbour, "2.7" fits. Past
+    # twelve columns not even that: hover and the table below the chart give the numbers.
+    if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols <= 12:
+        heat["texttemplate"] = "%{z:.2~f}" if n_cols <= 6 else "%{z:.1~f}"
     crowded = _crowded(col_labels, look)
     layout = {
         "title": {"text": plot_text(title, 80)},
@@ -261,3 +264,11 @@ def near_tie(refinement: ac.Refinement, temperature: float) -> tuple[int, int, i
 def blank_words(refinement: ac.Refinement) -> list[int]:
     """Positions of words that are all zeros (small words like "the"): they score 0 with all."""
     return [int(i) for i in np.flatnonzero(~np.any(refinement.embeddings != 0, axis=1))]
+
+
+def features_in_words(vector: np.ndarray) -> str:
+    """A word's non-zero features as a student reads them: "money 2, action 1.5" (largest
+    first), or "all zeros"."""
+    order = np.argsort(-np.abs(vector), kind="stable")
+    named = [f"{ac.FEATURES[j]} {written(vector[j])}" for j in order if written(vector[j]) != "0"]
+    return ", ".join(named) if named else "all zeros"

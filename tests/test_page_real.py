@@ -276,3 +276,13 @@ def test_a_damaged_model_file_is_refused_with_a_clear_message(no_model, tmp_path
     assert not at.exception, at.exception
     assert any("SHA\\-256" in e.value and "Nothing was loaded" in e.value for e in at.error)
     assert any("Get the model" in b.label for b in at.button)
+
+
+def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
+    """The note sends students to **Split words** for heads that gather a word's pieces."""
+    found = model.read(REAL.presets["Split words"]["text"]).behaviours()
+    assert found.heads("same word")
+    at = open_lesson(REAL)
+    at.button(key="preset-real-Split words").click().run()
+    line = next(t for t in texts(at) if "**the other pieces of its own word**" in t)
+    assert "layer" in line

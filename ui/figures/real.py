@@ -84,7 +84,6 @@ def head_grid(weights: np.ndarray, selected: tuple[int, int], *, look: Look = NO
             "title": {"text": "head"},
             "showgrid": False,
             "zeroline": False,
-            "side": "top",
         },
         "yaxis": {
             "tickmode": "array",

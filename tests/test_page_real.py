@@ -284,5 +284,6 @@ def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
     assert found.heads("same word")
     at = open_lesson(REAL)
     at.button(key="preset-real-Split words").click().run()
-    line = next(t for t in texts(at) if "**the other pieces of its own word**" in t)
-    assert "layer" in line
+    listed = next(t for t in texts(at) if t.startswith("- **the previous token**"))
+    line = next(x for x in listed.splitlines() if "**the other pieces of its own word**" in x)
+    assert "layer" in line, line

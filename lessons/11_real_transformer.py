@@ -59,13 +59,11 @@ def lesson_body() -> None:
         "WordPiece tokens: the text is lower-cased and cut into pieces from a vocabulary of "
         "30,522. A word the vocabulary lacks is split, and a piece that continues a word starts "
         "with `##`. `[CLS]` opens every text and `[SEP]` closes it: the model adds them, and "
-        "many heads rest their attention there when they have nothing better to do."
+        "in trained BERT models many heads rest their attention there when they have nothing "
+        "better to do (Clark et al., 2019)."
     )
 
     st.subheader("2. One head at a time")
-    row = st.columns(2)
-    layer = run.control("layer", container=row[0]) - 1  # students count from 1, the code from 0
-    head = run.control("head", container=row[1]) - 1
     st.caption(
         "Layers and heads are counted from 1 here; the code counts from 0, so layer 1, head 3 "
         "is `weights[0, 2]`."
@@ -75,6 +73,9 @@ def lesson_body() -> None:
         r"\text{head}_h = \operatorname{softmax}\!\left(\frac{Q_h K_h^\top}{\sqrt{32}}\right)"
         r" V_h,\qquad Q_h = X W_Q^{(h)},\ K_h = X W_K^{(h)},\ V_h = X W_V^{(h)}"
     )
+    row = st.columns(2)
+    layer = run.control("layer", container=row[0]) - 1  # students count from 1, the code from 0
+    head = run.control("head", container=row[1]) - 1
     behaviours = reading.behaviours()
     weights = reading.output.weights  # (6 layers, 12 heads, n, n): rows sum to 1
     heat, grid = st.columns([1.1, 1], gap="large")

@@ -241,7 +241,7 @@ def share_link(page: Page) -> str:
     if box.locator("details").get_attribute("open") is None:
         summary.click()
     code = box.get_by_test_id("stCode")
-    expect(code).to_be_visible()
+    expect(code).to_be_visible(timeout=30000)  # the box is built by a rerun: slow when busy
     return code.inner_text().strip()
 
 

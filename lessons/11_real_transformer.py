@@ -14,6 +14,7 @@ from ui.readings import (
     head_name,
     head_summary,
     shares_table,
+    token_chips,
     tokens_summary,
 )
 from ui.safe import md
@@ -39,7 +40,7 @@ def lesson_body() -> None:
             "text, plus `[CLS]` and `[SEP]`); the rest was cut.",
             icon=":material/content_cut:",
         )
-    if not tokens.special.size or tokens.special.all():
+    if tokens.special.all():
         st.info(
             "Type a sentence (or pick a preset above): the model now reads only `[CLS]` and "
             "`[SEP]`.",
@@ -47,13 +48,7 @@ def lesson_body() -> None:
         )
 
     st.subheader("1. Your sentence as the model reads it")
-    chips = [
-        f":orange-badge[{md(p, 30)}]"
-        if special
-        else (f":blue-badge[{md(p, 30)}]" if p.startswith("##") else f":gray-badge[{md(p, 30)}]")
-        for p, special in zip(tokens.pieces, tokens.special, strict=True)
-    ]
-    st.markdown(" ".join(chips))
+    st.markdown(token_chips(tokens))
     st.markdown(tokens_summary(tokens))
     st.caption(
         "WordPiece tokens: the text is lower-cased and cut into pieces from a vocabulary of "

@@ -40,6 +40,16 @@ def split_words(tokens: Tokens) -> list[tuple[str, tuple[str, ...]]]:
     return list(dict.fromkeys(out))  # a word split twice is named once
 
 
+def token_chips(tokens: Tokens) -> str:
+    """The tokens as a row of badges (Markdown): [CLS]/[SEP] orange, ``##`` pieces blue."""
+
+    def chip(piece: str, special: bool) -> str:
+        colour = "orange" if special else ("blue" if piece.startswith("##") else "gray")
+        return f":{colour}-badge[{md(piece, 30)}]"
+
+    return " ".join(chip(p, bool(s)) for p, s in zip(tokens.pieces, tokens.special, strict=True))
+
+
 def tokens_summary(tokens: Tokens) -> str:
     """How many tokens, and which words were split (Markdown; user text escaped)."""
     words = len({int(w) for w in tokens.word_ids if w >= 0})

@@ -161,7 +161,7 @@ def _measure_page(
         if not floor and not page.locator(selector).count():
             result.errors.append(f"chart {selector} not found; watching every chart")
             selector = "[data-testid=stMain]"
-        slider = page.get_by_role("slider", name="Temperature")
+        slider = page.get_by_role("slider", name=info.control_label)
         slider.focus()
         walk = temperature_walk(info.temperatures, info.t_default, warmup + steps)
         for n, (direction, value) in enumerate(walk):

@@ -58,26 +58,53 @@ class LessonInfo:
     url_path: str
     title: str
     chart_key: str | None
+    #: The values of the slider that moves the chart: the temperature grid on most lessons,
+    #: the layers 1..6 on lesson 11 (a real model has no temperature dial).
     temperatures: tuple[float, ...]
     t_default: float
+    control: str = "t"
+    control_label: str = "Temperature"
+    control_kind: str = "temperature"
 
 
 def lessons() -> list[LessonInfo]:
-    """The lessons from ui/lessons.py (the app's own table), each with the chart to watch."""
+    """The lessons from ui/lessons.py (the app's own table), each with the chart to watch and
+    the slider that moves it."""
     from ui.lessons import LESSONS
     from ui.params import TEMPERATURES
 
-    return [
-        LessonInfo(
-            lesson.number,
-            lesson.url_path,
-            lesson.title,
-            lesson.live_chart,
-            TEMPERATURES,
-            lesson.param("t").default,
+    infos = []
+    for lesson in LESSONS:
+        sliders = [p for p in lesson.params if p.bound and p.kind in ("temperature", "int")]
+        live = next((p for p in sliders if p.kind == "temperature"), sliders[0])
+        grid = (
+            TEMPERATURES
+            if live.kind == "temperature"
+            else tuple(range(int(live.low), int(live.high) + 1))
         )
-        for lesson in LESSONS
-    ]
+        infos.append(
+            LessonInfo(
+                lesson.number,
+                lesson.url_path,
+                lesson.title,
+                lesson.live_chart,
+                grid,
+                live.default,
+                live.key,
+                live.label,
+                live.kind,
+            )
+        )
+    return infos
+
+
+async def move(session, info: LessonInfo, value: float):
+    """One step of a lesson's live slider in a ``bench.stclient.Session``: returns its ``Run``."""
+    if info.control_kind == "temperature":
+        return await session.set_select_slider(
+            info.control, f"{value:g}", is_default=value == info.t_default
+        )
+    return await session.set_slider(info.control, value, is_default=value == info.t_default)
 
 
 def temperature_walk(
@@ -87,6 +114,8 @@ def temperature_walk(
     indices ``lo`` and ``hi`` (0.2 .. 5 by default: every step visibly changes every chart; at
     the extremes neighbouring temperatures can draw the same picture). Returns (direction, value)
     with direction +1 (ArrowRight) or -1 (ArrowLeft)."""
+    if len(temperatures) <= hi:  # a short grid (lesson 11's six layers): walk all of it
+        lo, hi = 0, len(temperatures) - 1
     i = temperatures.index(start)
     direction = 1
     out = []

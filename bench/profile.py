@@ -17,7 +17,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from .common import QUIET_SERVER_ARGS, launch, lessons, temperature_walk
+from .common import QUIET_SERVER_ARGS, launch, lessons, move, temperature_walk
 from .stclient import Session
 
 
@@ -83,7 +83,7 @@ async def _drive(url: str, url_path: str, runs: int) -> None:
     async with Session(url) as session:
         await session.open(url_path)
         for _, value in temperature_walk(info.temperatures, info.t_default, runs):
-            await session.set_select_slider("t", f"{value:g}", is_default=value == info.t_default)
+            await move(session, info, value)
 
 
 def profile(url_path: str, runs: int, extra_args: list[str], top: int = 25) -> str:

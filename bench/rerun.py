@@ -27,10 +27,12 @@ from pathlib import Path
 from .common import (
     EMPTY_APP,
     QUIET_SERVER_ARGS,
+    LessonInfo,
     fmt,
     launch,
     lessons,
     log,
+    move,
     p50,
     p95,
     read_timings,
@@ -61,10 +63,10 @@ class PageSamples:
 
 
 async def _step(
-    session: Session, samples: PageSamples, value: float, default: float, record: bool
+    session: Session, samples: PageSamples, value: float, info: LessonInfo, record: bool
 ) -> None:
     t0 = time.perf_counter()
-    run: Run = await session.set_select_slider("t", f"{value:g}", is_default=value == default)
+    run: Run = await move(session, info, value)
     t1 = time.perf_counter()
     if run.exceptions:
         samples.errors.extend(run.exceptions)
@@ -120,10 +122,10 @@ async def _measure(
         record = n >= warmup
         for info, page in zip(infos, pages, strict=True):
             _, value = walks[info.url_path][n]
-            await _step(sessions[info.url_path], page, value, info.t_default, record)
+            await _step(sessions[info.url_path], page, value, info, record)
             _, value = empty_walk[k]
             k += 1
-            await _step(empty_session, empty, value, default, record)
+            await _step(empty_session, empty, value, infos[0], record)
         if (n + 1) % 10 == 0:
             log(f"  [rerun] {n + 1}/{warmup + interactions} rounds")
     for s in [*sessions.values(), empty_session]:

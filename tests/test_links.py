@@ -59,7 +59,8 @@ def other_value(param: Param) -> Any:
         return next(o for o in param.options if o != param.default)
     if param.kind == "text":
         return "the bank by the river"
-    value = param.low + 2 * (param.step or 1)
+    step = param.step or 1
+    value = next(v for v in (param.low + 2 * step, param.low + step) if v != param.default)
     return int(value) if param.kind == "int" else round(value, 6)
 
 

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import attention_core as ac
+from attention_core.bert import BertConfig
 
 from .params import SCALED, Param, temperature
 
@@ -58,6 +59,9 @@ class Lesson:
         chart = self.main_chart_key or self.live_chart
         assert chart, f"{self.title}: name its live_chart in the registry"
         return chart
+
+    #: The lesson runs the real model (lesson 11): tests fetch its weights first (in CI) or skip.
+    needs_model: bool = False
 
     @property
     def number(self) -> int:
@@ -581,6 +585,98 @@ ORDER = Lesson(
 )
 
 
+#: Lesson 11's drift sentences: one word, two meanings (each word is one WordPiece token in both).
+DRIFT_PRESETS: dict[str, tuple[str, str, str]] = {
+    "bank": ("I sat on the river bank", "I paid the money into the bank", "bank"),
+    "bat": ("a bat flew out of the dark cave at night", "he swung the bat and hit the ball", "bat"),
+    "spring": (
+        "the flowers bloom in spring after a cold winter",
+        "the spring in the old mattress squeaked",
+        "spring",
+    ),
+}
+_MINILM = BertConfig()  # all-MiniLM-L6-v2's sizes: 6 layers x 12 heads
+
+
+def _real_preset(text: str, layer: int, head: int, drift: str = "bank") -> dict[str, Any]:
+    a, b, word = DRIFT_PRESETS[drift]
+    return {"text": text, "layer": layer, "head": head, "a": a, "b": b, "follow": word}
+
+
+REAL = Lesson(
+    title="A real transformer",
+    icon=":material/memory:",
+    url_path="real",
+    file="lessons/11_real_transformer.py",
+    live_chart="real-head",
+    main_control_key="layer",
+    needs_model=True,
+    summary="Your sentence through all-MiniLM-L6-v2: every layer and head, on the same attention.",
+    params=(
+        Param(
+            "text",
+            "Your sentence",
+            "text",
+            SENTENCE_PRESETS["River bank"],
+            "the sentence the model reads (any text; the first 128 tokens are read)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "layer",
+            f"Layer (1 to {_MINILM.num_layers})",
+            "int",
+            1,
+            "the layer of the head shown, counted from 1",
+            low=1,
+            high=_MINILM.num_layers,
+            step=1,
+            help="Counted from 1 here; the code counts from 0 (layer 1 is weights[0]).",
+        ),
+        Param(
+            "head",
+            f"Head (1 to {_MINILM.num_heads})",
+            "int",
+            3,
+            "the head shown, counted from 1",
+            low=1,
+            high=_MINILM.num_heads,
+            step=1,
+            help="Counted from 1 here; the code counts from 0 (head 1 is weights[:, 0]).",
+        ),
+        Param(
+            "a",
+            "First sentence",
+            "text",
+            DRIFT_PRESETS["bank"][0],
+            "the word's first context (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "b",
+            "Second sentence",
+            "text",
+            DRIFT_PRESETS["bank"][1],
+            "the word's second context (any text)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "follow",
+            "The word to follow",
+            "text",
+            "bank",
+            "a word that is one token in both sentences",
+            max_chars=40,
+        ),
+    ),
+    presets={
+        "River bank": _real_preset(SENTENCE_PRESETS["River bank"], 1, 3),
+        "Money bank": _real_preset(SENTENCE_PRESETS["Money bank"], 2, 9),
+        "Split words": _real_preset("Transformers tokenize unbelievably long words", 2, 9),
+        "Bat": _real_preset(SENTENCE_PRESETS["Bat, the animal"], 3, 8, "bat"),
+        "Spring": _real_preset(SENTENCE_PRESETS["Spring, the season"], 6, 1, "spring"),
+    },
+)
+
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
     sorted(
@@ -595,6 +691,7 @@ LESSONS: tuple[Lesson, ...] = tuple(
             PROJECTIONS,
             HEADS_LESSON,
             ORDER,
+            REAL,
         ),
         key=lambda x: x.number,
     )

@@ -83,6 +83,20 @@ def other_value(param: Param, lesson: Lesson | None = None) -> Any:
     return int(value) if param.kind == "int" else round(value, 6)
 
 
+def live_param(lesson: Lesson) -> Param:
+    """The slider that redraws the lesson's live chart: its temperature, else its first slider
+    (lesson 11's real model has no temperature dial: its layer picker)."""
+    sliders = [p for p in lesson.params if p.bound and p.kind in ("temperature", "int", "float")]
+    return next((p for p in sliders if p.kind == "temperature"), sliders[0])
+
+
+def link_value(lesson: Lesson) -> tuple[str, str]:
+    """A link parameter and a non-default value for it (the temperature where there is one)."""
+    param = live_param(lesson)
+    value = LINK_TEMPERATURE if param.kind == "temperature" else other_value(param, lesson)
+    return param.key, param.to_url(value)
+
+
 def bound_params(lesson: Lesson) -> list[Param]:
     """The lesson's controls that are widgets bound to the URL."""
     return [p for p in lesson.params if p.bound]

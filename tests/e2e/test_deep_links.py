@@ -18,13 +18,14 @@ from ui.lessons import LESSONS, Lesson
 from .conftest import VIEWPORT, ServerHandle, _free_port, recording_page
 from .helpers import (
     LESSON_IDS,
-    LINK_TEMPERATURE,
     assert_navigation,
     assert_title,
     lesson_link,
+    link_value,
     main,
     open_page,
     query_of,
+    slider_text,
     temperature_text,
 )
 
@@ -61,10 +62,11 @@ def test_cold_deep_link_shows_navigation_page_and_link_value(
     server = _start(fresh_server)
     page: Page = recording_page(cold_context)
     try:
-        open_page(page, lesson_link(server.url, lesson, {"t": str(LINK_TEMPERATURE)}))
+        key, value = link_value(lesson)
+        open_page(page, lesson_link(server.url, lesson, {key: value}))
         assert_title(page, lesson)
         assert_navigation(page)
-        assert temperature_text(page) == str(LINK_TEMPERATURE)
+        assert slider_text(page, lesson.param(key).label) == value
         assert "legacy" not in server.log().lower(), server.log()
     finally:
         page.close()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 import attention_core as ac
-from ui.lessons import CLASSROOM, DICTIONARY, SENTENCE, Lesson
+from ui.lessons import CLASSROOM, DICTIONARY, REAL, SENTENCE, Lesson
 
 from .helpers import assert_app_healthy, lesson_link, main, open_page, query_of, wait_for_app
 
@@ -56,11 +56,11 @@ def _assert_nothing_injected(page: Page, scripts_before: list[str], before: dict
 
 @pytest.mark.parametrize(
     ("lesson", "key"),
-    [(SENTENCE, "text"), (DICTIONARY, "word"), (CLASSROOM, "question")],
-    ids=["sentence-text", "dictionary-word", "classroom-question"],
+    [(SENTENCE, "text"), (DICTIONARY, "word"), (CLASSROOM, "question"), (REAL, "text")],
+    ids=["sentence-text", "dictionary-word", "classroom-question", "real-text"],
 )
 def test_hostile_text_is_shown_literally_and_never_runs(
-    app_url: str, warm_page: Page, lesson: Lesson, key: str
+    app_url: str, warm_page: Page, lesson: Lesson, key: str, request: pytest.FixtureRequest
 ) -> None:
     page = warm_page
     param = lesson.param(key)
@@ -79,6 +79,12 @@ def test_hostile_text_is_shown_literally_and_never_runs(
             ticks = {t.rstrip("?") for t in page.evaluate(TICKS_JS)}
             missing = [w for w in ac.tokenize(payload) if w not in ticks]
             assert not missing, f"{payload!r}: words {missing} not shown; ticks: {sorted(ticks)}"
+        elif lesson is REAL:
+            # The real model's WordPiece tokens, each a label of the head's heatmap.
+            pieces = request.getfixturevalue("minilm").tokenize(payload).pieces
+            ticks = set(page.evaluate(TICKS_JS))
+            missing = [p for p in pieces if p not in ticks]
+            assert not missing, f"{payload!r}: tokens {missing} not shown; ticks: {sorted(ticks)}"
         else:
             # Invisible word joiners (ui.safe.md keeps Markdown from autolinking addresses)
             # do not change what a reader sees.

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ui.lessons import DICTIONARY, LESSONS, Lesson
-from ui.params import TEMPERATURES, format_number
+from ui.params import TEMPERATURES, Param, format_number
 
 from .helpers import (
     LESSON_IDS,
@@ -29,12 +29,13 @@ from .helpers import (
     bound_params,
     chart_fingerprint,
     lesson_link,
+    live_param,
     open_page,
     other_value,
     query_of,
     share_link,
     slider,
-    temperature_text,
+    slider_text,
     wait_for_chart_change,
 )
 
@@ -44,17 +45,19 @@ from .helpers import (
 LINK_OVERRIDES = {DICTIONARY.url_path: {"word": "sous"}}
 
 
-def _move_temperature(page: Page, key: str, expected: float) -> None:
-    """Focus the temperature thumb, press ``key``, wait for the URL to say ``t=expected``."""
-    thumb = slider(page, "Temperature")
+def _move(page: Page, param: Param, key: str, expected: float) -> None:
+    """Focus the slider's thumb, press ``key``, wait for the URL to record ``expected`` (a
+    default value leaves the URL)."""
+    thumb = slider(page, param.label)
     thumb.focus()
     thumb.press(key)
     shown = format_number(expected)
-    page.wait_for_url(lambda url: query_of(url).get("t") == [shown], timeout=30000)
+    in_url = None if expected == param.default else [shown]
+    page.wait_for_url(lambda url: query_of(url).get(param.key) == in_url, timeout=30000)
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=30000
     )
-    assert temperature_text(page) == shown
+    assert slider_text(page, param.label) == shown
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
@@ -65,7 +68,7 @@ def test_lesson_link_restores_values_and_the_slider_drives_chart_and_url(
     # Every control of the lesson at a value that is not its default; the temperature at 0.2.
     values = {p.key: other_value(p, lesson) for p in bound_params(lesson)}
     values.update(LINK_OVERRIDES.get(lesson.url_path, {}))
-    assert values["t"] == LINK_TEMPERATURE
+    assert values.get("t", LINK_TEMPERATURE) == LINK_TEMPERATURE
     open_page(
         page,
         lesson_link(app_url, lesson, {k: lesson.param(k).to_url(v) for k, v in values.items()}),
@@ -93,14 +96,19 @@ def test_lesson_link_restores_values_and_the_slider_drives_chart_and_url(
         assert key in shared_query, f"{key} missing from the share link {shared}"
         assert lesson.param(key).parse(shared_query[key][0]) == value, (key, shared)
 
-    # End: the highest temperature. The chart redraws and the URL records it.
+    # End: the highest temperature (or the lesson's live slider). The chart redraws and the
+    # URL records it.
+    live = live_param(lesson)
+    ends = (
+        (TEMPERATURES[0], TEMPERATURES[-1]) if live.kind == "temperature" else (live.low, live.high)
+    )
     before = chart_fingerprint(page)
     assert before, "no chart fingerprint"
-    _move_temperature(page, "End", TEMPERATURES[-1])
+    _move(page, live, "End", ends[1])
     after_end = wait_for_chart_change(page, before)
     # Home: the lowest. The chart and the URL change again.
-    _move_temperature(page, "Home", TEMPERATURES[0])
+    _move(page, live, "Home", ends[0])
     wait_for_chart_change(page, after_end)
-    assert temperature_text(page) == format_number(TEMPERATURES[0])
+    assert slider_text(page, live.label) == format_number(ends[0])
 
     assert_app_healthy(page)

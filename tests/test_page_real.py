@@ -1,0 +1,289 @@
+"""Lesson 11, a real transformer: all-MiniLM-L6-v2 on the core's attention, as a student sees it.
+
+With the real weights (the shared ``minilm`` fixture: skipped locally with a message when they
+are absent, fetched in CI) the page shows the model's own numbers, and every sentence it prints
+about them is checked against them as a property over layers, heads and sentences. Without the
+weights (both sources pointed at empty folders) the page explains how to get them, downloads
+nothing on its own, and the rest of the app is unaffected.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from apptest_helpers import chart, open_lesson, share_link, texts, values
+from hypothesis import given
+from hypothesis import strategies as st
+
+import model_store
+from attention_core.head_roles import BEHAVIOURS
+from ui import model as real
+from ui.lessons import DRIFT_PRESETS, REAL, ROOM
+from ui.readings import behaviours_list, drift_summary, head_summary, percent_down
+
+SENTENCES = (
+    "I sat on the river bank",
+    "I paid the money into the bank",
+    "Transformers tokenize unbelievably long words",
+    "<a href='x'>click</a> 🙂 مرحبا",
+    "",
+    "the the the the",
+)
+
+
+# ---- with the real model ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def model(minilm):
+    real.forget()  # a test without the model may have run in this process
+    return minilm
+
+
+def test_the_default_page_shows_layer_1_head_3_of_the_real_model(model) -> None:
+    at = open_lesson(REAL)
+    assert not at.exception, at.exception
+    reading = model.read(REAL.param("text").default)
+    heat = chart(at, "real-head")
+    np.testing.assert_allclose(values(heat["data"][0], "z"), reading.output.weights[0, 2])
+    assert heat["layout"]["yaxis"]["ticktext"] == list(reading.tokens.pieces)
+    assert heat["layout"]["title"]["text"].startswith("Layer 1, head 3")
+    shown = texts(at)
+    # Found from the numbers: layer 1, head 3 copies the previous token.
+    assert any("**Layer 1, head 3** mostly looks at **the previous token**" in t for t in shown)
+    assert any(":orange-badge[\\[CLS\\]]" in t and ":orange-badge[\\[SEP\\]]" in t for t in shown)
+
+
+@pytest.mark.parametrize(("layer", "head"), [(1, 1), (2, 9), (6, 12), (4, 7)])
+def test_the_pickers_count_from_1_and_the_heatmap_follows(model, layer: int, head: int) -> None:
+    at = open_lesson(REAL)
+    at.slider(key="layer").set_value(layer).run()
+    at.slider(key="head").set_value(head).run()
+    assert not at.exception
+    reading = model.read(REAL.param("text").default)
+    z = values(chart(at, "real-head")["data"][0], "z")
+    np.testing.assert_allclose(z, reading.output.weights[layer - 1, head - 1])
+    assert np.allclose(z.sum(axis=1), 1, atol=1e-5)
+    summary = next(t for t in texts(at) if t.startswith(f"**Layer {layer}, head {head}**"))
+    assert summary == head_summary(reading.behaviours(), layer - 1, head - 1)
+    # The grid outlines the same head, and the link says which.
+    grid = chart(at, "real-grid")
+    (outline,) = grid["layout"]["shapes"]
+    step = len(reading.tokens) + 1
+    assert outline["x0"] == (head - 1) * step - 1 and outline["y0"] == (layer - 1) * step - 1
+    link = share_link(at)
+    assert (f"layer={layer}" in link) == (layer != 1) and (f"head={head}" in link) == (head != 3)
+
+
+def test_the_grid_is_one_trace_of_every_head(model) -> None:
+    at = open_lesson(REAL, {"text": "Transformers tokenize unbelievably long words"})
+    reading = model.read("Transformers tokenize unbelievably long words")
+    (trace,) = chart(at, "real-grid")["data"]
+    z = values(trace, "z")
+    n, step = len(reading.tokens), len(reading.tokens) + 1
+    assert z.shape == (6 * step - 1, 12 * step - 1)
+    for layer, head in [(0, 0), (2, 7), (5, 11)]:
+        tile = z[layer * step : layer * step + n, head * step : head * step + n]
+        np.testing.assert_allclose(tile, reading.output.weights[layer, head])
+    assert np.isnan(z[n]).all()  # the gap between layers 1 and 2
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_every_head_summary_is_true_of_its_numbers(model, text: str) -> None:
+    """The property behind every head sentence, over all 72 heads of several sentences."""
+    found = model.read(text).behaviours()
+    for layer in range(6):
+        for head in range(12):
+            said = head_summary(found, layer, head)
+            shares = {b: float(s[layer, head]) for b, s in found.shares.items()}
+            percent = int(re.search(r"(\d+)%", said).group(1))
+            if "mostly looks at" in said:
+                behaviour = next(b for b, target in BEHAVIOURS.items() if target in said)
+                assert shares[behaviour] >= 0.5
+                assert shares[behaviour] == max(v for v in shares.values() if v == v)
+            else:
+                top = max(v for v in shares.values() if v == v)
+                assert top < 0.5 and "less than half" in said
+                assert BEHAVIOURS[next(b for b, v in shares.items() if v == top)] in said
+            assert percent == int(np.floor(max(v for v in shares.values() if v == v) * 100 + 1e-9))
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_the_behaviour_list_names_exactly_the_heads_over_half(model, text: str) -> None:
+    found = model.read(text).behaviours()
+    listed = behaviours_list(found, limit=72)
+    for key, target in BEHAVIOURS.items():
+        line = next(line for line in listed.splitlines() if line.startswith(f"- **{target}**"))
+        named = {(int(a) - 1, int(b) - 1) for a, b in re.findall(r"layer (\d+), head (\d+)", line)}
+        stacked = np.stack([np.nan_to_num(s, nan=-1) for s in found.shares.values()])
+        best = list(found.shares)
+        expected = {
+            (la, he)
+            for la in range(6)
+            for he in range(12)
+            if stacked[:, la, he].max() >= 0.5 and best[stacked[:, la, he].argmax()] == key
+        }
+        assert named == expected, (key, line)
+        for h in found.heads(key):
+            assert f"{percent_down(h.share)})" in line
+
+
+@given(st.lists(st.floats(-1, 1), min_size=2, max_size=7))
+def test_the_drift_sentence_says_what_the_cosines_say(cosine: list[float]) -> None:
+    said = drift_summary(np.array(cosine), "bank")
+    shown = [round(c, 2) + 0.0 for c in cosine]
+    rises = [k for k in range(1, len(shown)) if shown[k] > shown[k - 1]]
+    if rises:
+        assert "does not fall steadily" in said
+        assert said.split("goes up again at layer")[1].split(".")[0].strip(" s") == ", ".join(
+            map(str, rises)
+        )
+    else:
+        assert "never rises" in said
+    if shown[-1] < shown[0]:
+        assert "further apart than they started" in said
+    elif shown[-1] > shown[0]:
+        assert "closer than they started" in said
+    else:
+        assert "as close as they started" in said
+
+
+@pytest.mark.parametrize("preset", DRIFT_PRESETS)
+def test_the_drift_chart_is_the_model_s_cosines_and_the_words_match(model, preset) -> None:
+    a, b, word = DRIFT_PRESETS[preset]
+    at = open_lesson(REAL, {"a": a, "b": b, "follow": word})
+    assert not at.exception
+    expected = model.drift(a, b, word).cosine
+    line = chart(at, "real-drift")["data"][0]
+    np.testing.assert_allclose(values(line, "y"), expected, atol=1e-6)
+    assert drift_summary(expected, word) in texts(at)
+
+
+def test_the_bank_drift_names_its_own_rise(model) -> None:
+    """The real numbers do not fall steadily: the page must not say they do."""
+    a, b, word = DRIFT_PRESETS["bank"]
+    cosine = model.drift(a, b, word).cosine
+    said = drift_summary(cosine, word)
+    assert ("never rises" in said) == all(
+        round(cosine[k], 2) <= round(cosine[k - 1], 2) for k in range(1, len(cosine))
+    )
+
+
+def test_a_word_missing_from_a_sentence_is_explained(model) -> None:
+    at = open_lesson(REAL, {"follow": "money"})  # in the second sentence only
+    assert not at.exception
+    assert any("not one whole token of the first sentence" in t for t in texts(at))
+    assert not [c for c in at.get("plotly_chart") if "real-drift" in c.proto.id]
+    at = open_lesson(REAL, {"follow": ""})
+    assert any("not one whole token of both sentences" in t for t in texts(at))
+
+
+def test_hostile_text_is_shown_literally(model) -> None:
+    text = "<a href=javascript:alert(1)>x</a> <b>$x$</b>"
+    at = open_lesson(REAL, {"text": text})
+    assert not at.exception
+    ticks = chart(at, "real-head")["layout"]["xaxis"]["ticktext"]
+    assert "&lt;" in ticks and "<" not in "".join(ticks)
+    chips = next(t for t in texts(at) if t.startswith(":orange-badge"))
+    assert "\\<" in chips and "<a" not in chips
+
+
+def test_a_long_text_is_cut_at_128_tokens_with_a_notice(model) -> None:
+    at = open_lesson(REAL, {"text": "bank " * 400})
+    assert not at.exception
+    assert any("Only the first 128 tokens are read" in t for t in texts(at))
+    assert values(chart(at, "real-head")["data"][0], "z").shape == (128, 128)
+    assert any("first 32 tokens" in t for t in texts(at))
+
+
+def test_every_preset_shows_a_drift_chart(model) -> None:
+    at = open_lesson(REAL)
+    for name in REAL.presets:
+        at.button(key=f"preset-real-{name}").click().run()
+        assert not at.exception, name
+        assert at.text_input(key="text").value == REAL.presets[name]["text"]
+        assert chart(at, "real-drift"), name
+
+
+# ---- without the model -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_model(tmp_path, monkeypatch):
+    """Both on-disk sources point at empty folders; fetching is recorded, not done."""
+    monkeypatch.setenv("SPOTLIGHT_MODEL_DIR", str(tmp_path / "usb-stick"))
+    monkeypatch.setenv("SPOTLIGHT_MODEL_CACHE", str(tmp_path / "cache"))
+    fetched: list[str] = []
+
+    def no_network(progress=None):
+        fetched.append("fetch")
+        raise model_store.ModelUnavailable("offline: no source answered (test)")
+
+    monkeypatch.setattr(model_store, "fetch", no_network)
+    real.forget()
+    assert model_store.find_on_disk() is None
+    yield fetched
+    real.forget()
+
+
+def test_without_the_model_the_page_offers_it_and_downloads_nothing(no_model) -> None:
+    at = open_lesson(REAL)
+    assert not at.exception, at.exception
+    assert no_model == []  # opening the page never downloads
+    assert not at.get("plotly_chart")
+    assert any("not on this computer yet" in t for t in texts(at))
+    assert [b.label for b in at.button if "Get the model" in b.label] == ["Get the model (90 MB)"]
+    assert model_store.FETCH_COMMAND in [c.value for c in at.code]
+    assert at.title[0].value == REAL.title
+    # The rest of the app is unaffected.
+    room = open_lesson(ROOM)
+    assert not room.exception and room.get("plotly_chart")
+
+
+def test_a_failed_download_says_so_and_the_page_still_works(no_model) -> None:
+    at = open_lesson(REAL)
+    next(b for b in at.button if "Get the model" in b.label).click().run()
+    assert not at.exception, at.exception
+    assert no_model == ["fetch"]
+    assert any("The download did not work" in e.value and "offline" in e.value for e in at.error)
+
+
+def test_after_a_download_the_page_shows_the_model(no_model, minilm, monkeypatch) -> None:
+    directory = minilm.directory
+
+    def fake_fetch(progress=None):  # "downloads" by pointing at the real files
+        progress(0.5, "Downloading model.safetensors")
+        monkeypatch.setenv("SPOTLIGHT_MODEL_DIR", str(directory))
+        progress(1.0, "done")
+        return model_store.Located("SPOTLIGHT_MODEL_DIR", directory)
+
+    monkeypatch.setattr(model_store, "fetch", fake_fetch)
+    at = open_lesson(REAL)
+    assert not at.get("plotly_chart")
+    next(b for b in at.button if "Get the model" in b.label).click().run()
+    assert not at.exception, at.exception
+    assert chart(at, "real-head")
+
+
+def test_a_damaged_model_file_is_refused_with_a_clear_message(no_model, tmp_path) -> None:
+    folder = tmp_path / "usb-stick"
+    folder.mkdir()
+    for name in model_store.pins.FILES:
+        (folder / name).write_bytes(b"not the model")
+    at = open_lesson(REAL)
+    assert not at.exception, at.exception
+    assert any("SHA\\-256" in e.value and "Nothing was loaded" in e.value for e in at.error)
+    assert any("Get the model" in b.label for b in at.button)
+
+
+def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
+    """The note sends students to **Split words** for heads that gather a word's pieces."""
+    found = model.read(REAL.presets["Split words"]["text"]).behaviours()
+    assert found.heads("same word")
+    at = open_lesson(REAL)
+    at.button(key="preset-real-Split words").click().run()
+    listed = next(t for t in texts(at) if t.startswith("- **the previous token**"))
+    line = next(x for x in listed.splitlines() if "**the other pieces of its own word**" in x)
+    assert "layer" in line, line

@@ -1,0 +1,163 @@
+"""Lesson 11's sentences about the real model's numbers, built from the numbers themselves.
+
+Every claim here is computed from what is on screen (and tested as a property over sentences,
+layers and heads): nothing says "the meanings drift apart" unless the cosines do. Percentages
+are rounded *down*, so a head shown at "50%" really gives at least half of its attention.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from attention_core.head_roles import BEHAVIOURS, HeadBehaviours
+from model_store import Tokens
+
+from .formats import two_places
+from .safe import md
+
+
+def percent_down(share: float) -> str:
+    """A share in 0..1 as a whole percent, rounded down: 0.996 -> "99%", 1.0 -> "100%"."""
+    return f"{math.floor(share * 100 + 1e-9)}%"
+
+
+def head_name(layer: int, head: int) -> str:
+    """A head as students count it (from 1), from the core's 0-based indices."""
+    return f"layer {layer + 1}, head {head + 1}"
+
+
+def split_words(tokens: Tokens) -> list[tuple[str, tuple[str, ...]]]:
+    """The words WordPiece cut into several pieces: (the word as typed, its pieces), each once."""
+    out = []
+    for word in dict.fromkeys(int(w) for w in tokens.word_ids if w >= 0):
+        at = [i for i, w in enumerate(tokens.word_ids) if w == word]
+        if len(at) > 1:
+            start, end = tokens.spans[at[0]][0], tokens.spans[at[-1]][1]
+            out.append((tokens.text[start:end], tuple(tokens.pieces[i] for i in at)))
+    return list(dict.fromkeys(out))  # a word split twice is named once
+
+
+def token_chips(tokens: Tokens) -> str:
+    """The tokens as a row of badges (Markdown): [CLS]/[SEP] orange, ``##`` pieces blue."""
+
+    def chip(piece: str, special: bool) -> str:
+        colour = "orange" if special else ("blue" if piece.startswith("##") else "gray")
+        return f":{colour}-badge[{md(piece, 30)}]"
+
+    return " ".join(chip(p, bool(s)) for p, s in zip(tokens.pieces, tokens.special, strict=True))
+
+
+def tokens_summary(tokens: Tokens) -> str:
+    """How many tokens, and which words were split (Markdown; user text escaped)."""
+    words = len({int(w) for w in tokens.word_ids if w >= 0})
+    text = (
+        f"**{len(tokens)} tokens**: `[CLS]`, the pieces of {words} "
+        f"word{'s' if words != 1 else ''}, `[SEP]`."
+    )
+    split = split_words(tokens)
+    if split:
+        shown = "; ".join(
+            f"*{md(word, 30)}* → " + " ".join(md(p, 20) for p in pieces)
+            for word, pieces in split[:6]
+        )
+        more = f" (and {len(split) - 6} more)" if len(split) > 6 else ""
+        text += f" Split into pieces: {shown}{more}."
+    else:
+        text += " No word was split: each is in the vocabulary whole."
+    if "[UNK]" in tokens.pieces:
+        text += " `[UNK]` stands for characters the vocabulary does not have (an emoji, say)."
+    return text
+
+
+def head_summary(behaviours: HeadBehaviours, layer: int, head: int) -> str:
+    """What one head mostly looks at, with its share (Markdown)."""
+    named = behaviours.label(layer, head)
+    if named is not None:
+        return (
+            f"**{head_name(layer, head).capitalize()}** mostly looks at "
+            f"**{BEHAVIOURS[named.behaviour]}**: on average {percent_down(named.share)} of a "
+            "token's attention goes there."
+        )
+    shares = {b: float(s[layer, head]) for b, s in behaviours.shares.items()}
+    known = {b: s for b, s in shares.items() if not math.isnan(s)}
+    best = max(known, key=known.get)
+    return (
+        f"**{head_name(layer, head).capitalize()}** does none of the simple things on its own: "
+        f"its largest share is {percent_down(known[best])} on {BEHAVIOURS[best]} (less than "
+        "half). It mixes several tokens, as lesson 6's words did."
+    )
+
+
+def behaviours_list(behaviours: HeadBehaviours, *, limit: int = 6) -> str:
+    """Every behaviour with the heads that mostly do it, strongest first (Markdown list)."""
+    lines = []
+    for key, target in BEHAVIOURS.items():
+        heads = behaviours.heads(key)
+        if np.isnan(behaviours.shares[key]).all():
+            found = "nothing to look at in this sentence (no word is split into pieces)"
+        elif not heads:
+            found = "no head in this sentence"
+        else:
+            found = ", ".join(
+                f"{head_name(h.layer, h.head)} ({percent_down(h.share)})" for h in heads[:limit]
+            )
+            if len(heads) > limit:
+                found += f", and {len(heads) - limit} more"
+        lines.append(f"- **{target}**: {found}")
+    return "\n".join(lines)
+
+
+def drift_summary(cosine: Sequence[float], word: str) -> str:
+    """What the cosines of ``word`` say, layer by layer, in words (numbers as on the chart).
+
+    ``cosine[0]`` is the embeddings (before any attention), ``cosine[k]`` layer ``k``."""
+    shown = [float(two_places(c)) for c in cosine]  # what the chart's labels say
+    w = f"*{md(word, 30)}*"
+    text = (
+        f"Before any attention (the embeddings), the two {w}s have a cosine of "
+        f"**{two_places(cosine[0])}**"
+    )
+    text += " (the same word: almost the same vector)." if shown[0] >= 0.95 else "."
+    low = int(np.argmin(shown))
+    rises = [k for k in range(1, len(shown)) if shown[k] > shown[k - 1]]
+    if not rises:
+        text += " From there it never rises from one layer to the next."
+    else:
+        where = ", ".join(str(k) for k in rises)
+        text += (
+            f" It does not fall steadily: it goes up again at layer{'s' if len(rises) > 1 else ''}"
+            f" {where}."
+        )
+    if low > 0:
+        text += f" Lowest at layer {low}: **{two_places(cosine[low])}**."
+    last = len(shown) - 1
+    if shown[last] < shown[0]:
+        verdict = "further apart than they started: context pulled the two meanings apart"
+    elif shown[last] > shown[0]:
+        verdict = "closer than they started"
+    else:
+        verdict = "as close as they started"
+    text += f" After the last layer: **{two_places(cosine[last])}**, {verdict}."
+    return text
+
+
+def shares_table(behaviours: HeadBehaviours) -> dict[str, list]:
+    """Every head (1-based) with its share of each behaviour and its name, as table columns."""
+    n_layers, n_heads = next(iter(behaviours.shares.values())).shape
+    heads = [(la, he) for la in range(n_layers) for he in range(n_heads)]
+    named = {(h.layer, h.head): h.behaviour for h in behaviours.named}
+    return {
+        "layer": [la + 1 for la, _ in heads],
+        "head": [he + 1 for _, he in heads],
+        **{
+            f"to {target}": [
+                "—" if np.isnan(s) else percent_down(float(s))
+                for s in behaviours.shares[key].ravel()
+            ]
+            for key, target in BEHAVIOURS.items()
+        },
+        "mostly": [named.get(h, "") for h in heads],
+    }

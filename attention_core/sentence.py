@@ -13,6 +13,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -158,14 +159,20 @@ def nearest_words(
     Only plain words with a meaning count (no small words, no ambiguous words like "bank"), so
     the answer names a clear sense; ties keep vocabulary order.
     """
-    words = [
-        w for w, v in VOCABULARY.items() if any(v) and w not in exclude and w not in AMBIGUOUS_WORDS
-    ]
-    matrix = np.array([VOCABULARY[w] for w in words])  # (n_words, d)
+    words, matrix = _plain_words()  # n_words, (n_words, d)
     norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(vector)
     sims = np.divide(matrix @ vector, norms, out=np.zeros(len(words)), where=norms > 0)
+    sims[[i for i, w in enumerate(words) if w in exclude]] = -np.inf  # never name these
     order = np.argsort(-sims, kind="stable")[:k]
     return [(words[i], float(sims[i])) for i in order]
+
+
+@cache
+def _plain_words() -> tuple[tuple[str, ...], NDArray[np.float64]]:
+    """The vocabulary's plain words (with a meaning, not ambiguous) and their ``(n, d)`` vectors,
+    built once: every rerun of the sentence lesson asks for nearest words twice."""
+    words = tuple(w for w, v in VOCABULARY.items() if any(v) and w not in AMBIGUOUS_WORDS)
+    return words, np.array([VOCABULARY[w] for w in words])
 
 
 def word_vector(word: str) -> NDArray[np.float64]:

@@ -216,7 +216,7 @@ class LessonPage:
         the old position means nothing there, and the pills start fresh.
         """
         param = self.lesson.param(key)
-        seen, labels = f"_spotlight_pick_labels:{key}", list(labels)
+        seen, labels = f"_spotlight_pick:{self.lesson.url_path}:{key}", list(labels)
         if st.session_state.get(seen, labels) != labels:
             st.query_params.pop(key, None)
         st.session_state[seen] = labels

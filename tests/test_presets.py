@@ -32,7 +32,8 @@ def changed_value(param: Param, preset_value: Any) -> Any:
         return next(o for o in param.options if o != param.default)
     if param.kind == "text":
         return "a cat sat by the river"
-    for value in (param.low, param.high):
+    step = param.step or 1
+    for value in (param.low, param.high, param.low + step, param.high - step):
         if value not in (param.default, preset_value):
             return int(value) if param.kind == "int" else value
     raise AssertionError(param)

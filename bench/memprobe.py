@@ -1,0 +1,153 @@
+"""``python -m bench.memprobe run APP [streamlit options]``: ``streamlit run`` that can say where
+its memory is.
+
+On SIGUSR1 the server appends one JSON line to ``$BENCH_MEMREPORT``: its RSS, Streamlit's
+sessions (all, and those with a websocket), threads, live Python objects (the most common types),
+glibc malloc's own view (``mallinfo2``: bytes in use by the program vs. free but kept inside
+malloc's arenas), and pymalloc's arenas (``sys._debugmallocstats``). On SIGUSR2 it does the
+same, then calls glibc's ``malloc_trim(0)`` (give free pages back to the kernel) and reports
+again: the difference is memory that was free, only not returned.
+
+That splits "RSS did not come down after the class left" into its causes: sessions still held,
+objects still alive (caches), or free memory the allocators keep.
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import gc
+import json
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+import time
+
+_OUT = os.environ.get("BENCH_MEMREPORT")
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks",
+            "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        return libc
+    except (OSError, AttributeError):
+        return None
+
+
+_LIBC = _libc()
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _malloc() -> dict[str, float]:
+    if _LIBC is None:
+        return {}
+    info = _LIBC.mallinfo2()
+    mb = 2**20
+    return {
+        "malloc_arena_mb": info.arena / mb,  # obtained with brk/sbrk + per-thread heaps
+        "malloc_mmap_mb": info.hblkhd / mb,  # big blocks, mmapped (returned when freed)
+        "malloc_in_use_mb": info.uordblks / mb,
+        "malloc_free_kept_mb": info.fordblks / mb,  # free, still held by malloc
+    }
+
+
+def _pymalloc() -> dict[str, float]:
+    """pymalloc's arenas (1 MiB each in 3.11), parsed from ``sys._debugmallocstats``."""
+    with tempfile.TemporaryFile(mode="w+") as out:
+        saved = os.dup(2)
+        try:
+            sys.stderr.flush()
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read()
+    found = {}
+    for label, key in (
+        ("arenas allocated current", "pymalloc_arenas"),
+        ("bytes in allocated blocks", "pymalloc_used_mb"),
+        ("bytes in available blocks", "pymalloc_free_mb"),
+    ):
+        match = re.search(rf"# {label}\s*=\s*([\d,]+)", text)
+        if match:
+            value = int(match.group(1).replace(",", ""))
+            found[key] = value / 2**20 if key.endswith("_mb") else value
+    return found
+
+
+def _sessions() -> dict[str, int]:
+    try:
+        from streamlit.runtime import Runtime
+
+        manager = Runtime.instance()._session_mgr
+        return {
+            "sessions": len(manager.list_sessions()),
+            "sessions_active": len(manager.list_active_sessions()),
+        }
+    except Exception as exc:  # the probe must never take the server down
+        return {"sessions_error": repr(exc)[:100]}
+
+
+def _objects(top: int = 12) -> dict[str, object]:
+    objects = gc.get_objects()
+    counts = collections.Counter(type(o).__name__ for o in objects)
+    return {"gc_objects": len(objects), "top_types": counts.most_common(top)}
+
+
+def report(label: str = "", trim: bool = False) -> dict[str, object]:
+    record: dict[str, object] = {"label": label, "time": time.perf_counter(), "rss_mb": rss_mb()}
+    record.update(_sessions())
+    record["threads"] = threading.active_count()
+    record.update(_objects())
+    record.update(_malloc())
+    record.update(_pymalloc())
+    if trim and _LIBC is not None:
+        gc.collect()
+        record["rss_after_gc_mb"] = rss_mb()
+        _LIBC.malloc_trim(0)
+        record["rss_after_trim_mb"] = rss_mb()
+        record.update({f"{k}_after_trim": v for k, v in _malloc().items()})
+    if _OUT:
+        with open(_OUT, "a") as out:
+            out.write(json.dumps(record) + "\n")
+    return record
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    # Off the signal handler: the report walks every object and may take a second.
+    trim = signum == signal.SIGUSR2
+    threading.Thread(target=report, args=("signal", trim), daemon=True).start()
+
+
+signal.signal(signal.SIGUSR1, _on_signal)
+signal.signal(signal.SIGUSR2, _on_signal)
+
+
+if __name__ == "__main__":
+    from streamlit.web.cli import main
+
+    sys.argv[0] = "streamlit"
+    main(prog_name="streamlit")

@@ -28,7 +28,7 @@ from deploy.school import Replica, free_port, shared_environment
 from .classroom import RssSampler, _classroom, _warmup
 from .common import fmt, log, p95, table
 
-PROBES_AFTER_S = (5, 60, 130, 180)
+PROBES_AFTER_S = (5, 60, 130, 180)  # the last one <= --after is the settled figure
 
 
 def _probe(replica: Replica, out: Path, label: str, trim: bool = False) -> dict:
@@ -121,8 +121,12 @@ def run(
         f"({last['rss_after_trim_mb'] / before - 1:+.0%} vs before)."
     )
     text += f"\nEnvironment: {env or {}}; server args: {list(server_args)}"
-    text += "\nMost common objects at the end: " + ", ".join(
-        f"{name} {count:,}" for name, count in last["top_types"][:8]
+    first_types, last_types = probes[0]["types"], last["types"]
+    grown = sorted(
+        ((last_types.get(k, 0) - first_types.get(k, 0), k) for k in last_types), reverse=True
+    )
+    text += "\nPython objects that grew most (after the class vs before): " + ", ".join(
+        f"{name} +{delta:,}" for delta, name in grown[:12] if delta > 0
     )
     return {"probes": probes, "table": text, "peak": peak, "failed": failed}
 
@@ -134,10 +138,13 @@ def main() -> None:
     parser.add_argument("--after", type=float, default=180.0)
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     parser.add_argument("--server-arg", action="append", default=[])
+    parser.add_argument("--json", help="also save every probe to this file")
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
     result = run(args.sessions, args.duration, args.after, env, tuple(args.server_arg))
     print(result["table"])
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=1, default=str))
 
 
 if __name__ == "__main__":

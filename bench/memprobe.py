@@ -111,10 +111,12 @@ def _sessions() -> dict[str, int]:
         return {"sessions_error": repr(exc)[:100]}
 
 
-def _objects(top: int = 12) -> dict[str, object]:
+def _objects() -> dict[str, object]:
     objects = gc.get_objects()
-    counts = collections.Counter(type(o).__name__ for o in objects)
-    return {"gc_objects": len(objects), "top_types": counts.most_common(top)}
+    counts = collections.Counter(
+        f"{type(o).__module__}.{type(o).__qualname__}".removeprefix("builtins.") for o in objects
+    )
+    return {"gc_objects": len(objects), "types": dict(counts)}
 
 
 def report(label: str = "", trim: bool = False) -> dict[str, object]:

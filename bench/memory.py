@@ -51,6 +51,7 @@ def run(
     after: float = 180.0,
     env: dict[str, str] | None = None,
     server_args: tuple[str, ...] = (),
+    classes: int = 1,
 ) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "mem.jsonl"
@@ -68,16 +69,19 @@ def run(
             asyncio.run(_warmup(replica.url))
             time.sleep(20)
             probes.append(_probe(replica, out, "settled before load"))
-            log(f"  [memory] {sessions} sessions for {duration:.0f} s")
-            t0 = time.perf_counter()
-            students = asyncio.run(_classroom(replica.url, duration, sessions))
-            closed = time.perf_counter()
-            probes.append(_probe(replica, out, "all sessions just closed"))
-            for at in PROBES_AFTER_S:
-                if at > after:
-                    break
-                time.sleep(max(0.0, closed + at - time.perf_counter()))
-                probes.append(_probe(replica, out, f"{at} s after"))
+            students = []
+            for lesson_no in range(1, classes + 1):
+                name = f"class {lesson_no}: " if classes > 1 else ""
+                log(f"  [memory] {name}{sessions} sessions for {duration:.0f} s")
+                t0 = time.perf_counter()
+                students = asyncio.run(_classroom(replica.url, duration, sessions))
+                closed = time.perf_counter()
+                probes.append(_probe(replica, out, f"{name}all sessions just closed"))
+                for at in PROBES_AFTER_S:
+                    if at > after:
+                        break
+                    time.sleep(max(0.0, closed + at - time.perf_counter()))
+                    probes.append(_probe(replica, out, f"{name}{at} s after"))
             probes.append(_probe(replica, out, "then gc + malloc_trim", trim=True))
             sampler.stop()
         finally:
@@ -139,9 +143,12 @@ def main() -> None:
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
     parser.add_argument("--server-arg", action="append", default=[])
     parser.add_argument("--json", help="also save every probe to this file")
+    parser.add_argument("--classes", type=int, default=1, help="classes one after another")
     args = parser.parse_args()
     env = dict(item.split("=", 1) for item in args.env)
-    result = run(args.sessions, args.duration, args.after, env, tuple(args.server_arg))
+    result = run(
+        args.sessions, args.duration, args.after, env, tuple(args.server_arg), args.classes
+    )
     print(result["table"])
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1, default=str))

@@ -119,16 +119,76 @@ def _objects() -> dict[str, object]:
     return {"gc_objects": len(objects), "types": dict(counts)}
 
 
+def _describe(obj: object) -> str:
+    kind = f"{type(obj).__module__}.{type(obj).__qualname__}".removeprefix("builtins.")
+    if isinstance(obj, dict):
+        keys = list(obj)[:6]
+        return f"dict(len={len(obj)}, keys={keys!r:.160})"
+    if isinstance(obj, (list, tuple, set)):
+        return f"{kind}(len={len(obj)})"
+    if callable(obj) and hasattr(obj, "__qualname__"):
+        return f"{kind} {obj.__module__}.{obj.__qualname__}"
+    return kind
+
+
+def _chain(type_name: str, max_depth: int = 12) -> list[str]:
+    """How one live object of ``type_name`` is reachable: the referrers from it up to a module,
+    a class or a thread's frame (breadth first, ignoring this probe's own frames)."""
+    import types
+
+    objects = gc.get_objects()
+    targets = [
+        o for o in objects
+        if f"{type(o).__module__}.{type(o).__qualname__}".removeprefix("builtins.") == type_name
+    ]  # fmt: skip
+    del objects
+    if not targets:
+        return [f"no live {type_name}"]
+    start = targets[len(targets) // 2]
+    del targets
+    here = sys._getframe()
+    seen = {id(start)}
+    parents: dict[int, object] = {}
+    queue = [start]
+    ignore = {id(queue), id(seen), id(parents)}
+    for _ in range(max_depth):
+        next_queue = []
+        for obj in queue:
+            for ref in gc.get_referrers(obj):
+                if id(ref) in seen or id(ref) in ignore or ref is here or ref is queue:
+                    continue
+                if isinstance(ref, types.FrameType) and ref.f_code.co_filename == __file__:
+                    continue
+                seen.add(id(ref))
+                parents[id(ref)] = obj
+                if isinstance(ref, (types.ModuleType, type, types.FrameType)) or (
+                    isinstance(ref, dict) and "__name__" in ref and "__builtins__" in ref
+                ):
+                    path = [ref]
+                    while id(path[-1]) in parents:
+                        path.append(parents[id(path[-1])])
+                    return [_describe(o) for o in path]
+                next_queue.append(ref)
+        queue = next_queue[:2000]
+    return ["no root found within the depth"]
+
+
 def report(label: str = "", trim: bool = False) -> dict[str, object]:
+    """One snapshot; with ``trim``, first a full ``gc.collect()`` (garbage in reference cycles
+    waits for it: the app turns Streamlit's post-run collection off), and after it
+    ``malloc_trim(0)``."""
     record: dict[str, object] = {"label": label, "time": time.perf_counter(), "rss_mb": rss_mb()}
+    if trim:
+        record["gc_collected"] = gc.collect()
+        record["rss_after_gc_mb"] = rss_mb()
     record.update(_sessions())
     record["threads"] = threading.active_count()
     record.update(_objects())
+    if chain_of := os.environ.get("BENCH_MEMCHAIN"):
+        record["chain"] = _chain(chain_of)
     record.update(_malloc())
     record.update(_pymalloc())
     if trim and _LIBC is not None:
-        gc.collect()
-        record["rss_after_gc_mb"] = rss_mb()
         _LIBC.malloc_trim(0)
         record["rss_after_trim_mb"] = rss_mb()
         record.update({f"{k}_after_trim": v for k, v in _malloc().items()})

@@ -223,3 +223,44 @@ def test_killing_the_serving_replica_loses_no_view(
                 school.restart(i)
                 # nginx tries a failed replica again only after fail_timeout (passive checks)
                 time.sleep(school.fail_timeout_s + 0.2)
+
+
+def test_after_the_dead_replica_returns_the_share_box_still_draws_its_qr_code(
+    school: School, browser: Browser
+) -> None:
+    """The browser's cookie leads its HTTP requests back to its first replica once that one is
+    up again, while its websocket (and so its session) stays on the replica that took it over.
+    Nothing the page shows may then depend on a file kept in one replica's memory, such as an
+    ``st.image`` served from Streamlit's media store: the share box's QR code must still load."""
+    lesson = LESSONS[2]
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = recording_page(context)
+        open_page(page, lesson_link(school.url, lesson, {"t": "0.5"}))
+        share = page.get_by_test_id("stExpander").filter(has_text="Share this view")
+        share.locator("summary").click()
+        qr = share.get_by_role("img")
+        expect(qr).to_have_count(1)
+        serving = _serving_replica(school, page)
+        page.evaluate(RECORD_STATES_JS)
+        school.kill(serving)
+        page.wait_for_function(RECONNECTED_AND_RAN_JS, timeout=60000, polling=100)
+        school.restart(serving)
+        time.sleep(school.fail_timeout_s + 0.2)  # back in nginx's rotation
+        cookie = next(c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE)
+        assert school.replica_of(cookie) == serving, "the cookie leads home again"
+        assert _websockets(school, serving) == 0, "the session stayed on the other replica"
+
+        _move_temperature(page, "End", TEMPERATURES[-1])  # a new link, so a new QR code
+        expect(qr).to_have_count(1)
+        page.wait_for_function(
+            "img => img.complete", arg=qr.element_handle(), timeout=10000, polling=100
+        )
+        width = qr.evaluate("img => img.naturalWidth")
+        assert width > 0, f"the QR code did not load: {qr.get_attribute('src')[:80]}"
+        assert_app_healthy(page)
+    finally:
+        context.close()
+        for i, replica in enumerate(school.replicas):
+            if not replica.running():
+                school.restart(i)

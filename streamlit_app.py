@@ -6,7 +6,7 @@ projector switch. Run it with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from ui import theme
+from ui import housekeeping, theme
 from ui.lessons import LESSONS, PROJECTOR
 from ui.params import render
 
@@ -40,6 +40,7 @@ home = st.Page(
     open_first_lesson, title="Spotlight", url_path="home", default=True, visibility="hidden"
 )
 navigation = st.navigation([home, *lesson_pages])
+housekeeping.start()  # once per process: memory back after a class leaves (ui/housekeeping.py)
 
 with st.sidebar:
     render(PROJECTOR)

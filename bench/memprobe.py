@@ -111,6 +111,21 @@ def _sessions() -> dict[str, int]:
         return {"sessions_error": repr(exc)[:100]}
 
 
+def _reap_sessions() -> int:
+    """Drop the disconnected sessions whose TTL is over. Streamlit's session storage (a TTL
+    cache of up to 128 sessions) removes expired entries only on a write or a length query, so
+    after the last class of the day they stay in memory."""
+    try:
+        from streamlit.runtime import Runtime
+
+        cache = Runtime.instance()._session_mgr._session_storage._cache
+        held = len(cache._data)
+        len(cache)  # reaps
+        return held - len(cache._data)
+    except Exception:
+        return -1
+
+
 def _objects() -> dict[str, object]:
     objects = gc.get_objects()
     counts = collections.Counter(
@@ -179,6 +194,8 @@ def report(label: str = "", trim: bool = False) -> dict[str, object]:
     ``malloc_trim(0)``."""
     record: dict[str, object] = {"label": label, "time": time.perf_counter(), "rss_mb": rss_mb()}
     if trim:
+        record["sessions_reaped"] = _reap_sessions()
+        record["rss_after_reap_mb"] = rss_mb()
         record["gc_collected"] = gc.collect()
         record["rss_after_gc_mb"] = rss_mb()
     record.update(_sessions())

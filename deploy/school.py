@@ -62,8 +62,11 @@ REPLICA_ARGS = (
     "--browser.gatherUsageStats=false",
     "--server.fileWatcherType=none",
 )
-#: Added to each replica's environment.
-REPLICA_ENV = {"PYTHONUNBUFFERED": "1"}
+#: Added to each replica's environment. The allocator settings let a replica give memory back
+#: after a class leaves (with ui/housekeeping.py's gc + malloc_trim; bench/RESULTS.md, "A whole
+#: school"): Python objects in glibc malloc instead of pymalloc's 1 MiB arenas, which stay
+#: pinned by a few live objects, and two malloc arenas instead of one per thread.
+REPLICA_ENV = {"PYTHONUNBUFFERED": "1", "PYTHONMALLOC": "malloc", "MALLOC_ARENA_MAX": "2"}
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 MIME_TYPES_CANDIDATES = ("/etc/nginx/mime.types", "/usr/local/nginx/conf/mime.types")
 

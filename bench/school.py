@@ -249,8 +249,10 @@ def _phase(
     else:
         school: School = chaos
 
+        kill_after = min(KILL_AT_S, duration / 3)
+
         async def on_time(start: float) -> None:
-            await asyncio.sleep(max(0.0, start + KILL_AT_S - time.perf_counter()))
+            await asyncio.sleep(max(0.0, start + kill_after - time.perf_counter()))
             victim = 0
             events.append((time.perf_counter(), f"kill replica {victim}"))
             school.kill(victim)
@@ -414,13 +416,16 @@ def _report(phases: list[dict]) -> dict:
     ]  # fmt: skip
     headers = ["kill and restart: window", "reruns", "p50 ms", "p95 ms", "max ms"]
     text += "\n\n" + table(headers, wrows)
+    kill_at = min(KILL_AT_S, chaos["duration_s"] / 3)
     text += (
-        f"\n\nKilled replica 0 at {KILL_AT_S:.0f} s, restarted {RESTART_AFTER_S:g} s later "
+        f"\n\nKilled replica 0 at {kill_at:.0f} s, restarted {RESTART_AFTER_S:g} s later "
         f"(healthy {fmt(chaos['replica_back_after_s'], 1)} s after the kill). "
         f"{chaos['reconnected_sessions']} sessions lost their websocket and reopened their page "
         f"through nginx: p50 {fmt(chaos['reconnect_p50_s'], 2)} s, max "
         f"{fmt(chaos['reconnect_max_s'], 2)} s without a page; {chaos['failed']} failed."
     )
+    for p in phases:
+        text += "".join(f"\n- {p['name']}: a session failed: {f}" for f in p["failures"])
     return {"phases": phases, "ok_p95": ok_p95, "p95_target": target, "slope": slope, "table": text}
 
 

@@ -200,3 +200,18 @@ def test_a_dead_replica_is_skipped_and_rejoins(school: School) -> None:
     # Passive health checks: nginx tries it again after fail_timeout, and the cookie goes home.
     time.sleep(school.fail_timeout_s + 0.5)
     assert school.replica_of(cookie) == pinned
+
+
+def test_the_script_polls_replicas_and_restarts_a_dead_one(nginx: str) -> None:
+    """Active health checks, which open-source nginx lacks: the school's monitor sees a replica
+    go down (its /_stcore/health stops answering) and starts it again on the same port."""
+    with School(2, monitor_interval_s=0.5, restart_dead=True, log=lambda _: None) as school:
+        pid = school.replicas[1].pid
+        school.kill(1)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not school.replicas[1].healthy():
+            time.sleep(0.2)
+        assert school.replicas[1].healthy(), school.replicas[1].log_tail()
+        assert school.replicas[1].pid != pid
+        messages = [message for _, message in school.events]
+        assert any("DOWN" in m for m in messages), messages

@@ -6,7 +6,7 @@ projector switch. Run it with ``streamlit run streamlit_app.py``.
 
 import streamlit as st
 
-from ui import page
+from ui import housekeeping, page
 from ui.lessons import LESSONS
 
 st.set_page_config(
@@ -35,5 +35,6 @@ home = st.Page(
     open_first_lesson, title="Spotlight", url_path="home", default=True, visibility="hidden"
 )
 navigation = st.navigation([home, *lesson_pages])
+housekeeping.start()  # once per process: memory back after a class leaves (ui/housekeeping.py)
 page.app_controls()
 navigation.run()

@@ -191,7 +191,7 @@ async def _classroom(url: str, duration: float, sessions: int) -> list[Student]:
     return students
 
 
-def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
+def run(quick: bool = False, extra_args: tuple[str, ...] = (), sessions: int = SESSIONS) -> dict:
     duration = 30.0 if quick else 120.0
     settle = 10.0 if quick else 20.0
     after = 30.0 if quick else 180.0
@@ -209,11 +209,11 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
             rss_before = sampler.settled(min(10.0, settle))
             log(
                 f"  [classroom] RSS at start {rss_start:.0f} MB, settled after warm-up "
-                f"{rss_before:.0f} MB; {SESSIONS} sessions for {duration:.0f} s"
+                f"{rss_before:.0f} MB; {sessions} sessions for {duration:.0f} s"
             )
             client_cpu0 = time.process_time()
             t_load0 = time.perf_counter()
-            students = asyncio.run(_classroom(server.url, duration, SESSIONS))
+            students = asyncio.run(_classroom(server.url, duration, sessions))
             t_load1 = time.perf_counter()
             client_cpu = time.process_time() - client_cpu0
             log(f"  [classroom] all sessions closed; watching memory for {after:.0f} s")
@@ -240,7 +240,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
     ok_after = abs(growth) <= AFTER_TARGET
 
     rows = [
-        ["sessions (every lesson, round robin)", SESSIONS, "", ""],
+        ["sessions (every lesson, round robin)", sessions, "", ""],
         ["failed sessions", len(failed), "0", verdict(ok_failed)],
         ["reruns (slider moves) completed", len(latencies), "", ""],
         ["script runs seen by the server during the load", len(server_runs), "", ""],
@@ -290,7 +290,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 fmt(p95(lat)),
             ]
         )
-    text = table(["classroom (60 sessions, one server)", "value", "target", ""], rows)
+    text = table([f"classroom ({sessions} sessions, one server)", "value", "target", ""], rows)
     text += "\n\n" + table(
         ["lesson", "sessions", "reruns", "latency p50 ms", "latency p95 ms"], per_lesson
     )
@@ -298,7 +298,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
     # a coarse memory timeline for the report
     timeline = [(round(t - t_load0), round(mb)) for t, mb, _ in sampler.samples[::20]]
     return {
-        "sessions": SESSIONS,
+        "sessions": sessions,
         "duration_s": duration,
         "after_s": after,
         "failed": len(failed),
@@ -326,3 +326,14 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         "elapsed_s": t_end - t_load0,
         "extra_args": list(extra_args),
     }
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.classroom", description=__doc__)
+    parser.add_argument("--sessions", type=int, default=SESSIONS, help=f"default {SESSIONS}")
+    parser.add_argument("--quick", action="store_true", help="30 s of load, 30 s after")
+    parser.add_argument("--server-arg", action="append", default=[])
+    cli = parser.parse_args()
+    print(run(cli.quick, tuple(cli.server_arg), cli.sessions)["table"])

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import inspect
-import io
 import ipaddress
 import logging
 import socket
@@ -695,17 +694,19 @@ def _qr_dialog(link: str) -> None:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def qr_png(link: str) -> bytes | None:
-    """A QR code of ``link`` as PNG bytes, or None when the link is too long for one."""
+def qr_png(link: str) -> str | None:
+    """A QR code of ``link`` as a PNG ``data:`` URI, or None when the link is too long for one.
+
+    A data URI, not PNG bytes: ``st.image`` serves bytes from the media store of the process
+    that ran the script, and behind several replicas (deploy/) a browser's later requests may
+    reach another one; a data URI travels inside the page itself."""
     import segno  # only when a share box is open
 
     try:
         qr = segno.make(link, error="m", micro=False)
     except segno.DataOverflowError:
         return None
-    buffer = io.BytesIO()
-    qr.save(buffer, kind="png", scale=6, border=2)
-    return buffer.getvalue()
+    return qr.png_data_uri(scale=6, border=2)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -11,6 +11,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+# pandas before any chart, on purpose (~0.7 s, once per process, under the import lock).
+# Plotly checks ``isinstance(v, pd.Series)`` on every figure through ``sys.modules["pandas"]``
+# without importing it; while another session's thread is still importing pandas (the first
+# st.dataframe on a server, e.g. lesson 4 or any opened table), that is a half-initialised
+# module and the chart fails with "partially initialized module 'pandas' has no attribute
+# 'Series'". Seen by bench/school.py: a fresh replica taking many sessions at once (a class
+# opening the link, or students reconnecting after a failover) showed exceptions.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import get_colorscale

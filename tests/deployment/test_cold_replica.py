@@ -1,0 +1,40 @@
+"""A freshly started server taking a whole class at once: a class opening the teacher's link
+on a server that just woke up, or students reconnecting to a replica restarted after a crash.
+No session may see an exception (the first st.dataframe used to import pandas while other
+sessions' charts looked at the half-imported module: see ui/theme.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bench.common import lessons
+from bench.stclient import Session
+from deploy.school import Replica, free_port, shared_environment
+
+SESSIONS = 28  # four per lesson, all opening within a second
+
+
+async def _open_all(url: str) -> list[str]:
+    async def student(url_path: str) -> list[str]:
+        async with Session(url, timeout=60) as session:
+            run = await session.open(url_path)
+            run2 = await session.set_select_slider("t", "0.5")
+            return run.exceptions + run2.exceptions
+
+    paths = [info.url_path for info in lessons()]
+    results = await asyncio.gather(*(student(paths[i % len(paths)]) for i in range(SESSIONS)))
+    return [e for r in results for e in r]
+
+
+def test_a_cold_server_serves_a_whole_class_at_once_without_errors(tmp_path: Path) -> None:
+    replica = Replica(free_port(), tmp_path / "server.log", shared_environment())
+    replica.start()
+    try:
+        replica.wait_healthy(60)
+        exceptions = asyncio.run(_open_all(replica.url))
+        log = replica.log_path.read_text(errors="replace")
+    finally:
+        replica.stop()
+    assert exceptions == [], exceptions[:3]
+    assert "Traceback" not in log, log[log.find("Traceback") :][:3000]

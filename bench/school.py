@@ -235,7 +235,8 @@ def _phase(
     samplers = Samplers()
     for r in targets:
         samplers.watch(r.address, r.pid)
-    asyncio.run(_warmup(url))
+    for replica in targets:  # each replica directly: through nginx, one might miss a lesson
+        asyncio.run(_warmup(replica.url))
     time.sleep(settle)
     before = samplers.settled(min(10.0, settle))
     cpu0 = time.process_time()

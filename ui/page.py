@@ -55,7 +55,8 @@ logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 
 #: Session-state key of the lesson shown by the previous run.
 _SHOWN_LESSON = "_spotlight_shown_lesson"
-#: Session-state key of the last ``link_to`` link drawn: (target url_path, its query).
+#: Session-state key of the ``link_to`` links the shown page drew: {target url_path: its query}.
+#: One per target: a page may draw several (lesson 6 links to /math and then /projections).
 _HANDOFF = "_spotlight_handoff"
 #: Session-state key of the last preset applied: what it set, and what it replaced (for Undo).
 _LAST_PRESET = "_spotlight_last_preset"
@@ -83,6 +84,7 @@ class LessonPage:
         self._params = {p.key: p for p in lesson.params} | {PROJECTOR.key: PROJECTOR}
         # Read the link before any widget runs: bound widgets drop invalid values from the URL.
         link = _with_handoff(lesson, {k: st.query_params.get_all(k) for k in st.query_params})
+        st.session_state[_HANDOFF] = {}  # this run's ``link_to`` links, and only those
         self._from_link, self._ignored = self._read(link)
         self._unknown = [key for key in link if key not in self._params]
         self._arrived = self._start_from_link_on_arrival(link)
@@ -330,7 +332,7 @@ class LessonPage:
             for key, v in values.items()
             if v is not None and v != ""
         }
-        st.session_state[_HANDOFF] = (lesson.url_path, query)
+        st.session_state.setdefault(_HANDOFF, {})[lesson.url_path] = query
         st.page_link(lesson.file, label=label, icon=lesson.icon, query_params=query or None)
 
     def numbers(
@@ -440,8 +442,8 @@ def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[
     back (into the URL too, where the controls read them). A sidebar click carries no values,
     so it restores nothing.
     """
-    target, query = st.session_state.get(_HANDOFF, (None, {}))
-    if target != lesson.url_path or st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
+    query = st.session_state.get(_HANDOFF, {}).get(lesson.url_path)
+    if query is None or st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
         return link
     kept = {k: v for k, v in link.items() if k in query}
     if not kept or set(link) - set(query) or any(v != [query[k]] for k, v in kept.items()):

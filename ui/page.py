@@ -450,10 +450,13 @@ def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[
         return link
     for key, value in query.items():
         if key not in link:
-            st.query_params[key] = value
             param = lesson.param(key)
             if param.bound and param.parse(value) is not None:
-                st.session_state[key] = param.parse(value)
+                st.session_state[key] = param.parse(value)  # the widget follows, and the URL
+            # Still bound to the left page's widget (a session that carries the binding over):
+            # the URL cannot be set directly, and the widget above writes it back anyway.
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[key] = value
     return {key: [value] for key, value in query.items()}
 
 

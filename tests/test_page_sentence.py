@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 from apptest_helpers import chart, link_notice, open_lesson, share_link, values
+from streamlit.util import calc_hash
 from test_vocabulary_growth import PRESET_SENSES, strongest_feature
 
 import attention_core as ac
@@ -85,6 +86,24 @@ def test_the_math_link_carries_temperature_and_scaling() -> None:
     # /math has no causal mask: with it on, the page says so next to the link.
     at.toggle(key="causal").set_value(True).run()
     assert any("no causal mask" in c.value for c in at.caption)
+
+
+def test_the_math_link_still_carries_them_when_streamlit_drops_them() -> None:
+    """Following the link, Streamlit keeps only ``sentence``: ``t`` and ``scaled`` are bound to
+    this page's controls, and it drops those from the URL of a page switch. /math puts them back
+    from the session, even though this page draws another link (to /projections) after it."""
+    text = "I sat on the river bank"
+    at = open_lesson(SENTENCE, {"text": text, "t": "0.2", "scaled": "false"})
+    assert [p.proto.page for p in at.get("page_link")][-1] != "math"  # a later link exists
+    at.query_params.clear()
+    at.query_params["sentence"] = text  # what survives of the link in the browser
+    at._page_hash = calc_hash(MATH.url_path)  # the click on the link
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == MATH.title
+    assert at.text_input(key="sentence").value == text
+    assert at.select_slider(key="t").value == 0.2
+    assert at.toggle(key="scaled").value is False
 
 
 def refined_trace(at) -> dict:

@@ -54,7 +54,8 @@ logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 
 #: Session-state key of the lesson shown by the previous run.
 _SHOWN_LESSON = "_spotlight_shown_lesson"
-#: Session-state key of the last ``link_to`` link drawn: (target url_path, its query).
+#: Session-state key of the ``link_to`` links the shown page drew: {target url_path: its query}.
+#: One per target: a page may draw several (lesson 6 links to /math and then /projections).
 _HANDOFF = "_spotlight_handoff"
 #: Session-state key of the last preset applied: what it set, and what it replaced (for Undo).
 _LAST_PRESET = "_spotlight_last_preset"
@@ -82,6 +83,7 @@ class LessonPage:
         self._params = {p.key: p for p in lesson.params} | {PROJECTOR.key: PROJECTOR}
         # Read the link before any widget runs: bound widgets drop invalid values from the URL.
         link = _with_handoff(lesson, {k: st.query_params.get_all(k) for k in st.query_params})
+        st.session_state[_HANDOFF] = {}  # this run's ``link_to`` links, and only those
         self._from_link, self._ignored = self._read(link)
         self._unknown = [key for key in link if key not in self._params]
         self._arrived = self._start_from_link_on_arrival(link)
@@ -329,7 +331,7 @@ class LessonPage:
             for key, v in values.items()
             if v is not None and v != ""
         }
-        st.session_state[_HANDOFF] = (lesson.url_path, query)
+        st.session_state.setdefault(_HANDOFF, {})[lesson.url_path] = query
         st.page_link(lesson.file, label=label, icon=lesson.icon, query_params=query or None)
 
     def numbers(
@@ -439,18 +441,21 @@ def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[
     back (into the URL too, where the controls read them). A sidebar click carries no values,
     so it restores nothing.
     """
-    target, query = st.session_state.get(_HANDOFF, (None, {}))
-    if target != lesson.url_path or st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
+    query = st.session_state.get(_HANDOFF, {}).get(lesson.url_path)
+    if query is None or st.session_state.get(_SHOWN_LESSON) == lesson.url_path:
         return link
     kept = {k: v for k, v in link.items() if k in query}
     if not kept or set(link) - set(query) or any(v != [query[k]] for k, v in kept.items()):
         return link
     for key, value in query.items():
         if key not in link:
-            st.query_params[key] = value
             param = lesson.param(key)
             if param.bound and param.parse(value) is not None:
-                st.session_state[key] = param.parse(value)
+                st.session_state[key] = param.parse(value)  # the widget follows, and the URL
+            # Still bound to the left page's widget (a session that carries the binding over):
+            # the URL cannot be set directly, and the widget above writes it back anyway.
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[key] = value
     return {key: [value] for key, value in query.items()}
 
 

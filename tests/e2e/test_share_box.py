@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from ui.lessons import LESSONS, Lesson
 
 from .conftest import recording_page, wait_for_app
-from .helpers import MAIN, share_link, visit
+from .helpers import MAIN, link_value, share_link, visit
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 #: Two lessons are enough here: the share box is the same code on every lesson (AppTest covers
@@ -38,9 +38,11 @@ def test_on_a_phone_the_copy_button_is_visible_and_copies_the_link(
 ) -> None:
     page = phone
     page.errors.clear()  # type: ignore[attr-defined]
-    visit(page, app_url, lesson, {"t": "0.2"})
+    # A control the lesson has: its temperature, else (lesson 11's real model) its layer.
+    key, value = link_value(lesson)
+    visit(page, app_url, lesson, {key: value})
     link = share_link(page)
-    assert "t=0.2" in link, link
+    assert f"{key}={value}" in link, link
     box = page.locator(MAIN).get_by_test_id("stExpander").filter(has_text="Share this view")
     button = box.get_by_role("button", name="Copy link")
     button.scroll_into_view_if_needed()

@@ -106,9 +106,10 @@ def lesson_body() -> None:
         seed = run.control("order")
         shuffle_again = st.container()
         strength = run.control("pos")
-        t = run.control("t")
         head = run.control("head")
         causal = run.control("causal")
+        # Last in the column, so scrolling to it brings the shuffled words beside it into view.
+        t = run.control("t")
 
         chosen = ac.previous_word_head() if head == "previous-word" else None
         st.latex(r"\tilde X = [\,X \;|\; s\,PE\,]")

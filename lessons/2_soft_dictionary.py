@@ -22,16 +22,21 @@ run = page.begin(
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
+        # The word's box, then the other controls, then the word's suggestions: the rows of
+        # suggestions would push the temperature down, out of sight of the chart beside it.
+        word_box = st.container()
+        encoding = run.control("enc").replace("-", "_")  # the core says "one_hot"
+        t = run.control("t")
+        scaled = run.control("scaled")
         word = run.control(
             "word",
+            container=word_box,
             suggestions={
                 "Not in the dictionary (the interesting ones)": list(ac.UNSEEN_WORDS),
                 "In the dictionary (an exact match)": list(ac.DICTIONARY_KEYS),
             },
+            suggestions_container=st.container(),
         )
-        encoding = run.control("enc").replace("-", "_")  # the core says "one_hot"
-        t = run.control("t")
-        scaled = run.control("scaled")
 
         st.latex(r"\text{output} = " + formulas.softmax_of(r"q K^\top", scaled=scaled) + " V")
         found = ac.lookup(word, encoding=encoding, temperature=t, scaled=scaled)

@@ -130,31 +130,32 @@ def depth_story(deep: ac.Depth, other: ac.Depth, focus: int, labels: list[str]) 
 @st.fragment
 def lesson_body() -> None:
     text = run.control("text")
-    options, view_col = st.columns([2, 1], gap="large")
-    with options:
-        row = st.columns(3)
-        t = run.control("t", container=row[0])
-        scaled = run.control("scaled", container=row[1])
-        causal = run.control("causal", container=row[2])
-    with view_col:
-        view = run.control("view")
+    # The formula, the notices and the word picker go above the temperature, which sits right
+    # over the pattern it sharpens (a student sees both at once); they are filled in below.
+    above = st.container()
+    row = st.columns(3)
+    t = run.control("t", container=row[0])
+    scaled = run.control("scaled", container=row[1])
+    causal = run.control("causal", container=row[2])
 
     scores = r"X X^\top + M" if causal else r"X X^\top"
-    st.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
+    above.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
-    page.cut_text_notice(refinement, verb="refined")
-    page.unknown_words_notice(refinement, how="marked with ?; they get a small made-up vector")
+    with above:
+        page.cut_text_notice(refinement, verb="refined")
+        page.unknown_words_notice(refinement, how="marked with ?; they get a small made-up vector")
     if not refinement.tokens:
-        st.info(
+        above.info(
             "Type a sentence (or pick a preset above) to watch its words refine each other.",
             icon=":material/keyboard:",
         )
+        run.control("view")  # keeps its link value
         depth_section(text, 0, [], t=t, scaled=scaled, causal=causal)  # keeps its link values
         run.share()
         return
 
     labels = token_labels(refinement)
-    focus = run.pick("word", labels, default=ac.focus_word(refinement.tokens))
+    focus = run.pick("word", labels, default=ac.focus_word(refinement.tokens), container=above)
 
     heat, detail = st.columns([1.3, 1], gap="large")
     with heat:
@@ -191,6 +192,7 @@ def lesson_body() -> None:
             + "."
         )
 
+    view = run.control("view")  # right over the chart it turns
     run.chart(
         movement(
             refinement,

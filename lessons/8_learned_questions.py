@@ -37,15 +37,9 @@ def lesson_body() -> None:
     text = run.control(
         "text", suggestions=SUGGESTIONS, suggestions_label="Or try one of these sentences"
     )
-    head_col, options = st.columns([3, 2], gap="large")
-    with head_col:
-        chosen = run.control("head")
-        base = ac.HEADS[chosen]
-        st.markdown(f"**{base.name}**: *{base.question}*.")
-    with options:
-        row = st.columns(2)
-        t = run.control("t", container=row[0])
-        scaled = run.control("scaled", container=row[1])
+    chosen = run.control("head")
+    base = ac.HEADS[chosen]
+    st.markdown(f"**{base.name}**: *{base.question}*.")
     st.caption(
         "The links of W_Q (a word's feature → the feature its query asks for); only the chosen "
         "head's apply. Keys and values stay the words themselves: W_K = W_V = identity."
@@ -60,8 +54,14 @@ def lesson_body() -> None:
         base = base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
     head = base
 
+    # The formula, the notices and the word picker go above the temperature, which sits right
+    # over the patterns it sharpens (a student sees both at once); they are filled in below.
+    above = st.container()
+    row = st.columns(2)
+    t = run.control("t", container=row[0])
+    scaled = run.control("scaled", container=row[1])
     # Two lines, so it fits a phone.
-    st.latex(
+    above.latex(
         r"\begin{gathered} Q = X W_Q,\quad K = X W_K,\quad V = X W_V \\ X' = "
         + formulas.softmax_of(r"Q K^\top", scaled=scaled, d="d")
         + r" V \end{gathered}"
@@ -69,7 +69,7 @@ def lesson_body() -> None:
     p = ac.project(text, head, temperature=t, scaled=scaled)
 
     if not p.tokens:
-        st.info(
+        above.info(
             "Type a sentence (or pick one above) to see what each word asks for.",
             icon=":material/keyboard:",
         )
@@ -77,13 +77,13 @@ def lesson_body() -> None:
         return
     n_words = len(ac.tokenize(text))
     if n_words > len(p.tokens):
-        st.info(
+        above.info(
             f"Only the first {len(p.tokens)} words are used (your text has {n_words:,}).",
             icon=":material/content_cut:",
         )
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
-    focus = run.pick("word", labels, default=claims.inspect_first(p))
-    st.markdown(claims.question_line(p, focus, labels))
+    focus = run.pick("word", labels, default=claims.inspect_first(p), container=above)
+    above.markdown(claims.question_line(p, focus, labels))
 
     left, right = st.columns(2, gap="large")
     run.chart(

@@ -34,11 +34,14 @@ def lesson_body() -> None:
     active = []
     for column, name in zip(switches, MANY_HEADS, strict=True):
         active.append(run.control(name, container=column))
+    # The formula, the notices and the word picker go above the temperature, which sits right
+    # over the patterns it sharpens (a student sees both at once); they are filled in below.
+    above = st.container()
     row = st.columns(2)
     t = run.control("t", container=row[0])
     scaled = run.control("scaled", container=row[1])
 
-    st.latex(
+    above.latex(
         r"\begin{gathered} \mathrm{head}_i = \operatorname{Attention}"
         r"\left(X W_Q^{i},\, X W_K^{i},\, X W_V^{i}\right) \\ "
         r"X' = \operatorname{Concat}\left(\mathrm{head}_1, \dots, \mathrm{head}_h\right) W_O"
@@ -47,7 +50,7 @@ def lesson_body() -> None:
     r = ac.many_heads(text, heads, active=active, temperature=t, scaled=scaled)
 
     if not r.tokens:
-        st.info(
+        above.info(
             "Type a sentence (or pick one above) to watch several heads look at it at once.",
             icon=":material/keyboard:",
         )
@@ -55,12 +58,15 @@ def lesson_body() -> None:
         return
     n_words = len(ac.tokenize(text))
     if n_words > len(r.tokens):
-        st.info(
+        above.info(
             f"Only the first {len(r.tokens)} words are used (your text has {n_words:,}).",
             icon=":material/content_cut:",
         )
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
-    focus = run.pick("word", labels, default=ac.focus_word(r.tokens))
+    focus = run.pick("word", labels, default=ac.focus_word(r.tokens), container=above)
+    # What the patterns below show for that word, read right above them.
+    above.markdown(claims.heads_verdict(r, focus, labels))
+    above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
 
     for start in range(0, len(heads), 2):
         columns = st.columns(2, gap="large")
@@ -71,9 +77,6 @@ def lesson_body() -> None:
                 key=f"heads-head-{i + 1}",
                 container=column,
             )
-
-    st.markdown(claims.heads_verdict(r, focus, labels))
-    st.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
 
     found_col, words_col = st.columns([3, 2], gap="large")
     run.chart(

@@ -209,12 +209,13 @@ class LessonPage:
             return self._from_link[key]
         return st.session_state.get(key, self._from_link.get(key, self.lesson.param(key).default))
 
-    def pick(self, key: str, labels: Sequence[str], *, default: int) -> int:
+    def pick(self, key: str, labels: Sequence[str], *, default: int, container: Any = None) -> int:
         """A page-managed choice of one of ``labels`` (a row of pills); returns its index.
 
         It lives in the link as a 1-based position under ``key`` (clamped to the labels), left
         out when it is ``default``. New labels (a new sentence) start from the default again:
-        the old position means nothing there, and the pills start fresh.
+        the old position means nothing there, and the pills start fresh. ``container``: where
+        the pills go (default: here).
         """
         param = self.lesson.param(key)
         seen, labels = f"_spotlight_pick:{self.lesson.url_path}:{key}", list(labels)
@@ -222,7 +223,7 @@ class LessonPage:
             st.query_params.pop(key, None)
         st.session_state[seen] = labels
         from_link = param.parse(st.query_params.get(key, ""))
-        chosen = st.pills(
+        chosen = (container or st).pills(
             param.label,
             list(range(len(labels))),
             format_func=lambda i: md(labels[i], limit=30),

@@ -63,7 +63,10 @@ _PROJECTOR_CSS = (
     "{white-space:normal!important;overflow:visible!important;text-overflow:clip!important}"
     "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] *,"
     "[data-testid=stSliderTickBar] *,[data-testid=stMetricLabel] *,[data-testid=stWidgetLabel] *,"
-    "[data-testid=stSidebar] *,[data-testid=stExpander] summary *"
+    "[data-testid=stSidebar] *,[data-testid=stExpander] summary *,"
+    # A disabled control's value and options stay legible (Streamlit greys them to ~2.4:1).
+    "[data-testid=stSliderThumbValue],[data-testid=stSliderThumbValue] *,"
+    "label:has(input:disabled) *"
     "{color:var(--spotlight-ink)!important;opacity:1!important}"
     ".katex [style*='color:gray'],.katex [style*='color: gray']"
     "{color:var(--spotlight-ink)!important}"

@@ -19,6 +19,9 @@ async def _open_all(url: str) -> list[str]:
     async def student(info: LessonInfo) -> list[str]:
         async with Session(url, timeout=60) as session:
             run = await session.open(info.url_path)
+            if info.control not in session.widgets:
+                # Lesson 11 without its weights on disk offers to fetch them: no slider yet.
+                return run.exceptions
             # One step of the slider that moves the lesson's chart (the temperature on most).
             grid = info.temperatures
             step = grid[(grid.index(info.t_default) + 1) % len(grid)]

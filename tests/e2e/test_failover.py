@@ -38,11 +38,12 @@ from .helpers import (
     bound_params,
     chart_fingerprint,
     lesson_link,
+    live_param,
     open_page,
     other_value,
     query_of,
     slider,
-    temperature_text,
+    slider_text,
     wait_for_chart_change,
 )
 
@@ -144,25 +145,38 @@ def _view(page: Page, lesson: Lesson) -> dict:
     return {
         "query": query_of(page.url),
         "path": page.url.split("?")[0],
-        "temperature": temperature_text(page),
+        "temperature": slider_text(page, live_param(lesson).label),
         "charts": json.dumps(page.evaluate(CHART_NUMBERS_JS), sort_keys=True),
         "fingerprint": chart_fingerprint(page),
     }
 
 
-def _move_temperature(page: Page, key: str, expected: float) -> None:
-    """Press ``key`` on the temperature slider; wait for the URL, the run and a new chart."""
+def _end(lesson: Lesson, key: str) -> float:
+    """The value of the lesson's live slider after pressing ``key`` (End or Home)."""
+    param = live_param(lesson)
+    if param.kind == "temperature":
+        return TEMPERATURES[-1] if key == "End" else TEMPERATURES[0]
+    return param.high if key == "End" else param.low
+
+
+def _move_live(page: Page, lesson: Lesson, key: str) -> float:
+    """Press ``key`` on the lesson's live slider (its temperature, else its first slider: lesson
+    11 has no temperature); wait for the URL, the run and a new chart. Returns the new value."""
+    param, expected = live_param(lesson), _end(lesson, key)
     before = chart_fingerprint(page)
-    thumb = slider(page, "Temperature")
+    thumb = slider(page, param.label)
     thumb.focus()
     thumb.press(key)
     shown = format_number(expected)
-    page.wait_for_url(lambda url: query_of(url).get("t") == [shown], timeout=30000)
+    # A value back at its default leaves the link.
+    want = None if expected == param.default else [shown]
+    page.wait_for_url(lambda url: query_of(url).get(param.key) == want, timeout=30000)
     expect(page.get_by_test_id("stApp")).to_have_attribute(
         "data-test-script-state", "notRunning", timeout=30000
     )
     wait_for_chart_change(page, before)
-    assert temperature_text(page) == shown
+    assert slider_text(page, param.label) == shown
+    return expected
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
@@ -180,8 +194,7 @@ def test_killing_the_serving_replica_loses_no_view(
         # The student moves a control: the view is now one no link was opened with. (To the
         # end of the scale: every lesson's chart changes there; from 0.2 to 0.3 one-hot
         # lookups stay saturated.)
-        _move_temperature(page, "End", TEMPERATURES[-1])
-        values["t"] = TEMPERATURES[-1]
+        values[live_param(lesson).key] = _move_live(page, lesson, "End")
         before = _view(page, lesson)
         serving = _serving_replica(school, page)
         other = 1 - serving
@@ -213,7 +226,7 @@ def test_killing_the_serving_replica_loses_no_view(
         assert after["fingerprint"] == before["fingerprint"], "charts drawn differently"
 
         # The new session is live: the next move works on the other replica.
-        _move_temperature(page, "Home", TEMPERATURES[0])
+        _move_live(page, lesson, "Home")
         assert _websockets(school, other) >= 1
         assert_app_healthy(page)
     finally:
@@ -251,7 +264,7 @@ def test_after_the_dead_replica_returns_the_share_box_still_draws_its_qr_code(
         assert school.replica_of(cookie) == serving, "the cookie leads home again"
         assert _websockets(school, serving) == 0, "the session stayed on the other replica"
 
-        _move_temperature(page, "End", TEMPERATURES[-1])  # a new link, so a new QR code
+        _move_live(page, lesson, "End")  # a new link, so a new QR code
         expect(qr).to_have_count(1)
         page.wait_for_function(
             "img => img.complete", arg=qr.element_handle(), timeout=10000, polling=100

@@ -73,7 +73,6 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "" if args.size == "desktop" else f"-{args.size}"
     lessons = [lesson for lesson in LESSONS if not args.lesson or lesson.url_path in args.lesson]
     args.out.mkdir(parents=True, exist_ok=True)
-    lessons = [x for x in LESSONS if not args.only or x.url_path in args.only]
     chromium = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 
     with start_server() as server, sync_playwright() as playwright:

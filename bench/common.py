@@ -278,7 +278,7 @@ def launch(
         script,
         timeout,
         module="bench.timed_server" if timings_file else "streamlit",
-        env={"BENCH_TIMINGS": str(timings_file)} if timings_file else {},
+        extra_env={"BENCH_TIMINGS": str(timings_file)} if timings_file else {},
         poll=poll,
     )
     return server, server.startup_seconds

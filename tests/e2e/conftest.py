@@ -182,7 +182,7 @@ def start_server(
     timeout: float = 30.0,
     *,
     module: str = "streamlit",
-    env: Mapping[str, str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
     poll: float = 0.2,
 ) -> ServerHandle:
     """Start ``streamlit run SCRIPT`` from the repo root and wait until /_stcore/health says ok.
@@ -190,14 +190,15 @@ def start_server(
     ``port=None`` picks a free loopback port (and retries with another one if it was taken in
     the meantime). ``script`` is relative to the repo root unless absolute. The caller stops the
     server: ``with start_server() as server: ...`` or ``server.stop()``. The benchmarks run the
-    same command through another ``module`` (a timing hook), with ``env`` added to ours, and
+    same command through another ``module`` (a timing hook), with ``extra_env`` added to our
+    environment (never replacing it: these machines set ``OPENBLAS_*`` on purpose), and
     poll health more often (``poll`` seconds) so ``startup_seconds`` is not rounded up.
     """
     attempts = 3 if port is None else 1
     for attempt in range(1, attempts + 1):
         try:
             return _start_server_once(
-                port or _free_port(), extra_args, script, timeout, module, env or {}, poll
+                port or _free_port(), extra_args, script, timeout, module, extra_env or {}, poll
             )
         except _PortTaken:
             if attempt == attempts:

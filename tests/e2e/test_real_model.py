@@ -23,7 +23,7 @@ def test_without_the_model_the_page_offers_it_and_the_app_still_works(
         "SPOTLIGHT_MODEL_CACHE": str(tmp_path / "empty-cache"),
         "HF_HUB_OFFLINE": "1",  # even a mistaken download could not leave this machine
     }
-    server = fresh_server(env=empty)
+    server = fresh_server(extra_env=empty)
     open_page(page, lesson_link(server.url, REAL), timeout=90000)
     where = main(page)
     expect(where.get_by_role("button", name="Get the model (90 MB)")).to_be_visible()

@@ -73,6 +73,7 @@ from .positions import (
     sinusoidal_positions,
     with_positions,
 )
+from .predict import BAND_NAMES, SHARE_BANDS, SHOWN_PRECISION, bands, largest
 from .projections import HEADS, Projected, inputs, is_symmetric, project
 from .query_space import SPACE_AXES, SPACE_KEYS, SPACE_LIMIT, Probe, probe
 from .room import MAX_VOICES, MIN_VOICES, Room, listen
@@ -102,6 +103,7 @@ from .vocabulary import AMBIGUOUS_WORDS, FEATURES, VOCABULARY
 
 __all__ = [
     "AMBIGUOUS_WORDS",
+    "BAND_NAMES",
     "BASE",
     "BEHAVIOURS",
     "COUNTRIES",
@@ -124,6 +126,8 @@ __all__ = [
     "NOTES",
     "NOTE_FACTS",
     "NOTE_LABELS",
+    "SHARE_BANDS",
+    "SHOWN_PRECISION",
     "SPACE_AXES",
     "SPACE_KEYS",
     "SPACE_LIMIT",
@@ -158,6 +162,7 @@ __all__ = [
     "WordOrder",
     "ask",
     "attention",
+    "bands",
     "behaviour_shares",
     "causal_mask",
     "check_temperature",
@@ -179,6 +184,7 @@ __all__ = [
     "inputs",
     "is_clear_match",
     "is_symmetric",
+    "largest",
     "layer_norm",
     "link_matrix",
     "listen",

@@ -16,6 +16,36 @@ run = page.begin(
 )
 
 
+def friend_question(room: ac.Room, t: float) -> page.Question:
+    """How much does your friend get? The band is the core's, from the shares drawn."""
+    return page.Question(
+        prompt=f"With {len(room.voices)} voices at temperature {t:g}: how much of your attention "
+        "does your friend get?",
+        options=ac.BAND_NAMES,
+        right=ac.bands(room.friend_share),
+        why=f"Your friend gets {ac.percent(room.friend_share)} and the loudest voice of the "
+        f"chatter {ac.percent(room.loudest_chatter)}: softmax gives the highest score the largest "
+        "share, and the lower the temperature, the larger it is. More voices share what is "
+        "left, so each one costs your friend a little.",
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before moving anything: if you hear 12 voices equally, what share does each get?",
+        "Lower the temperature: does your friend's voice get louder, or the others quieter? "
+        "(The shares always add up to 100%.)",
+        "Add voices at a fixed temperature: why does your friend's share fall, though their "
+        "score did not change?",
+        "At temperature 20 every voice gets about the same: what would a model understand "
+        "from such an average?",
+    ),
+    misconception="“Attention picks one word.” It never does: it gives every word a share, "
+    "and the shares always add up to 1. Even at the lowest temperature the others keep a "
+    "sliver; what the temperature changes is how sharp the shares are, never their order.",
+)
+
+
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
@@ -25,17 +55,19 @@ def lesson_body() -> None:
         n_voices = run.control("voices")
         st.latex(r"\text{share}_i = \frac{e^{\,s_i / T}}{\sum_j e^{\,s_j / T}}")
         room = ac.listen(n_voices, temperature=t)
-        st.metric("Your friend's share", ac.percent(room.friend_share))
-        st.metric("The chatter's share", ac.percent(room.chatter_share))
-        st.caption(room.summary())
-        st.metric(
-            "Spread (entropy)",
-            f"{room.entropy_bits:.2f} bits",
-            help="0 bits: you hear one voice only. "
-            f"{ac.max_entropy(n_voices):.2f} bits: every voice equally.",
-        )
+        if run.shown:  # in predict mode, once the student has committed
+            st.metric("Your friend's share", ac.percent(room.friend_share))
+            st.metric("The chatter's share", ac.percent(room.chatter_share))
+            st.caption(room.summary())
+            st.metric(
+                "Spread (entropy)",
+                f"{room.entropy_bits:.2f} bits",
+                help="0 bits: you hear one voice only. "
+                f"{ac.max_entropy(n_voices):.2f} bits: every voice equally.",
+            )
 
     with chart:
+        run.predict(friend_question(room, t))
         run.chart(
             weight_bars(
                 room.voices,
@@ -82,4 +114,4 @@ for other in LESSONS[1:]:
         other.file, label=f"{other.number}. {other.title} — {other.summary}", icon=other.icon
     )
 
-run.finish(code=[ac.listen, ac.softmax])
+run.finish(code=[ac.listen, ac.softmax], teacher=TEACHER)

@@ -9,9 +9,10 @@ import attention_core as ac
 from ui import page
 from ui.figures.scaling import sample_weights, spread_by_d_k
 from ui.figures.softmax import scores_and_weights
-from ui.formats import format_number
+from ui.formats import format_number, written
 from ui.lessons import SOFTMAX
 from ui.params import TEMPERATURES
+from ui.safe import md
 
 run = page.begin(
     SOFTMAX,
@@ -33,6 +34,59 @@ COMPARE_AT = (0.1, 1.0, 10.0)
 def score_spread(d_ks: tuple[int, ...]) -> ac.ScoreSpread:
     """The spread of random scores per d_k (~33 ms for the whole range: computed once)."""
     return ac.score_spread(d_ks)
+
+
+def top_weight_question(scores: list[float], weights: np.ndarray, t: float) -> page.Question:
+    """How large is the top weight at this temperature? The band is the core's."""
+    top = float(np.max(scores))
+    leaders = [labels[i] for i in range(len(scores)) if scores[i] == top]
+    below = [s for s in scores if s < top]
+    if below:
+        gap = top - max(below)
+        lead = (
+            f"The best score, {written(top)}, leads the next one by {written(gap)}; divided by "
+            f"T = {format_number(t)} that lead becomes {written(gap / t)}"
+        )
+    else:
+        lead = "Every key has the same score, so every key gets the same weight"
+    return page.Question(
+        prompt=f"At temperature {format_number(t)}: how large is the largest weight softmax gives?",
+        options=ac.BAND_NAMES,
+        right=ac.bands(float(np.max(weights))),
+        why=f"{lead}. The largest weight is {ac.percent(float(np.max(weights)))} "
+        f"({' and '.join(md(w) for w in leaders)}). The lower the temperature, the more a lead "
+        "counts; the order of the weights never changes.",
+    )
+
+
+def metrics(verdict: ac.Spread, spread: float, even: float) -> None:
+    """The top weight and the spread, next to the most spread five weights can have."""
+    top, spread_col, limit_col = st.columns(3)
+    top.metric(
+        "Top weight", ac.percent(verdict.top_weight), help="The largest weight softmax gives."
+    )
+    spread_col.metric(
+        "Spread (entropy)",
+        f"{spread:.2f} bits",
+        help="0 bits: one key takes everything. The maximum: every key gets the same weight.",
+    )
+    limit_col.metric("Most possible", f"{even:.2f} bits", help="log₂(5): five equal weights.")
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before touching the dial: which key gets the most weight, and why can no temperature "
+        "change that?",
+        "Set two scores equal. Can any temperature give one of them more than the other?",
+        "At temperature 20 the weights nearly even out. Is the lookup still useful?",
+        "Why does a model divide its scores by √d_k before softmax? What would happen with "
+        "d_k = 512 and no division?",
+        "Add 10 to every score: do the weights change? (Softmax only sees differences.)",
+    ),
+    misconception="“Temperature reorders the keys.” It never does: dividing every score by the "
+    "same positive T keeps their order, so the best key stays the best. Temperature changes "
+    "how sharp the weights are: how much of the whole the best key takes.",
+)
 
 
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
@@ -59,19 +113,10 @@ def lesson_body() -> None:
         # The verdict is the core's: its words are true of these weights by construction.
         verdicts = {temp: ac.describe_spread(w) for temp, w in weights_by_t.items()}
         verdict = verdicts[t]
-        icon = {"even": "blur_on", "hard": "target", "tie": "drag_handle", "soft": "tune"}
-        st.markdown(f":material/{icon[verdict.kind]}: **{verdict.headline(labels)}.**")
-
-        top, spread_col, limit_col = st.columns(3)
-        top.metric(
-            "Top weight", ac.percent(verdict.top_weight), help="The largest weight softmax gives."
-        )
-        spread_col.metric(
-            "Spread (entropy)",
-            f"{spread:.2f} bits",
-            help="0 bits: one key takes everything. The maximum: every key gets the same weight.",
-        )
-        limit_col.metric("Most possible", f"{even:.2f} bits", help="log₂(5): five equal weights.")
+        if run.predict(top_weight_question(scores, weights, t)):
+            icon = {"even": "blur_on", "hard": "target", "tie": "drag_handle", "soft": "tune"}
+            st.markdown(f":material/{icon[verdict.kind]}: **{verdict.headline(labels)}.**")
+            metrics(verdict, spread, even)
 
         run.chart(
             scores_and_weights(
@@ -134,6 +179,9 @@ def why_scale() -> None:
     with controls:
         d_k = run.control("dk")
         st.latex(r"\operatorname{std}(q \cdot k) = \sqrt{d_k}")
+    if not run.shown:  # predict mode: the numbers of this section wait for the prediction too
+        st.caption(page.HIDDEN_CHART)
+        return
     every = score_spread(ac.D_K_CHOICES)
     here = score_spread((d_k,))
     sample = ac.score_sample(d_k)
@@ -177,4 +225,4 @@ def why_scale() -> None:
 
 lesson_body()
 why_scale()
-run.finish(code=[ac.softmax, ac.describe_spread, ac.entropy, ac.score_spread])
+run.finish(code=[ac.softmax, ac.describe_spread, ac.entropy, ac.score_spread], teacher=TEACHER)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .safe import shorten
@@ -45,3 +47,30 @@ def word_labels(
         (shorten(t, limit) if limit else t) + ("" if k else unknown)
         for t, k in zip(tokens, known, strict=True)
     ]
+
+
+#: A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(...)").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(columns: Mapping[str, Sequence]) -> str:
+    """A numbers table (columns by name) as CSV, numbers at full precision.
+
+    Text a student typed is written as text: a cell that a spreadsheet would run as a formula
+    gets a leading apostrophe (the usual guard against CSV injection).
+    """
+
+    def cell(value: object) -> str:
+        if isinstance(value, str):
+            return "'" + value if value.startswith(_FORMULA_START) else value
+        if hasattr(value, "item"):  # a NumPy scalar
+            value = value.item()
+        return repr(value) if isinstance(value, float) else str(value)
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    names = list(columns)
+    writer.writerow([cell(name) for name in names])
+    for row in zip(*(list(columns[name]) for name in names), strict=True):
+        writer.writerow([cell(value) for value in row])
+    return out.getvalue()

@@ -706,3 +706,30 @@ PROJECTOR = Param(
     "large text, thick lines and high contrast for a classroom projector",
     help="Larger text, thicker lines and bolder colours, legible from the back of a room.",
 )
+
+#: Classroom mode: charts, numbers and notes stay hidden until the student commits a prediction
+#: (``predict=true``, a "guess first" link a teacher sends). Read from the link on every lesson.
+PREDICT = Param(
+    "predict",
+    "Predict first",
+    "bool",
+    False,
+    "ask the lesson's question first: the chart and numbers appear once you commit an answer",
+)
+
+#: Classroom mode: the controls a teacher's link hides (``hide=s1,s2``; ``presets`` hides the
+#: presets row). A hidden control still applies its link value.
+HIDE = Param(
+    "hide",
+    "Hidden controls",
+    "text",
+    "",
+    "controls to hide, by their link names, separated by commas (presets: the presets row)",
+    max_chars=300,
+)
+
+#: What a ``hide`` list may name besides a lesson's controls.
+HIDE_PRESETS = "presets"
+
+#: Link values every lesson reads besides its own controls.
+APP_PARAMS: tuple[Param, ...] = (PROJECTOR, PREDICT, HIDE)

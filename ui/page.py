@@ -41,9 +41,11 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from .formats import format_number
-from .lessons import PROJECTOR, Lesson
+from .downloads import chart_config, png_button
+from .formats import csv_text, format_number
+from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
+from .predict import HIDDEN_CHART, Question, ask, revealed
 from .safe import md, shorten
 from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
 from .theme import PROJECTOR as PROJECTOR_LOOK
@@ -61,9 +63,6 @@ _HANDOFF = "_spotlight_handoff"
 _LAST_PRESET = "_spotlight_last_preset"
 #: Says the one rule of presets on every lesson: a preset is a whole starting view.
 PRESETS_CAPTION = "Start over from a preset (it resets every control):"
-#: Plotly's own toolbar (zoom, pan, download) sits on the chart's title on touch screens and
-#: offers nothing a lesson needs; Streamlit's full-screen button stays.
-CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 
 def begin(lesson: Lesson, intuition: str) -> LessonPage:
@@ -80,12 +79,17 @@ class LessonPage:
 
     def __init__(self, lesson: Lesson, intuition: str) -> None:
         self.lesson = lesson
-        self._params = {p.key: p for p in lesson.params} | {PROJECTOR.key: PROJECTOR}
+        self._params = {p.key: p for p in lesson.params} | {p.key: p for p in APP_PARAMS}
         # Read the link before any widget runs: bound widgets drop invalid values from the URL.
         link = _with_handoff(lesson, {k: st.query_params.get_all(k) for k in st.query_params})
         st.session_state[_HANDOFF] = {}  # this run's ``link_to`` links, and only those
         self._from_link, self._ignored = self._read(link)
         self._unknown = [key for key in link if key not in self._params]
+        # Classroom mode: a teacher's link may hide controls (locked at their link values) and
+        # ask for a prediction before any chart or number shows.
+        self._hide = self._read_hide(self._from_link.get(HIDE.key, ""))
+        self._predict = bool(self._from_link.get(PREDICT.key, False))
+        self._hidden_view = self._predict and lesson.url_path not in revealed()
         self._arrived = self._start_from_link_on_arrival(link)
         self._managed: dict[str, Any] = {}
         self._drawn: set[str] = set()
@@ -118,7 +122,10 @@ class LessonPage:
             value = param.parse(values[0]) if len(values) == 1 else None
             if value is None:
                 notes.append(_rejected(name, param, values))
-                if param is not PROJECTOR:  # the router draws that one, before this
+                if param in APP_PARAMS:  # not a widget here: just drop it from the URL
+                    if param is not PROJECTOR:  # the router draws that one, before this
+                        st.query_params.pop(key, None)
+                else:
                     if param.bound:
                         st.session_state[key] = param.default
                     _settle_link(key, None)
@@ -127,12 +134,31 @@ class LessonPage:
                         st.query_params.pop(key, None)
                 continue
             valid[key] = value
-            if param is not PROJECTOR:
+            if param not in APP_PARAMS:
                 _settle_link(key, param.to_url(value))
             cap = param.max_chars if param.kind == "text" else None
             if cap and len(values[0]) > cap:
                 notes.append(f"**{name}** was longer than {cap:,} characters and was cut")
         return valid, notes
+
+    def _read_hide(self, text: str) -> frozenset[str]:
+        """The controls a teacher's ``hide=`` list names; a name this page does not have is
+        ignored, with a notice that lists the names it does have."""
+        names = [name.strip() for name in text.split(",") if name.strip()]
+        known = {p.key for p in self.lesson.params}
+        if self.lesson.presets:
+            known.add(HIDE_PRESETS)
+        unknown = [name for name in dict.fromkeys(names) if name not in known]
+        if unknown:
+            self._ignored.append(
+                f"**{HIDE.key}** named "
+                + ", ".join(f"**{md(shorten(name, 30), limit=40)}**" for name in unknown[:5])
+                + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+                + ", not a control of this page (it has: "
+                + ", ".join(sorted(known))
+                + ")"
+            )
+        return frozenset(name for name in names if name in known)
 
     def _start_from_link_on_arrival(self, link: dict[str, list[str]]) -> bool:
         """On arrival at a lesson, every control starts from the link, else from its default.
@@ -171,6 +197,8 @@ class LessonPage:
         control that does not apply to the current view, drawn so its value is not lost.
         """
         param = self.lesson.param(key)
+        if key in self._hide:  # a teacher's link hid it: it keeps its link value, unseen
+            return self._locked(param)
         value = draw(param, container=container, disabled=disabled)
         self._drawn.add(key)
         groups = (
@@ -202,8 +230,18 @@ class LessonPage:
             label, key=f"set-{key}", on_click=_set_control, args=(key, value), icon=icon
         )
 
+    def _locked(self, param: Param) -> Any:
+        """The value of a control hidden by the link: the link's value, else its default."""
+        return self._from_link.get(param.key, param.default)
+
+    def hidden(self, key: str) -> bool:
+        """Whether the link hides the control ``key`` (a lesson may skip its caption too)."""
+        return key in self._hide
+
     def value(self, key: str) -> Any:
         """The value of the control ``key`` before it is drawn (for work done once per run)."""
+        if key in self._hide:
+            return self._locked(self.lesson.param(key))
         # Until a control is first drawn, the session may still hold another page's value.
         if self._arrived and key not in self._drawn and key in self._from_link:
             return self._from_link[key]
@@ -218,6 +256,10 @@ class LessonPage:
         the pills go (default: here).
         """
         param = self.lesson.param(key)
+        if key in self._hide:  # locked by the link: its position (clamped), else the default
+            at = self._from_link.get(key)
+            self._managed[key] = min(at, len(labels)) if at else None
+            return min(at, len(labels)) - 1 if at else default
         seen, labels = f"_spotlight_pick:{self.lesson.url_path}:{key}", list(labels)
         if st.session_state.get(seen, labels) != labels:
             st.query_params.pop(key, None)
@@ -246,7 +288,7 @@ class LessonPage:
         button's help lists what it sets, and after a preset has reset something you had
         changed, a line names it with an Undo.
         """
-        if not self.lesson.presets:
+        if not self.lesson.presets or HIDE_PRESETS in self._hide:
             return
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
         row.caption(PRESETS_CAPTION)
@@ -255,7 +297,7 @@ class LessonPage:
                 name,
                 key=f"preset-{self.lesson.url_path}-{name}",
                 on_click=_apply_preset,
-                args=(self.lesson, name, values),
+                args=(self.lesson, name, values, self._hide),
                 type="tertiary",
                 icon=":material/bookmark:",
                 help=preset_help(self.lesson, values),
@@ -298,13 +340,41 @@ class LessonPage:
         """How this viewer's charts are drawn: projector size, dark or light theme."""
         return _look()
 
+    @property
+    def shown(self) -> bool:
+        """Whether this run shows its answers: False in predict mode until the student has
+        committed a prediction. Charts, numbers and notes check it themselves; a lesson guards
+        any other text that gives the answer away (a metric, a verdict) with it."""
+        return not self._hidden_view
+
     def chart(self, figure: Any, *, key: str, container: Any = st) -> None:
-        """A lesson chart: full width, keyed (tests and benchmarks find it by key)."""
-        container.plotly_chart(figure, width="stretch", key=key, config=CHART_CONFIG)
+        """A lesson chart: full width, keyed (tests and benchmarks find it by key), with a
+        button under it that saves it as a PNG for slides. In predict mode, hidden until the
+        student commits a prediction."""
+        if self._hidden_view:
+            container.caption(HIDDEN_CHART)
+            return
+        container.plotly_chart(
+            figure, width="stretch", key=key, config=chart_config(self.lesson, key)
+        )
+        png_button(key, container=container)
 
     def note(self, text: str) -> None:
-        """The "what to notice" callout."""
+        """The "what to notice" callout (it quotes the numbers: hidden until a prediction)."""
+        if self._hidden_view:
+            return
         st.info(text, icon=":material/lightbulb:")
+
+    def predict(self, question: Question) -> bool:
+        """In predict mode, ask ``question`` here; True once the answers may show.
+
+        Until the student commits an answer, every chart, numbers table and note of the page
+        stays hidden. Then the page shows them with the verdict (right or not, from the core's
+        answer) and why. Outside predict mode this draws nothing and returns True.
+        """
+        if not self._predict:
+            return True
+        return ask(self.lesson, question)
 
     def expander(self, label: str, *, icon: str) -> Any:
         """An expander whose content the page builds only while it is open (check ``.open``).
@@ -346,23 +416,49 @@ class LessonPage:
         ``table`` returns the columns by name. Not a DataFrame: pandas takes ~0.7 s to import,
         and a visitor who never opens a table should not wait for it.
         """
+        if self._hidden_view:
+            return
         box = self.expander(title, icon=":material/table:")
         if box.open:
-            box.dataframe(table(), width="stretch", hide_index=True)
+            columns = table()
+            box.dataframe(columns, width="stretch", hide_index=True)
+            box.download_button(
+                "Download as CSV",
+                data=csv_text(columns),
+                file_name=f"spotlight-{self.lesson.url_path}-{_slug(title)}.csv",
+                mime="text/csv",
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"csv: {title}",
+            )
 
     # ---- the share link -------------------------------------------------------------------
 
-    def share_link(self) -> str:
-        """The full link of the current view: only values that differ from their defaults."""
+    def share_link(self, *, hide: Iterable[str] | None = None, predict: bool | None = None) -> str:
+        """The full link of the current view: only values that differ from their defaults.
+
+        It keeps the view's classroom settings (hidden controls, predict first); a student link
+        passes its own ``hide`` and ``predict`` instead, and leaves projector mode out (it is
+        for phones).
+        """
+        student = hide is not None or predict is not None
         query = {}
         for param in self.lesson.params:
-            if param.bound:
+            if param.key in self._hide:
+                value = self._locked(param)
+            elif param.bound:
                 value = st.session_state.get(param.key, param.default)
             else:
                 value = self._managed.get(param.key)
             if value is not None and value != param.default:
                 query[param.key] = param.to_url(value)
-        if projector_on():
+        hide = set(self._hide if hide is None else hide)
+        if hide:
+            named = [p.key for p in self.lesson.params] + [HIDE_PRESETS]
+            query[HIDE.key] = ",".join(key for key in named if key in hide)
+        if self._predict if predict is None else predict:
+            query[PREDICT.key] = "true"
+        if projector_on() and not student:
             query[PROJECTOR.key] = "true"
         try:
             base = st.context.url
@@ -413,16 +509,58 @@ class LessonPage:
                 help="Fills the screen, for the back of the room.",
             ):
                 _qr_dialog(scan)
+            self._student_link()
+
+    def _student_link(self) -> None:
+        """The teacher's student link: this view, some controls hidden, predict first."""
+        st.markdown("**Student link**: the same view for the class, with what you choose here.")
+        names = [p.key for p in self.lesson.params] + (
+            [HIDE_PRESETS] if self.lesson.presets else []
+        )
+        labels = {p.key: f"{p.label} ({p.key})" for p in self.lesson.params}
+        labels[HIDE_PRESETS] = "the presets row (presets)"
+        hide = st.multiselect(
+            "Hide these controls",
+            names,
+            default=[name for name in names if name in self._hide],
+            format_func=lambda name: labels[name],
+            key="student-hide",
+            help="Hidden controls keep the values they have now: students see the view you "
+            "set, and only the controls you leave.",
+        )
+        predict = st.toggle(
+            "Predict first",
+            value=True,
+            key="student-predict",
+            help="Students answer the lesson's question before the chart and numbers appear.",
+        )
+        link = self.share_link(hide=hide, predict=predict)
+        # Hidden controls are locked at their link values: a control at its default is not in
+        # the link and stays at its default.
+        st.code(link, language=None, wrap_lines=True)
+        copy_button(link, key="share-copy-student", label="Copy the student link")
+        if st.button("Show its QR code large", key="share-qr-student", icon=":material/qr_code_2:"):
+            _qr_dialog(link)
 
     # ---- the end of the page ----------------------------------------------------------------
 
-    def finish(self, *, code: Iterable[Callable[..., Any]] = ()) -> None:
-        """The code that ran, and a gentle note about link values that were ignored."""
+    def finish(
+        self, *, code: Iterable[Callable[..., Any]] = (), teacher: TeacherNotes | None = None
+    ) -> None:
+        """The teacher's notes, the code that ran, the previous and next lessons, and a gentle
+        note about link values that were ignored."""
+        if teacher is not None:
+            box = self.expander("Teacher's notes", icon=":material/school:")
+            if box.open:
+                box.markdown("**Ask the room**")
+                box.markdown("\n".join(f"{i}. {q}" for i, q in enumerate(teacher.ask, 1)))
+                box.markdown(f"**The misconception this lesson answers**: {teacher.misconception}")
         if code:
             box = self.expander("Show the code that computed this", icon=":material/code:")
             if box.open:
                 for fn in code:
                     box.code(_source_of(fn.__module__, fn.__qualname__), language="python")
+        self._previous_and_next()
         if self._ignored:
             self._notices.warning(
                 "Some values in the link were ignored: " + "; ".join(self._ignored) + ".",
@@ -431,6 +569,46 @@ class LessonPage:
         # Unknown keys would ride along in every share link; remove them from the URL.
         for key in self._unknown:
             st.query_params.pop(key, None)
+
+    def _previous_and_next(self) -> None:
+        """Previous / Next lesson, for a presenter: only projector mode goes along (it is a
+        setting of the whole app, in the sidebar), never this lesson's values."""
+        at = LESSONS.index(self.lesson)
+        before = LESSONS[at - 1] if at > 0 else None
+        after = LESSONS[at + 1] if at + 1 < len(LESSONS) else LESSONS[0]
+        st.divider()
+        left, right = st.columns(2)
+        if before is not None:
+            left.page_link(
+                before.file,
+                label=f"Previous: {before.number}. {before.title}",
+                icon=":material/arrow_back:",
+            )
+        right.page_link(
+            after.file,
+            label=(
+                f"Next: {after.number}. {after.title}"
+                if after is not LESSONS[0]
+                else f"That was the last lesson. Back to {after.number}. {after.title}"
+            ),
+            icon=":material/arrow_forward:" if after is not LESSONS[0] else ":material/replay:",
+        )
+
+
+@dataclass(frozen=True)
+class TeacherNotes:
+    """A lesson's notes for the teacher: questions to ask the room, and the common
+    misconception the lesson answers."""
+
+    ask: tuple[str, ...]
+    misconception: str
+
+
+def _slug(title: str) -> str:
+    """A file-name-safe form of a title: "The numbers behind the chart" → "numbers-behind"."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in title.lower()).split()]
+    keep = [w for w in words if w not in {"the", "a", "of", "and", "to", "by"}]
+    return "-".join(keep[:4]) or "table"
 
 
 def _with_handoff(lesson: Lesson, link: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -523,9 +701,13 @@ def _shown(param: Param, value: Any) -> str:
     return md(param.to_url(value), limit=24)
 
 
-def _apply_preset(lesson: Lesson, name: str, values: dict[str, Any]) -> None:
+def _apply_preset(
+    lesson: Lesson, name: str, values: dict[str, Any], locked: frozenset[str] = frozenset()
+) -> None:
     before, applied = {}, {}
     for param in lesson.params:
+        if param.key in locked:  # hidden by a teacher's link: it keeps the link's value
+            continue
         if param.bound:
             new = values.get(param.key, param.default)
             old = st.session_state.get(param.key, param.default)

@@ -93,6 +93,9 @@ _TOUCH_CSS = (
     # The share box's large QR code fills the screen without running off it.
     "[data-testid=stDialog] [data-testid=stImage] img"
     "{max-height:calc(100vh - 12rem);width:auto;max-width:100%;margin:0 auto}"
+    # Plotly's toolbar holds only "download as PNG", pressed by the visible button under each
+    # chart (ui/downloads.py); shown, it sat on the chart's title on touch screens.
+    "[data-testid=stPlotlyChart] .modebar-container{display:none!important}"
     "</style>"
 )
 

@@ -1,0 +1,112 @@
+"""Predict, then reveal: a lesson's question, asked before its charts and numbers show.
+
+A teacher's ``predict=true`` link turns it on. The student picks an answer and commits; only
+then do the page's charts, numbers tables and notes appear, with the verdict and why. The right
+answer comes from the core (``attention_core.predict``), computed from the settings on screen.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from .safe import md
+
+if TYPE_CHECKING:
+    from .lessons import Lesson
+
+#: Session-state key of the committed predictions: {lesson url_path: what was answered}.
+_REVEALED = "_spotlightrevealed"
+#: What stands where a chart will appear.
+HIDDEN_CHART = ":material/visibility_off: This chart appears once you commit to a prediction."
+
+
+@dataclass(frozen=True)
+class Question:
+    """A prediction question about the view on screen.
+
+    ``prompt`` (Markdown: escape user text with ``ui.safe.md``) names the settings it is about;
+    ``options`` are the choices (plain text, shown literally); ``right`` the indices the core
+    found right (several when the numbers tie on screen); ``why`` (Markdown) explains the answer
+    from the numbers.
+    """
+
+    prompt: str
+    options: tuple[str, ...]
+    right: frozenset[int]
+    why: str
+
+    def __post_init__(self) -> None:
+        if not self.right or not all(0 <= i < len(self.options) for i in self.right):
+            raise ValueError(f"right answers {set(self.right)} out of {len(self.options)} options")
+
+    @property
+    def answer(self) -> str:
+        """The right option(s), as a student reads them."""
+        return " or ".join(f"*{md(self.options[i])}*" for i in sorted(self.right))
+
+
+def revealed() -> dict[str, dict[str, Any]]:
+    """The predictions committed in this session, by lesson."""
+    return st.session_state.setdefault(_REVEALED, {})
+
+
+def ask(lesson: Lesson, question: Question) -> bool:
+    """Draw the question (or, once answered, the verdict); True once the answers may show.
+
+    Committing reruns the whole page, so charts outside the lesson's fragment appear too.
+    """
+    box = st.container(border=True, key="predict-box")
+    done = revealed().get(lesson.url_path)
+    if done is None:
+        box.markdown(f":material/psychology_alt: **Predict first.** {question.prompt}")
+        signature = zlib.crc32("\x1f".join((question.prompt, *question.options)).encode())
+        choice = box.radio(
+            "Your prediction",
+            range(len(question.options)),
+            format_func=lambda i: md(question.options[i]),
+            index=None,
+            key=f"predict-choice-{signature}",
+        )
+        if box.button(
+            "Reveal the answer",
+            type="primary",
+            disabled=choice is None,
+            icon=":material/visibility:",
+            key="predict-reveal",
+            help="Commit to your prediction: the chart and the numbers appear.",
+        ):
+            revealed()[lesson.url_path] = {
+                "prompt": question.prompt,
+                "guess": question.options[choice],
+                "right": choice in question.right,
+                "answer": question.answer,
+                "why": question.why,
+            }
+            st.rerun()  # the whole page: every hidden chart appears
+        box.caption(
+            ":material/visibility_off: The chart and the numbers stay hidden until you commit."
+        )
+        return False
+    verdict = box.success if done["right"] else box.warning
+    verdict(
+        (
+            f"**Right:** *{md(done['guess'])}*."
+            if done["right"]
+            else f"**Not quite:** you said *{md(done['guess'])}*; the numbers say {done['answer']}."
+        ),
+        icon=":material/check_circle:" if done["right"] else ":material/info:",
+    )
+    box.markdown(done["why"])
+    if done["prompt"] != question.prompt:
+        box.caption(
+            ":material/history: That was your prediction for the question before you moved a "
+            "control; the chart shows the view as it is now."
+        )
+    if box.button("Predict again", icon=":material/replay:", key="predict-again"):
+        revealed().pop(lesson.url_path, None)
+        st.rerun()
+    return True

@@ -50,7 +50,7 @@ from .head_roles import (
     cosine_by_layer,
     head_behaviours,
 )
-from .heads import ManyHeads, NamedHeads, many_heads, mixing_matrix, multi_head
+from .heads import NamedHeads, many_heads, mixing_matrix
 from .links import Head, Link, identity_links, link_matrix
 from .lookup import Lookup, is_clear_match
 from .positions import (
@@ -146,7 +146,6 @@ __all__ = [
     "HeadBehaviours",
     "Link",
     "Lookup",
-    "ManyHeads",
     "MultiHead",
     "NamedHead",
     "NamedHeads",
@@ -194,7 +193,6 @@ __all__ = [
     "max_entropy",
     "meaning",
     "mixing_matrix",
-    "multi_head",
     "multi_head_attention",
     "nearest_words",
     "next_shuffle",

@@ -233,23 +233,33 @@ def _one_query(result: Attention) -> Attention:
 class MultiHead:
     """Every step of multi-head self-attention over one sequence.
 
-    Shapes:
-        q, k, v   (n_heads, n, d_head)  the projected inputs, split into heads
-        heads     Attention with batch dim n_heads: weights (n_heads, n, n), output
-                  (n_heads, n, d_head)
-        weights   (n_heads, n, n)        each head's attention pattern
-        concat    (n, d_model)           the heads' outputs side by side
-        output    (n, d_model)           ``concat @ w_o``
+    Shapes (``h`` heads, ``n`` tokens):
+        x              (n, d_model)
+        w_q, w_k, w_v  (d_model, h · d_head)  all heads' projections side by side
+        q, k, v        (h, n, d_head)         each head's slice
+        attention      Attention batched over heads: weights (h, n, n), output (h, n, d_head)
+        concat         (n, h · d_head)        the heads' outputs side by side
+        w_o            (h · d_head, d_out)
+        output         (n, d_out)             ``concat @ w_o``
     """
 
+    x: Array
+    w_q: Array
+    w_k: Array
+    w_v: Array
     q: Array
     k: Array
     v: Array
-    heads: Attention
-    weights: Array
+    attention: Attention
     concat: Array
+    w_o: Array
     output: Array
     n_heads: int
+
+    @property
+    def weights(self) -> Array:
+        """``(h, n, n)`` each head's attention pattern."""
+        return self.attention.weights
 
 
 def split_heads(x: Array, n_heads: int) -> Array:
@@ -268,40 +278,48 @@ def multi_head_attention(
     *,
     mask: ArrayLike | None = None,
     temperature: float = 1.0,
+    scaled: bool = True,
 ) -> MultiHead:
     """Self-attention with ``n_heads`` heads, each looking at its own slice of the projections.
 
-    Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v, w_o (d_model, d_model)``, applied as ``x @ w``;
-    ``mask`` bool broadcastable to ``(n, n)``. ``d_model`` must divide evenly into heads.
+    head_i = attention(X W_Q^i, X W_K^i, X W_V^i);  MultiHead(X) = Concat(head_1 … head_h) W_O
+
+    Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v (d_model, h · d_head)`` applied as ``x @ w``,
+    head ``i`` using columns ``i · d_head`` to ``(i + 1) · d_head`` (a real model has
+    ``h · d_head = d_model``; lesson 9's named heads keep all their features, so they are wider);
+    ``w_o (h · d_head, d_out)``; ``mask`` bool broadcastable to ``(n, n)``, True = may attend.
+    Each head scales by ``sqrt(d_head)``.
     """
     x, w_q, w_k, w_v, w_o = _checked_heads(x, (w_q, w_k, w_v, w_o), n_heads)
-    n, d_model = x.shape
-    q = split_heads(x @ w_q, n_heads)  # (n_heads, n, d_head)
-    k = split_heads(x @ w_k, n_heads)  # (n_heads, n, d_head)
-    v = split_heads(x @ w_v, n_heads)  # (n_heads, n, d_head)
-    heads = attention(q, k, v, temperature=temperature, mask=mask)
-    concat = heads.output.transpose(1, 0, 2).reshape(n, d_model)  # (n, d_model)
-    return MultiHead(q, k, v, heads, heads.weights, concat, concat @ w_o, int(n_heads))
+    n, width = x.shape[0], w_q.shape[1]
+    q = split_heads(x @ w_q, n_heads)  # (h, n, d_head)
+    k = split_heads(x @ w_k, n_heads)  # (h, n, d_head)
+    v = split_heads(x @ w_v, n_heads)  # (h, n, d_head)
+    heads = attention(q, k, v, temperature=temperature, scaled=scaled, mask=mask)
+    concat = heads.output.transpose(1, 0, 2).reshape(n, width)  # (n, h · d_head)
+    return MultiHead(x, w_q, w_k, w_v, q, k, v, heads, concat, w_o, concat @ w_o, int(n_heads))
 
 
 def _checked_heads(x: ArrayLike, weights: tuple[ArrayLike, ...], n_heads: int) -> tuple[Array, ...]:
-    """``x (n, d_model)`` and the four ``(d_model, d_model)`` projections as arrays, or a
-    ``ValueError`` saying which one is off."""
+    """``x (n, d_model)`` and the four projections as arrays of one float type, or a
+    ``ValueError`` saying which one is off and what shape it must have."""
     dtype = _float_type(x, *weights)
     x = _as_matrix("x", x, dtype)
     if x.ndim != 2:
         raise ValueError(f"x must have shape (n, d_model), got {x.shape}")
-    d_model = x.shape[1]
     if not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
         raise ValueError(f"n_heads must be a positive integer, got {n_heads!r}")
-    if d_model % n_heads:
-        raise ValueError(f"d_model = {d_model} must be divisible by n_heads = {n_heads}")
-    checked = []
-    for name, w in zip(("w_q", "w_k", "w_v", "w_o"), weights, strict=True):
-        checked.append(_as_matrix(name, w, dtype))
-        if checked[-1].shape != (d_model, d_model):
+    names = ("w_q", "w_k", "w_v", "w_o")
+    w_q, w_k, w_v, w_o = (_as_matrix(n, w, dtype) for n, w in zip(names, weights, strict=True))
+    width = w_q.shape[-1] if w_q.ndim == 2 else -1
+    for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v)):
+        if w.shape != (x.shape[1], width):
             raise ValueError(
-                f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}, "
-                f"got {checked[-1].shape}"
+                f"{name} must have shape (d_model, h · d_head) = {(x.shape[1], width)} like "
+                f"w_q, got {w.shape}"
             )
-    return (x, *checked)
+    if width % n_heads:
+        raise ValueError(f"the projections' width {width} must be divisible by n_heads {n_heads}")
+    if w_o.ndim != 2 or w_o.shape[0] != width:
+        raise ValueError(f"w_o must have shape ({width}, d_out), got {w_o.shape}")
+    return x, w_q, w_k, w_v, w_o

@@ -27,108 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .attention import Attention, attention, causal_mask, split_heads
+from .attention import MultiHead, causal_mask, multi_head_attention
 from .links import Head
 from .projections import inputs
 
 Array = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class ManyHeads:
-    """Every step of multi-head self-attention over one sequence.
-
-    Shapes (``h`` heads, ``n`` tokens):
-        x              (n, d_model)
-        w_q, w_k, w_v  (d_model, h · d_head)  all heads' projections side by side
-        q, k, v        (h, n, d_head)         each head's slice
-        attention      Attention batched over heads: weights (h, n, n), output (h, n, d_head)
-        concat         (n, h · d_head)        the heads' outputs side by side
-        w_o            (h · d_head, d_out)
-        output         (n, d_out)             ``concat @ w_o``
-    """
-
-    x: Array
-    w_q: Array
-    w_k: Array
-    w_v: Array
-    q: Array
-    k: Array
-    v: Array
-    attention: Attention
-    concat: Array
-    w_o: Array
-    output: Array
-    n_heads: int
-
-    @property
-    def weights(self) -> Array:
-        """``(h, n, n)`` each head's attention pattern."""
-        return self.attention.weights
-
-
-def _check(x: Array, ws: dict[str, Array], n_heads: int) -> None:
-    if x.ndim != 2:
-        raise ValueError(f"x must have shape (n, d_model), got {x.shape}")
-    if not isinstance(n_heads, (int, np.integer)) or n_heads < 1:
-        raise ValueError(f"n_heads must be a positive integer, got {n_heads!r}")
-    width = ws["w_q"].shape[-1]
-    for name in ("w_q", "w_k", "w_v"):
-        if ws[name].shape != (x.shape[1], width):
-            raise ValueError(
-                f"{name} must have shape (d_model, h · d_head) = {(x.shape[1], width)} like w_q, "
-                f"got {ws[name].shape}"
-            )
-    if width % n_heads:
-        raise ValueError(f"the projections' width {width} must be divisible by n_heads {n_heads}")
-    if ws["w_o"].ndim != 2 or ws["w_o"].shape[0] != width:
-        raise ValueError(f"w_o must have shape ({width}, d_out), got {ws['w_o'].shape}")
-    for name, w in ws.items():
-        if not np.isfinite(w).all():
-            raise ValueError(f"{name} must contain only finite numbers")
-
-
-def multi_head(
-    x: ArrayLike,
-    w_q: ArrayLike,
-    w_k: ArrayLike,
-    w_v: ArrayLike,
-    w_o: ArrayLike,
-    n_heads: int,
-    *,
-    temperature: float = 1.0,
-    scaled: bool = True,
-    mask: ArrayLike | None = None,
-) -> ManyHeads:
-    """Multi-head self-attention; the projections may be wider than ``x`` (``h · d_head``).
-
-    Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v (d_model, h · d_head)``, head ``i`` using columns
-    ``i · d_head`` to ``(i + 1) · d_head``; ``w_o (h · d_head, d_out)``; ``mask`` bool,
-    broadcastable to ``(n, n)``, True = may attend. Each head scales by ``sqrt(d_head)``.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    w_q, w_k, w_v, w_o = (np.asarray(w, dtype=np.float64) for w in (w_q, w_k, w_v, w_o))
-    _check(x, {"w_q": w_q, "w_k": w_k, "w_v": w_v, "w_o": w_o}, n_heads)
-    n, width = x.shape[0], w_q.shape[1]
-    q = split_heads(x @ w_q, n_heads)  # (h, n, d_head)
-    k = split_heads(x @ w_k, n_heads)  # (h, n, d_head)
-    v = split_heads(x @ w_v, n_heads)  # (h, n, d_head)
-    heads = attention(q, k, v, temperature=temperature, scaled=scaled, mask=mask)
-    concat = heads.output.transpose(1, 0, 2).reshape(n, width)  # (n, h · d_head)
-    return ManyHeads(
-        x=x,
-        w_q=w_q,
-        w_k=w_k,
-        w_v=w_v,
-        q=q,
-        k=k,
-        v=v,
-        attention=heads,
-        concat=concat,
-        w_o=w_o,
-        output=concat @ w_o,  # (n, d_out)
-        n_heads=int(n_heads),
-    )
 
 
 def mixing_matrix(n_heads: int, d: int, active: Sequence[bool] | None = None) -> Array:
@@ -155,7 +58,7 @@ class NamedHeads:
     tokens: tuple[str, ...]
     heads: tuple[Head, ...]
     active: tuple[bool, ...]
-    result: ManyHeads
+    result: MultiHead
 
     @property
     def weights(self) -> Array:
@@ -198,7 +101,7 @@ def many_heads(
     on = tuple(bool(a) for a in (active if active is not None else [True] * len(heads)))
     tokens, x = inputs(sentence, dims, positions)  # (n, d)
     w_o = mixing_matrix(len(heads), len(dims), on) if w_o is None else w_o  # (h · d, d)
-    result = multi_head(
+    result = multi_head_attention(
         x,
         np.hstack([h.w_q for h in heads]),  # (d, h · d)
         np.hstack([h.w_k for h in heads]),  # (d, h · d)

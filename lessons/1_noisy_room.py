@@ -18,12 +18,11 @@ run = page.begin(
 
 def friend_question(room: ac.Room, t: float) -> page.Question:
     """How much does your friend get? The band is the core's, from the shares drawn."""
-    return page.Question(
-        prompt=f"With {len(room.voices)} voices at temperature {t:g}: how much of your attention "
+    return page.how_much(
+        f"With {len(room.voices)} voices at temperature {t:g}: how much of your attention "
         "does your friend get?",
-        options=ac.BAND_NAMES,
-        right=ac.bands(room.friend_share),
-        why=f"Your friend gets {ac.percent(room.friend_share)} and the loudest voice of the "
+        room.friend_share,
+        f"Your friend gets {ac.percent(room.friend_share)} and the loudest voice of the "
         f"chatter {ac.percent(room.loudest_chatter)}: softmax gives the highest score the largest "
         "share, and the lower the temperature, the larger it is. More voices share what is "
         "left, so each one costs your friend a little.",

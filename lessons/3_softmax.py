@@ -49,11 +49,10 @@ def top_weight_question(scores: list[float], weights: np.ndarray, t: float) -> p
         )
     else:
         lead = "Every key has the same score, so every key gets the same weight"
-    return page.Question(
-        prompt=f"At temperature {format_number(t)}: how large is the largest weight softmax gives?",
-        options=ac.BAND_NAMES,
-        right=ac.bands(float(np.max(weights))),
-        why=f"{lead}. The largest weight is {ac.percent(float(np.max(weights)))} "
+    return page.how_much(
+        f"At temperature {format_number(t)}: how large is the largest weight softmax gives?",
+        float(np.max(weights)),
+        f"{lead}. The largest weight is {ac.percent(float(np.max(weights)))} "
         f"({' and '.join(md(w) for w in leaders)}). The lower the temperature, the more a lead "
         "counts; the order of the weights never changes.",
     )

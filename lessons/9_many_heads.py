@@ -158,4 +158,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.many_heads, ac.multi_head, ac.attention])
+run.finish(code=[ac.many_heads, ac.multi_head_attention, ac.attention])

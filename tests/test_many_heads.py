@@ -23,7 +23,6 @@ from attention_core import (
     causal_mask,
     many_heads,
     mixing_matrix,
-    multi_head,
     multi_head_attention,
     project,
 )
@@ -47,15 +46,11 @@ def test_matches_pytorch_multihead_attention(case):
     a = {k: np.array(case[k]) for k in ("x", "w_q", "w_k", "w_v", "w_o", "output", "weights")}
     n = len(a["x"])
     mask = causal_mask(n) if case["causal"] else None
-    r = multi_head(a["x"], a["w_q"], a["w_k"], a["w_v"], a["w_o"], case["n_heads"], mask=mask)
+    r = multi_head_attention(
+        a["x"], a["w_q"], a["w_k"], a["w_v"], a["w_o"], case["n_heads"], mask=mask
+    )
     np.testing.assert_allclose(r.output, a["output"], rtol=0, atol=1e-6)
     np.testing.assert_allclose(r.weights, a["weights"], rtol=0, atol=1e-6)
-    if case["kind"] == "square":  # the core's square multi_head_attention agrees too
-        core = multi_head_attention(
-            a["x"], a["w_q"], a["w_k"], a["w_v"], a["w_o"], case["n_heads"], mask=mask
-        )
-        np.testing.assert_allclose(core.output, a["output"], rtol=0, atol=1e-6)
-        np.testing.assert_allclose(core.weights, a["weights"], rtol=0, atol=1e-6)
 
 
 def test_fixture_covers_both_shapes_and_masks():
@@ -80,7 +75,7 @@ def test_multi_head_matches_a_loop_per_head(inputs, causal, scaled):
     x, (w_q, w_k, w_v), w_o, n_heads = inputs
     n, d_head = x.shape[0], w_q.shape[1] // n_heads
     mask = causal_mask(n) if causal else None
-    r = multi_head(x, w_q, w_k, w_v, w_o, n_heads, mask=mask, scaled=scaled)
+    r = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads, mask=mask, scaled=scaled)
     assert r.q.shape == r.k.shape == r.v.shape == (n_heads, n, d_head)
     assert r.weights.shape == (n_heads, n, n) and r.concat.shape == (n, n_heads * d_head)
     assert r.output.shape == (n, w_o.shape[1])
@@ -101,13 +96,13 @@ def test_multi_head_matches_a_loop_per_head(inputs, causal, scaled):
 def test_multi_head_shape_errors_say_what_to_pass():
     x, w = np.ones((3, 4)), np.ones((4, 6))
     with pytest.raises(ValueError, match="w_k"):
-        multi_head(x, w, np.ones((4, 4)), w, np.ones((6, 4)), 2)
+        multi_head_attention(x, w, np.ones((4, 4)), w, np.ones((6, 4)), 2)
     with pytest.raises(ValueError, match="divisible"):
-        multi_head(x, w, w, w, np.ones((6, 4)), 4)
+        multi_head_attention(x, w, w, w, np.ones((6, 4)), 4)
     with pytest.raises(ValueError, match="w_o"):
-        multi_head(x, w, w, w, np.ones((4, 4)), 2)
+        multi_head_attention(x, w, w, w, np.ones((4, 4)), 2)
     with pytest.raises(ValueError, match="n_heads"):
-        multi_head(x, w, w, w, np.ones((6, 4)), 0)
+        multi_head_attention(x, w, w, w, np.ones((6, 4)), 0)
 
 
 # --- named heads ---------------------------------------------------------------------------------

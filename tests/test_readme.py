@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from ui.lessons import LESSONS, PROJECTOR
+from ui.lessons import APP_PARAMS, LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -27,7 +27,15 @@ def test_every_link_parameter_is_documented() -> None:
                 for row in rows
             )
             assert documented, f"README lacks /{lesson.url_path} `{param.key}`"
-    assert any(f"`{PROJECTOR.key}`" in row for row in rows)
+    for param in APP_PARAMS:  # projector, predict, hide
+        assert any(f"`{param.key}`" in row for row in rows), param.key
+
+
+def test_the_classroom_section_shows_predict_mode_and_a_locked_link() -> None:
+    section = README.split("## Classroom mode", 1)[1].split("\n## ", 1)[0]
+    for name in ("classroom-predict.png", "classroom-locked-phone.png"):
+        assert f"docs/screenshots/{name}" in section
+        assert (ROOT / "docs" / "screenshots" / name).is_file(), name
 
 
 def test_every_lesson_is_listed_with_its_url() -> None:

@@ -46,6 +46,7 @@ from .formats import csv_text, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
 from .predict import HIDDEN_CHART, Question, ask, revealed
+from .predict import how_much as how_much  # lessons write page.how_much(...)
 from .safe import md, shorten
 from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
 from .theme import PROJECTOR as PROJECTOR_LOOK

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+import attention_core as ac
+
 from .safe import md
 
 if TYPE_CHECKING:
@@ -110,3 +112,9 @@ def ask(lesson: Lesson, question: Question) -> bool:
         revealed().pop(lesson.url_path, None)
         st.rerun()
     return True
+
+
+def how_much(prompt: str, share: float, why: str) -> Question:
+    """A "roughly how much?" question about ``share`` (0 to 1): the core's bands are the
+    options, and the band(s) holding ``share`` on screen are right."""
+    return Question(prompt, ac.BAND_NAMES, ac.bands(share), why)

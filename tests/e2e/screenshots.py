@@ -6,6 +6,9 @@ Run from the repository root (starts its own server, needs Debian's Chromium)::
     .venv/bin/python -m tests.e2e.screenshots --theme dark --out /tmp/shots
     .venv/bin/python -m tests.e2e.screenshots --size phone --lesson heads  # <n>_<path>-phone.png
 
+``--classroom`` takes the README's two classroom-mode images instead: predict mode on a laptop
+(``classroom-predict.png``) and a locked student link on a phone (``classroom-locked-phone.png``).
+
 ``--size phone`` (390 x 844, touch) and ``--size projector`` (1920 x 1080, projector mode) add
 the size to the file name; ``--lesson`` (a URL path, repeatable) takes only those lessons.
 
@@ -68,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=None, help="CSS pixels shown")
     parser.add_argument("--size", choices=tuple(SIZES), default="desktop")
     parser.add_argument("--lesson", action="append", help="URL path of a lesson (repeatable)")
+    parser.add_argument("--classroom", action="store_true", help="the classroom-mode images")
     args = parser.parse_args(argv)
     width, load_height, shot_height, options, params = SIZES[args.size]
     suffix = "" if args.size == "desktop" else f"-{args.size}"
@@ -79,6 +83,23 @@ def main(argv: list[str] | None = None) -> int:
         browser = playwright.chromium.launch(
             executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
         )
+        if args.classroom:
+            for name, size, lesson, params in CLASSROOM_SHOTS:
+                width, load_height, shot_height, options, _ = SIZES[size]
+                context = browser.new_context(
+                    viewport={"width": width, "height": load_height},
+                    color_scheme=args.theme,
+                    **options,
+                )
+                page = context.new_page()
+                page.errors = []  # type: ignore[attr-defined]
+                page.dialogs = []  # type: ignore[attr-defined]
+                open_page(page, lesson_link(server.url, lesson, params))
+                page.wait_for_timeout(1000)
+                _save(page.screenshot(animations="disabled"), args.out / name)
+                context.close()
+            browser.close()
+            return 0
         context = browser.new_context(
             viewport={"width": width, "height": load_height}, color_scheme=args.theme, **options
         )
@@ -92,15 +113,30 @@ def main(argv: list[str] | None = None) -> int:
             page.set_viewport_size({"width": width, "height": args.height or shot_height})
             page.wait_for_timeout(500)  # let Plotly follow the resize
             png = page.screenshot(animations="disabled")
-            data = optimise(png)
-            path = args.out / f"{lesson.number}_{lesson.url_path}{suffix}.png"
-            path.write_bytes(data)
-            print(
-                f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}: "
-                f"{len(data) / 1000:.0f} kB ({len(png) / 1000:.0f} kB before)"
-            )
+            _save(png, args.out / f"{lesson.number}_{lesson.url_path}{suffix}.png")
         browser.close()
     return 0
+
+
+#: The README's classroom images: file name, size, lesson, link values.
+CLASSROOM_SHOTS = (
+    ("classroom-predict.png", "desktop", LESSONS[0], {"t": "0.1", "predict": "true"}),
+    (
+        "classroom-locked-phone.png",
+        "phone",
+        LESSONS[2],
+        {"t": "0.1", "hide": "s1,s2,s3,s4,s5,presets"},
+    ),
+)
+
+
+def _save(png: bytes, path: Path) -> None:
+    data = optimise(png)
+    path.write_bytes(data)
+    print(
+        f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}: "
+        f"{len(data) / 1000:.0f} kB ({len(png) / 1000:.0f} kB before)"
+    )
 
 
 if __name__ == "__main__":

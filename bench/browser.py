@@ -19,6 +19,10 @@ The floor, in the same run: ``bench/empty_app.py`` (the same bound temperature s
 else) on its own server. It has no chart, so its step ends with the last websocket frame the
 server sends for it (the run's "finished" message): the stack's round trip with nothing to draw.
 Each lesson's figures are then also given as a multiple of the floor's.
+
+A second floor, ``bench/chart_floor_app.py``, is measured like a lesson: the same slider and one
+small bar chart, so its ratio to the empty page is what redrawing any one chart costs on this
+stack (the part of a lesson's ratio no page with a chart can avoid).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .common import (
+    CHART_FLOOR_APP,
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
     EMPTY_APP,
@@ -48,6 +53,7 @@ from .common import (
 )
 
 P50_TARGET_MS = 150.0
+CHART_FLOOR_NAME = "one-chart page (floor 2)"
 #: Targets against the empty page in the same run: key → chart p50 and p95, server run p50.
 P50_FLOOR_RATIO, P95_FLOOR_RATIO, RUN_FLOOR_RATIO = 1.5, 2.0, 3.0
 QUIET_MS = 250
@@ -138,11 +144,18 @@ class PageResult:
 
 
 def _measure_page(
-    browser, url: str, info, steps: int, warmup: int, *, floor: bool = False
+    browser,
+    url: str,
+    info,
+    steps: int,
+    warmup: int,
+    *,
+    floor: bool = False,
+    name: str | None = None,
 ) -> PageResult:
     from tests.e2e.conftest import wait_for_app
 
-    name = "empty page (floor)" if floor else f"{info.number}. {info.url_path}"
+    name = name or ("empty page (floor)" if floor else f"{info.number}. {info.url_path}")
     result = PageResult(name, "(run finished)" if floor else info.chart_key or "any chart")
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(WS_PROBE_JS)
@@ -221,6 +234,12 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         floor_server, _ = launch(
             EMPTY_APP, extra_args=[*QUIET_SERVER_ARGS, *extra_args], timings_file=floor_timings
         )
+        chart_floor_timings = Path(tmp) / "chart-floor-runs.jsonl"
+        chart_floor_server, _ = launch(
+            CHART_FLOOR_APP,
+            extra_args=[*QUIET_SERVER_ARGS, *extra_args],
+            timings_file=chart_floor_timings,
+        )
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
@@ -235,6 +254,18 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                             browser, floor_server.url, floor_info, steps, warmup, floor=True
                         )
                     )
+                    log("  [browser] one-chart page (second floor)")
+                    chart_info = replace(floor_info, chart_key="floor-chart")
+                    results.append(
+                        _measure_page(
+                            browser,
+                            chart_floor_server.url,
+                            chart_info,
+                            steps,
+                            warmup,
+                            name=CHART_FLOOR_NAME,
+                        )
+                    )
                     for info in infos:
                         log(f"  [browser] {info.url_path}")
                         results.append(_measure_page(browser, server.url, info, steps, warmup))
@@ -243,15 +274,24 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         finally:
             server.stop()
             floor_server.stop()
+            chart_floor_server.stop()
         records = read_timings(timings)
         floor_records = read_timings(floor_timings)
+        chart_floor_records = read_timings(chart_floor_timings)
     for r in results:
-        source = floor_records if r.chart == "(run finished)" else records
+        source = (
+            floor_records
+            if r.chart == "(run finished)"
+            else chart_floor_records
+            if r.name == CHART_FLOOR_NAME
+            else records
+        )
         for t0, t1 in r.windows:
             runs = [rec["wall_ms"] for rec in source if t0 <= rec["start"] <= t1]
             if runs:
                 r.server_runs.append(sum(runs))
     floor = results[0]
+    chart_floor = next(r for r in results if r.name == CHART_FLOOR_NAME)
     rows, pages = [], []
 
     def times(value: float, base: float) -> float | None:
@@ -262,6 +302,11 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
         ratio_p50 = None if is_floor else times(p50(r.updated), p50(floor.updated))
         ratio_p95 = None if is_floor else times(p95(r.updated), p95(floor.updated))
         ratio_run = None if is_floor else times(p50(r.server_runs), p50(floor.server_runs))
+        ratio_chart = (
+            p50(r.updated) / p50(chart_floor.updated)
+            if r.updated and chart_floor.updated and r is not chart_floor and not is_floor
+            else None
+        )
         if is_floor or ratio_p50 is None:
             ok = None if is_floor else False
         else:
@@ -284,6 +329,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 fmt(p95(r.updated), 0),
                 "—" if ratio_p50 is None else f"{ratio_p50:.2f}x / {ratio_p95:.2f}x",
                 "—" if ratio_run is None else f"{ratio_run:.1f}x",
+                "—" if ratio_chart is None else f"{ratio_chart:.2f}x",
                 r.timeouts,
                 "floor" if is_floor else verdict(ok),
             ]
@@ -298,10 +344,11 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 "updated_p95": p95(r.updated),
                 "timeouts": r.timeouts,
                 "ok": ok,
-                "floor": is_floor,
+                "floor": is_floor or r is chart_floor,  # not a lesson: kept out of "worst"
                 "floor_ratio_p50": ratio_p50,
                 "floor_ratio_p95": ratio_p95,
                 "floor_ratio_run": ratio_run,
+                "chart_floor_ratio_p50": ratio_chart,
                 "to_send_p50": p50(r.to_send),
                 "server_p50": p50(r.server),
                 "render_p50": p50(r.render),
@@ -324,6 +371,7 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
             "updated p95 ms",
             "÷ floor p50 / p95",
             "server run ÷ floor",
+            "÷ one-chart page p50",
             "no change (timeouts)",
             "≤ 1.5x / 2x / 3x floor",
         ],

@@ -31,6 +31,7 @@ from tests.e2e.conftest import (  # the browser-test harness: reuse, don't copy
 )
 
 __all__ = [
+    "CHART_FLOOR_APP",
     "CHROMIUM_ARGS",
     "CHROMIUM_PATH",
     "EMPTY_APP",
@@ -46,6 +47,8 @@ __all__ = [
 
 BENCH_DIR = Path(__file__).resolve().parent
 EMPTY_APP = BENCH_DIR / "empty_app.py"
+#: The second floor: the same slider and one small chart (bench/browser.py).
+CHART_FLOOR_APP = BENCH_DIR / "chart_floor_app.py"
 CHROMIUM_PATH = os.environ.get("SPOTLIGHT_CHROMIUM") or DEFAULT_CHROMIUM
 #: Every benchmark server runs without the file watcher: other engineers editing pages/ while a
 #: benchmark runs would otherwise send "source changed" events mid-measurement.

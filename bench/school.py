@@ -51,7 +51,18 @@ from .classroom import (
     _classroom,
     _warmup,
 )
-from .common import BENCH_DIR, busy_processes, fmt, lessons, log, machine_info, p50, p95, table
+from .common import (
+    BENCH_DIR,
+    busy_processes,
+    fmt,
+    lessons,
+    log,
+    machine_info,
+    move,
+    p50,
+    p95,
+    table,
+)
 from .common import temperature_walk as walk_of
 from .stclient import Session
 
@@ -116,9 +127,7 @@ async def _pupil(pupil: Pupil, url: str, info, start_at: float, duration: float)
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
             sent = time.perf_counter()
             try:
-                run = await session.set_select_slider(
-                    "t", f"{value:g}", is_default=value == info.t_default
-                )
+                run = await move(session, info, value)  # lesson 11 moves its layer slider
             except (ConnectionClosed, OSError):
                 # The replica died under us: the URL already holds the new value, as in the
                 # browser; open the page again from it.

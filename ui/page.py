@@ -226,7 +226,10 @@ class LessonPage:
         self, key: str, value: Any, *, label: str, icon: str, container: Any = st
     ) -> None:
         """A button that sets the control ``key`` to ``value``, and so the link (e.g. lesson
-        10's "Shuffle again": the shuffle itself is a control, so a link keeps it)."""
+        10's "Shuffle again": the shuffle itself is a control, so a link keeps it). Hidden with
+        its control: a locked control does not move."""
+        if key in self._hide:
+            return
         container.button(
             label, key=f"set-{key}", on_click=_set_control, args=(key, value), icon=icon
         )

@@ -94,7 +94,8 @@ def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
         t = run.control("t")  # first: the lesson's main control, in view on arrival
-        st.caption("How well the query matches each key (the dictionary's French words):")
+        if not all(run.hidden(key) for key in SCORE_KEYS):  # a teacher's link may hide them
+            st.caption("How well the query matches each key (the dictionary's French words):")
         scores = [run.control(key) for key in SCORE_KEYS]
         compare = run.control("compare")
 

@@ -328,7 +328,9 @@ def _phase(
     return result
 
 
-def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
+def run(
+    quick: bool = False, extra_args: tuple[str, ...] = (), *, failover_only: bool = False
+) -> dict:
     duration = 30.0 if quick else 120.0
     after = 30.0 if quick else 180.0
     settle = 10.0 if quick else 20.0
@@ -336,6 +338,8 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
     random.seed(1)
     phases = []
     env = shared_environment()
+    if failover_only:
+        return _failover_report(_failover(big, duration, settle, extra_args))
     with tempfile.TemporaryDirectory() as tmp:
         for sessions, watch in ((small, 0.0), (big, after)):
             replica = Replica(free_port(), Path(tmp) / f"single-{sessions}.log", env, extra_args)
@@ -367,20 +371,36 @@ def run(quick: bool = False, extra_args: tuple[str, ...] = ()) -> dict:
                 settle,
             )
         )
-    with School(2, replica_args=extra_args, debug_headers=False) as school:
-        phases.append(
-            _phase(
-                f"{big} sessions, nginx + 2 replicas, one killed at {KILL_AT_S:.0f} s",
-                school.replicas,
-                school.url,
-                big,
-                duration,
-                0.0,
-                settle,
-                chaos=school,
-            )
-        )
+    phases.append(_failover(big, duration, settle, extra_args))
     return _report(phases)
+
+
+def _failover(big: int, duration: float, settle: float, extra_args: tuple[str, ...]) -> dict:
+    """Phase 4: ``big`` sessions through nginx on 2 replicas; replica 0 killed and restarted."""
+    with School(2, replica_args=extra_args, debug_headers=False) as school:
+        return _phase(
+            f"{big} sessions, nginx + 2 replicas, one killed at {KILL_AT_S:.0f} s",
+            school.replicas,
+            school.url,
+            big,
+            duration,
+            0.0,
+            settle,
+            chaos=school,
+        )
+
+
+def _failover_report(chaos: dict) -> dict:
+    """``--failover-only``: phase 4's figures alone (no 60-session reference to compare)."""
+    text = (
+        f"{chaos['name']}: {chaos['failed']} failed, {chaos['reruns']} reruns, p50 "
+        f"{fmt(chaos['latency_p50'], 0)} ms, p95 {fmt(chaos['latency_p95'], 0)} ms; "
+        f"{chaos['reconnected_sessions']} sessions reopened their page through nginx (p50 "
+        f"{fmt(chaos['reconnect_p50_s'], 2)} s, max {fmt(chaos['reconnect_max_s'], 2)} s "
+        f"without a page); replica back {fmt(chaos['replica_back_after_s'], 1)} s after the kill."
+    )
+    text += "".join(f"\n- a session failed: {f}" for f in chaos["failures"])
+    return {"phases": [chaos], "table": text}
 
 
 def _report(phases: list[dict]) -> dict:
@@ -448,12 +468,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20/60 sessions, 30 s (smoke run)")
     parser.add_argument("--server-arg", action="append", default=[])
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--failover-only", action="store_true", help="only phase 4 (kill a replica mid-class)"
+    )
     args = parser.parse_args()
     machine = machine_info()
     machine["busy_at_start"] = busy_processes()
     log(f"machine: load average {machine['loadavg_at_start']}; busy: {machine['busy_at_start']}")
     started = time.perf_counter()
-    result = run(args.quick, tuple(args.server_arg))
+    result = run(args.quick, tuple(args.server_arg), failover_only=args.failover_only)
     result["machine"] = machine
     result["seconds"] = time.perf_counter() - started
     result["loadavg_after"] = _loadavg()
@@ -462,7 +485,7 @@ def main() -> None:
         f"\n({result['seconds']:.0f} s; load average at start {machine['loadavg_at_start']}, "
         f"after {result['loadavg_after']})"
     )
-    if not args.no_write and not args.quick:
+    if not args.no_write and not args.quick and not args.failover_only:
         path = BENCH_DIR / "results" / "school.json"
         path.write_text(json.dumps(result, indent=1, default=str))
         log(f"saved {path}")

@@ -22,6 +22,22 @@ from attention_core.bert import BertConfig
 from .params import SCALED, Param, temperature
 
 
+def inspected_word(which: str) -> Param:
+    """The page-managed ``word`` of a sentence lesson: the 1-based position of the word
+    ``which`` (the rest of its meaning, e.g. "whose attention row is shown; default: ...")."""
+    return Param(
+        "word",
+        "Inspect the word",
+        "int",
+        None,
+        f"position (1 = first word) of the word {which}",
+        low=1,
+        high=ac.MAX_TOKENS,
+        step=1,
+        bound=False,
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class Lesson:
     """One page of the story.
@@ -279,17 +295,8 @@ SENTENCE = Lesson(
             "the sentence to refine (any text)",
             max_chars=MAX_TEXT_CHARS,
         ),
-        Param(
-            "word",
-            "Inspect the word",
-            "int",
-            None,
-            "position (1 = first word) of the word whose attention row is shown; "
-            "default: the first ambiguous word, else the last",
-            low=1,
-            high=ac.MAX_TOKENS,
-            step=1,
-            bound=False,
+        inspected_word(
+            "whose attention row is shown; default: the first ambiguous word, else the last"
         ),
         Param("view", "2-D view", "choice", "nature-money", "axes of the 2-D plot", options=VIEWS),
         temperature(),
@@ -421,18 +428,9 @@ PROJECTIONS = Lesson(
             options=PROJECTION_HEADS,
         ),
         *(param for _, param in LINK_PARAMS.values()),
-        Param(
-            "word",
-            "Inspect the word",
-            "int",
-            None,
-            "position (1 = first word) of the word whose question is followed; default: the "
-            "first ambiguous word with a question, else the first word with a question, else "
-            "the first ambiguous word, else the last",
-            low=1,
-            high=ac.MAX_TOKENS,
-            step=1,
-            bound=False,
+        inspected_word(
+            "whose question is followed; default: the first ambiguous word with a question, "
+            "else the first word with a question, else the first ambiguous word, else the last"
         ),
         temperature(),
         SCALED,
@@ -475,17 +473,8 @@ HEADS_LESSON = Lesson(
             )
             for name, on in MANY_HEADS.items()
         ),
-        Param(
-            "word",
-            "Inspect the word",
-            "int",
-            None,
-            "position (1 = first word) of the word followed through the heads; "
-            "default: the first ambiguous word, else the last",
-            low=1,
-            high=ac.MAX_TOKENS,
-            step=1,
-            bound=False,
+        inspected_word(
+            "followed through the heads; default: the first ambiguous word, else the last"
         ),
         temperature(),
         SCALED,

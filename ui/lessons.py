@@ -19,7 +19,7 @@ from typing import Any
 import attention_core as ac
 from attention_core.bert import BertConfig
 
-from .params import SCALED, Param, temperature
+from .params import CAUSAL, SCALED, Param, temperature
 
 
 def inspected_word(which: str) -> Param:
@@ -301,13 +301,7 @@ SENTENCE = Lesson(
         Param("view", "2-D view", "choice", "nature-money", "axes of the 2-D plot", options=VIEWS),
         temperature(),
         SCALED,
-        Param(
-            "causal",
-            "Causal mask",
-            "bool",
-            False,
-            "each word may only attend to itself and earlier words",
-        ),
+        CAUSAL,
         Param(
             "layers",
             "Layers (refine again)",
@@ -543,13 +537,7 @@ ORDER = Lesson(
             help="plain: every word is its own query, key and value. previous-word: each word "
             "asks for the position just before its own.",
         ),
-        Param(
-            "causal",
-            "Causal mask",
-            "bool",
-            False,
-            "each word may only attend to itself and earlier words",
-        ),
+        CAUSAL,
         temperature(),
         Param(
             "step",

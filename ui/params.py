@@ -108,3 +108,12 @@ SCALED = Param(
     help="Vaswani et al. divide the scores by √d_k, where d_k is the number of dimensions of "
     "the queries and keys; the course notes leave it out.",
 )
+
+
+CAUSAL = Param(
+    "causal",
+    "Causal mask",
+    "bool",
+    False,
+    "each word may only attend to itself and earlier words",
+)

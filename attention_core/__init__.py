@@ -52,7 +52,7 @@ from .head_roles import (
 )
 from .heads import NamedHeads, many_heads, mixing_matrix
 from .links import Head, Link, identity_links, link_matrix
-from .lookup import Lookup, is_clear_match
+from .lookup import Contest, Lookup, contest, is_clear_match
 from .positions import (
     BASE,
     D_POS,
@@ -139,6 +139,7 @@ __all__ = [
     "BertConfig",
     "BertOutput",
     "BertWeights",
+    "Contest",
     "Depth",
     "DotVsDistance",
     "Generation",
@@ -166,6 +167,7 @@ __all__ = [
     "causal_mask",
     "check_temperature",
     "competing_notes",
+    "contest",
     "cosine",
     "cosine_by_layer",
     "describe_spread",

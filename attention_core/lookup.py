@@ -18,9 +18,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .attention import Attention, attention, entropy
+from .predict import SHOWN_PRECISION, largest
 
 #: The top weight must be at least this many times the runner-up to count as a clear answer.
 CLEAR_MATCH_RATIO = 1.5
+#: Weights this close (relative) are one tie: no key among them wins (as ``Lookup.leader``).
+TIE_RTOL = 1e-9
+#: How many keys a "which key wins?" question offers; one more option says "several tie".
+OFFERED_KEYS = 7
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,13 @@ class Lookup:
         """Index of the one key with the largest weight, or None when several share it (a
         flat row, a tie): then no key won, and no key should be drawn as the winner."""
         w = self.weights
-        tied = np.isclose(w, w.max(), rtol=1e-9, atol=0)
+        tied = np.isclose(w, w.max(), rtol=TIE_RTOL, atol=0)
         return self.top if int(tied.sum()) == 1 else None
+
+    @property
+    def by_weight(self) -> NDArray[np.intp]:
+        """``(n,)`` key indices, heaviest first (equal weights keep key order)."""
+        return np.argsort(-self.weights, kind="stable")
 
     @property
     def top_key(self) -> str:
@@ -149,3 +159,65 @@ def close_to_top(
 def nearest_row(output: NDArray[np.float64], rows: NDArray[np.float64]) -> int:
     """Index of the row of ``rows (n, d)`` closest (Euclidean) to ``output (d,)``."""
     return int(np.argmin(np.sum((rows - output) ** 2, axis=1)))
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Which key wins a lookup, as a student reads the weights on screen.
+
+    ``top`` are the keys sharing the largest weight exactly (one key when it leads; several on
+    an exact tie: a flat row, equal scores); ``close`` the other keys within
+    ``SHOWN_PRECISION`` of it (on screen they look tied). ``offered`` are the keys a question
+    offers (indices, in key order: the order says nothing about the answer). ``winners`` are
+    the offered keys that count as winning: the one leader and the keys close to it; on an
+    exact tie nobody wins (empty). ``tie`` says whether "several tie for the most" is true on
+    screen.
+    """
+
+    top: tuple[int, ...]
+    close: tuple[int, ...]
+    offered: tuple[int, ...]
+
+    @property
+    def tie(self) -> bool:
+        return len(self.top) + len(self.close) > 1
+
+    @property
+    def winners(self) -> frozenset[int]:
+        if len(self.top) > 1:
+            return frozenset()
+        return frozenset(self.top + self.close) & frozenset(self.offered)
+
+    def options(
+        self, labels: tuple[str, ...], tie_label: str
+    ) -> tuple[tuple[str, ...], frozenset[int]]:
+        """The question's options (the offered keys' labels, then ``tie_label``) and the
+        positions of the right ones among them."""
+        right = {at for at, i in enumerate(self.offered) if i in self.winners}
+        if self.tie:
+            right.add(len(self.offered))
+        return (*(labels[i] for i in self.offered), tie_label), frozenset(right)
+
+
+def contest(
+    weights: NDArray[np.float64],
+    *,
+    offer: int = OFFERED_KEYS,
+    tolerance: float = SHOWN_PRECISION,
+) -> Contest:
+    """Who wins ``weights (n,)``, and the ``offer`` heaviest keys to choose from (ties broken by
+    key order, so every key tied on screen is offered when they fit).
+
+    One key leads: it wins, and so does any key within ``tolerance`` of it (they look tied on
+    screen, so "several tie" is right too). Several keys share the largest weight exactly: no
+    key wins, only "several tie" is right.
+    """
+    w = np.asarray(weights, dtype=np.float64)  # (n,)
+    heaviest = np.argsort(-w, kind="stable")[:offer]  # (offer,), heaviest first
+    top = np.flatnonzero(np.isclose(w, w.max(), rtol=TIE_RTOL, atol=0))  # (k,)
+    close = sorted(largest(w, tolerance=tolerance) - set(top.tolist()))
+    return Contest(
+        top=tuple(top.tolist()),
+        close=tuple(close),
+        offered=tuple(sorted(heaviest.tolist())),
+    )

@@ -48,6 +48,11 @@ class Probe(Lookup):
     def by_distance(self) -> NDArray[np.intp]:
         return np.argsort(self.distances, kind="stable")
 
+    @property
+    def lengths(self) -> NDArray[np.float64]:
+        """``(n,)`` each key's length ‖k‖: a dot product grows with it."""
+        return np.linalg.norm(self.keys_matrix, axis=1)
+
 
 def probe(x: float, y: float, *, temperature: float = 1.0, scaled: bool = True) -> Probe:
     """Attend from the query ``(x, y)`` to every key of ``SPACE_KEYS``; values = key positions."""

@@ -5,6 +5,7 @@ import streamlit as st
 import attention_core as ac
 from ui import formulas, page
 from ui.figures.dictionary import scores_and_weights, vectors_heatmap
+from ui.formats import format_number, two_places
 from ui.lessons import DICTIONARY
 from ui.safe import md
 
@@ -14,6 +15,95 @@ run = page.begin(
     "Your **query** is the word you want to understand. A normal dictionary fails when the "
     "word is not in it; attention compares the query with *every* key, and blends the values "
     "of the keys that match best.",
+)
+
+#: The last option of the question: true when several keys share the most weight on screen.
+NO_WINNER = "No single word: several tie for the most weight"
+ENCODING_WORDS = {"embedding": "embeddings", "one_hot": "one-hot vectors"}
+
+
+def winner_question(found: ac.Lookup, encoding: str, t: float, scaled: bool) -> page.Question:
+    """Which French word wins the lookup? The winners are the core's, from the weights drawn."""
+    race = ac.contest(found.weights)
+    options, right = race.options(found.keys, NO_WINNER)
+    word = f"*{md(found.query, limit=40)}*" if found.query else "an empty query"
+    setting = f"{ENCODING_WORDS[encoding]} at temperature {format_number(t)}"
+    return page.Question(
+        prompt=f"Looking up {word} with {setting}{'' if scaled else ', unscaled'}: which French "
+        "word wins the lookup (gets more weight than any other)?",
+        options=options,
+        right=right,
+        why=_why(found, race, word, encoding),
+    )
+
+
+def _why(found: ac.Lookup, race: ac.Contest, word: str, encoding: str) -> str:
+    """Why those words win, from the scores and weights on screen."""
+    w, s = found.weights, found.scaled_scores
+    if not race.winners:  # an exact tie at the top: nobody wins
+        if found.flat:
+            if not found.query:
+                reason = "there is nothing to compare"
+            elif encoding == "one_hot" and found.known_query:
+                reason = "its one-hot slot is its own, and no key shares it"
+            else:
+                reason = "we have no vector for it that shares anything with a key"
+            return (
+                f"Every key scores {two_places(s[0])} against {word}: {reason}. So every key "
+                f"gets the same weight, {ac.percent(w[0])}: no word wins, and the answer is a "
+                "blur of every value."
+            )
+        return (
+            f"{_and([found.keys[i] for i in race.top])} score the same, "
+            f"{two_places(s[found.top])}: they get the same weight, {ac.percent(w[found.top])}, "
+            "so no single word wins."
+        )
+    lead, second = (int(i) for i in found.by_weight[:2])
+    text = (
+        f"Against {word}, *{md(found.keys[lead])}* (score {two_places(s[lead])}) gets the most "
+        f"weight, {ac.percent(w[lead])}: softmax gives the highest score the largest share. The "
+        f"runner-up, *{md(found.keys[second])}* (score {two_places(s[second])}), gets "
+        f"{ac.percent(w[second])}."
+    )
+    if race.close:
+        text += (
+            f" {_and([found.keys[i] for i in race.close])} "
+            f"{'is' if len(race.close) == 1 else 'are'} within half a percentage point of it, too "
+            "close to tell apart by eye: they count too."
+        )
+    if encoding == "one_hot" and found.query in ac.DICTIONARY_KEYS:
+        text += f" In one-hot only {word} itself has its slot: every other key scores exactly 0."
+    elif encoding == "embedding" and found.query not in ac.DICTIONARY_KEYS and s[lead] > 0:
+        text += (
+            f" {word} is not a key, yet it shares features with *{md(found.keys[lead])}*: "
+            "similar meanings, similar vectors."
+        )
+    return text
+
+
+def _and(names: list[str]) -> str:
+    """ "*a*, *b* and *c*" (escaped), or "*a*, ... and 7 more" for a long list."""
+    shown = [f"*{md(name)}*" for name in names[:6]]
+    if len(names) > 6:
+        return ", ".join(shown) + f" and {len(names) - 6} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before looking: *ci-dessous* is not in the dictionary. Which key should it land on, and "
+        "how could a computer know that?",
+        "Switch to one-hot. Why does every key get the same weight? What is the dot product of "
+        "two different one-hot vectors?",
+        "Still in one-hot, look up *chat*, a key: why does the lookup work again?",
+        "Lower the temperature to 0.1, then raise it to 20: what changes in the answer, and "
+        "what never does?",
+        "The answer is a blend of every value. When is a blend useful, and when is it mush?",
+    ),
+    misconception="“The computer knows that *ci-dessous* is like *sous*.” Only if the vectors "
+    "say so. With one-hot vectors every two different words score exactly 0, so *ci-dessous* "
+    "matches all 16 keys equally (each gets 1/16) and the answer is a blur. Embeddings give "
+    "similar meanings similar vectors: that is what lets the soft lookup land on *sous*.",
 )
 
 
@@ -51,12 +141,14 @@ def lesson_body() -> None:
             st.caption(f"**{shown}** is a key of the dictionary: an exact match exists.")
         elif gloss:
             st.caption(f"**{shown}** means “{md(gloss)}”, but it is **not** in the dictionary.")
+        elif not run.shown:  # predict mode: what an unknown word scores is the answer
+            st.caption(f"We have no embedding for **{shown}**.")
         else:
             st.caption(
                 f"We have no embedding for **{shown}**: its vector is all zeros, so it scores 0 "
                 "against every key."
             )
-        if not found.query:
+        if not found.query or not run.shown:
             pass  # one message is enough: the prompt above says what to do
         elif found.answer is not None:
             page.answer_notice(found, source="key")
@@ -69,6 +161,7 @@ def lesson_body() -> None:
             )
 
     with charts:
+        run.predict(winner_question(found, encoding, t, scaled))
         run.chart(scores_and_weights(found, look=run.look), key="dictionary-weights")
 
     run.note(
@@ -103,4 +196,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.lookup, ac.attention, ac.softmax])
+run.finish(code=[ac.lookup, ac.attention, ac.softmax], teacher=TEACHER)

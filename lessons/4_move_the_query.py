@@ -6,7 +6,7 @@ import attention_core as ac
 from ui import formulas, page
 from ui.figures import weight_bars
 from ui.figures.query import space
-from ui.formats import two_places
+from ui.formats import format_number, two_places, written
 from ui.lessons import QUERY
 
 run = page.begin(
@@ -17,50 +17,95 @@ run = page.begin(
     "of the values, pulled toward the keys that shine.",
 )
 
+#: The last option of the question: true when several keys share the most weight on screen.
+NO_WINNER = "No single key: several tie for the most weight"
+#: Where each key stands, for a prediction made before the map appears.
+KEY_POSITIONS = ", ".join(
+    f"*{key}* ({written(x)}, {written(y)})" for key, (x, y) in ac.SPACE_KEYS.items()
+)
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
-@st.fragment
-def lesson_body() -> None:
-    controls, charts = st.columns([1, 2.2], gap="large")
-    with controls:
-        qx = run.control("qx")
-        qy = run.control("qy")
-        t = run.control("t")
-        scaled = run.control("scaled")
 
-        st.latex(
-            r"\begin{aligned} w_i &= "
-            + formulas.softmax_of(r"q \cdot k_i", scaled=scaled, d="d")
-            + r" \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+def winner_question(found: ac.Probe, t: float, scaled: bool) -> page.Question:
+    """Which key gets the most weight from here? The winners are the core's, from the weights
+    drawn (on the map and in the bars)."""
+    race = ac.contest(found.weights)
+    options, right = race.options(found.keys, NO_WINNER)
+    qx, qy = found.query_vector
+    return page.Question(
+        prompt=f"With the query at ({written(qx)}, {written(qy)}) and temperature "
+        f"{format_number(t)}{'' if scaled else ', unscaled'}: which key wins (gets more weight "
+        "than any other)?",
+        options=options,
+        right=right,
+        why=_why(found, race),
+    )
+
+
+def _why(found: ac.Probe, race: ac.Contest) -> str:
+    """Why that key wins, from the dot products, weights and distances on screen."""
+    w, s, keys = found.weights, found.scores, found.keys
+    if not race.winners:  # an exact tie at the top: nobody wins
+        if found.flat:
+            return (
+                "The query is the zero vector: every key scores q · k = 0, so every key gets "
+                f"the same weight, {ac.percent(w[0])}: no key wins."
+            )
+        tied = " and ".join(f"*{keys[i]}*" for i in race.top)
+        return (
+            f"{tied} have the same dot product with the query, q · k = "
+            f"{two_places(s[race.top[0]])}: they get the same weight, "
+            f"{ac.percent(w[race.top[0]])}, so no single key wins."
         )
-        found = ac.probe(qx, qy, temperature=t, scaled=scaled)
-
-        # At the origin the query is the zero vector: every score is 0, so no key stands out.
-        st.metric(
-            "Brightest key",
-            found.top_key
-            if found.leader is not None
-            else ("none (all equal)" if found.flat else "none (a tie)"),
-            help="The key with the largest weight.",
+    lead, second = (int(i) for i in found.by_dot[:2])
+    text = (
+        f"*{keys[lead]}* (q · k = {two_places(s[lead])}) gets the most weight, "
+        f"{ac.percent(w[lead])}: it has the largest dot product with the query. The runner-up, "
+        f"*{keys[second]}* (q · k = {two_places(s[second])}), gets {ac.percent(w[second])}."
+    )
+    if race.close:
+        text += (
+            " "
+            + " and ".join(f"*{keys[i]}*" for i in race.close)
+            + f" {'is' if len(race.close) == 1 else 'are'} within half a percentage point of "
+            "it, too close to tell apart by eye: they count too."
         )
-        st.metric("Its weight", ac.percent(found.weights[found.top]))
-        ox, oy = found.output
-        st.caption(f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position.")
-
-    with charts:
-        run.chart(space(found, look=run.look), key="query-space")
-        run.chart(
-            weight_bars(
-                found.keys,
-                found.weights,
-                highlight=found.leader,
-                title="How much of the spotlight each key gets",
-                look=run.look,
-            ),
-            key="query-weights",
+    nearest = int(found.by_distance[0])
+    d, length = found.distances, found.lengths
+    if d[nearest] < d[lead]:
+        text += (
+            f" The closest key is *{keys[nearest]}* (distance {two_places(d[nearest])}, against "
+            f"{two_places(d[lead])}), but *{keys[lead]}* is longer (‖k‖ = "
+            f"{two_places(length[lead])}, against {two_places(length[nearest])}): a dot product "
+            "grows with a key's length, not with its closeness."
         )
+    else:
+        text += f" *{keys[lead]}* is also the closest key: here both rankings agree."
+    return text
 
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Put the query right next to *kitten* (1, 0). Which key do you expect to win? Why does "
+        "*lion* win instead?",
+        "Move the query to the origin: why does every key get the same weight?",
+        "Double the query in the same direction, from (1, 0) to (2, 0): does the winner change? "
+        "Does its weight?",
+        "Where does the orange output diamond go at temperature 0.1, and where at 20? Why?",
+    ),
+    misconception="“Attention picks the nearest key.” It ranks keys by the dot product q · k, "
+    "which grows with a key's length as well as its direction: with the query at (1, 0), right "
+    "next to *kitten*, *lion* gets the most weight, at every temperature.",
+)
+
+
+def dot_versus_distance(found: ac.Probe) -> None:
+    """Attention ranks by dot product, not by distance: both rankings, side by side."""
     st.subheader("Attention ranks by dot product, not by distance")
+    if not run.shown:  # predict mode: the rankings name the winner
+        st.caption(
+            ":material/visibility_off: The two rankings appear once you commit to a prediction."
+        )
+        return
     by_dot, by_distance = found.by_dot, found.by_distance
     best_dot, closest = found.keys[by_dot[0]], found.keys[by_distance[0]]
     if found.flat:
@@ -115,6 +160,57 @@ def lesson_body() -> None:
         + ". Keys of equal length would rank the same by both."
     )
 
+
+# Moving a control reruns only this part of the page (a fragment), not the header above it.
+@st.fragment
+def lesson_body() -> None:
+    controls, charts = st.columns([1, 2.2], gap="large")
+    with controls:
+        qx = run.control("qx")
+        qy = run.control("qy")
+        t = run.control("t")
+        scaled = run.control("scaled")
+
+        st.latex(
+            r"\begin{aligned} w_i &= "
+            + formulas.softmax_of(r"q \cdot k_i", scaled=scaled, d="d")
+            + r" \\ \text{output} &= \sum_i w_i\, v_i \end{aligned}"
+        )
+        found = ac.probe(qx, qy, temperature=t, scaled=scaled)
+
+        if not run.shown:  # predict mode: the map is hidden, so say where the keys stand
+            st.caption(f"Where the keys stand (x, y): {KEY_POSITIONS}.")
+        else:
+            # At the origin the query is the zero vector: every score is 0, no key stands out.
+            st.metric(
+                "Brightest key",
+                found.top_key
+                if found.leader is not None
+                else ("none (all equal)" if found.flat else "none (a tie)"),
+                help="The key with the largest weight.",
+            )
+            st.metric("Its weight", ac.percent(found.weights[found.top]))
+            ox, oy = found.output
+            st.caption(
+                f"The output lands at ({ox:.2f}, {oy:.2f}): a blend of every key's position."
+            )
+
+    with charts:
+        run.predict(winner_question(found, t, scaled))
+        run.chart(space(found, look=run.look), key="query-space")
+        run.chart(
+            weight_bars(
+                found.keys,
+                found.weights,
+                highlight=found.leader,
+                title="How much of the spotlight each key gets",
+                look=run.look,
+            ),
+            key="query-weights",
+        )
+
+    dot_versus_distance(found)
+
     run.note(
         "Put the query right next to *kitten* (the preset **Near the kitten**): *lion* still wins, "
         "because *lion* is a longer vector pointing roughly the same way. Drag the query around "
@@ -139,4 +235,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.probe, ac.attention, ac.softmax])
+run.finish(code=[ac.probe, ac.attention, ac.softmax], teacher=TEACHER)

@@ -6,6 +6,7 @@ import streamlit as st
 import attention_core as ac
 from ui import page
 from ui.figures.classroom import notes_grid
+from ui.formats import format_number
 from ui.lessons import CLASSROOM
 from ui.safe import md
 
@@ -48,6 +49,73 @@ def _no_clear_match(found: ac.Answer) -> str:
     return f"{_name_notes(named)}. Lower the temperature to sharpen the spotlight."
 
 
+#: The last option of the question: true when several notes share the most weight on screen.
+NO_WINNER = "No single note: several tie for the most weight"
+
+
+def winner_question(found: ac.Answer, question: str, t: float) -> page.Question:
+    """Which note wins? The winners are the core's, from the weights the grid draws."""
+    race = ac.contest(found.weights)
+    options, right = race.options(found.keys, NO_WINNER)
+    asked = f"“{md(question.strip(), limit=80)}”" if question.strip() else "nothing yet"
+    return page.Question(
+        prompt=f"The teacher asks {asked}, at temperature {format_number(t)}: which note wins "
+        "(gets more weight than any other)?",
+        options=options,
+        right=right,
+        why=_why(found, race),
+    )
+
+
+def _why(found: ac.Answer, race: ac.Contest) -> str:
+    """Why that note wins, from the scores and weights on screen."""
+    w, s, keys = found.weights, found.scores, found.keys
+    if not race.winners:  # an exact tie at the top: nobody wins
+        top = race.top[0]
+        if not found.known_query:
+            return (
+                "The question names no country and no topic of the notes: every note scores "
+                f"q · k = 0, so every note gets the same weight, {ac.percent(w[top])}. No note "
+                "wins, and the answer is a blur of every fact."
+            )
+        return (
+            f"{_name_notes([keys[i] for i in race.top])} score the same, q · k = "
+            f"{format_number(s[top])}: they get the same weight, {ac.percent(w[top])} each, so "
+            "no single note wins. The question does not single out one note."
+        )
+    lead, second = (int(i) for i in found.by_weight[:2])
+    text = (
+        f"*{md(keys[lead])}* (q · k = {format_number(s[lead])}) gets the most weight, "
+        f"{ac.percent(w[lead])}: its fact is *{md(found.values[lead])}*. The runner-up, "
+        f"*{md(keys[second])}* (q · k = {format_number(s[second])}), gets "
+        f"{ac.percent(w[second])}."
+    )
+    if race.close:
+        text += (
+            f" {_name_notes([keys[i] for i in race.close])} "
+            f"{'is' if len(race.close) == 1 else 'are'} within half a percentage point of it, "
+            "too close to tell apart by eye: they count too."
+        )
+    return text
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before the notes light up: which note answers *What is the capital of France?*, and "
+        "which notes come next?",
+        "Ask *Tell me about Germany*: why do three notes share the spotlight?",
+        "Ask about the weather: what does attention give back when nothing matches?",
+        "Ask just *capital*: how many notes tie, and what would the answer be?",
+        "Raise the temperature to 20: the right note still gets the most weight. Is the answer "
+        "still useful?",
+    ),
+    misconception="“Attention understands the question.” It only matches what the query and "
+    "the keys share: *Tell me about Germany* lights the three Germany notes equally, and a "
+    "question with no known keyword (the weather) lights all 30 notes the same. Attention "
+    "cannot pick a fact the query does not ask for.",
+)
+
+
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
@@ -78,7 +146,9 @@ def lesson_body() -> None:
         recognised = md(found.query) if found.query else "none"
         st.markdown(f"**Keywords recognised:** {recognised}")
 
-        if found.answer is not None:
+        if not run.shown:
+            pass  # predict mode: the answer waits for the prediction
+        elif found.answer is not None:
             page.answer_notice(found, source="note")
         elif not found.known_query:
             st.info(
@@ -94,6 +164,7 @@ def lesson_body() -> None:
             )
 
     with grid:
+        run.predict(winner_question(found, question, t))
         run.chart(notes_grid(found, look=run.look), key="classroom-notes")
 
     run.note(
@@ -116,4 +187,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.ask, ac.attention, ac.softmax])
+run.finish(code=[ac.ask, ac.attention, ac.softmax], teacher=TEACHER)

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, values
+from apptest_helpers import chart, charts, open_lesson, open_section, texts, values
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from predict_checks import (
+    assert_hidden,
+    assert_revealed,
+    check_question,
+    check_why,
+    commit,
+    options,
+    unescape,
+    verdict,
+    why,
+)
 from streamlit.testing.v1 import AppTest
 
 import attention_core as ac
@@ -172,3 +187,89 @@ def test_cell_texts_fit_the_narrowest_cell() -> None:
         for cell in row:
             lines = cell.split("<br>")
             assert len(lines) <= FACT_LINES and all(len(line) <= CELL_CHARS for line in lines)
+
+
+# --- predict, then reveal ------------------------------------------------------------------------
+
+NO_WINNER = "No single note: several tie for the most weight"
+
+
+def drawn(at: AppTest) -> tuple[list[str], np.ndarray, list[str]]:
+    """The revealed grid as a row of notes: labels, weights and facts, country by country."""
+    z, countries, topics = grid(at)
+    cells = chart(at, "classroom-notes")["data"][0]["customdata"]
+    labels = [f"{country} · {topic}" for country in countries for topic in topics]
+    facts = [fact for row in cells for (_, _, fact) in row]
+    return labels, z.ravel(), facts
+
+
+def test_predict_mode_hides_the_notes_until_a_prediction() -> None:
+    at = open_lesson(CLASSROOM, {"predict": "true"})
+    assert_hidden(at)
+    assert not no_match(at)
+    choices = options(at)
+    assert "France · capital" in choices and choices[-1] == NO_WINNER and len(choices) == 8
+    commit(at, "France · capital")
+    assert_revealed(at)
+    assert verdict(at) == (True, [])
+    assert answers(at) and "its fact is *Paris*" in why(at)
+
+
+def test_a_vague_question_has_no_single_winner() -> None:
+    at = open_lesson(CLASSROOM, {"predict": "true", "question": "Tell me about Germany"})
+    commit(at, "Germany · capital")
+    assert verdict(at) == (False, [NO_WINNER])
+    assert "*Germany · capital*, *Germany · language* and *Germany · currency* score the same" in (
+        why(at)
+    )
+
+
+QUESTIONS = [
+    *ac.EXAMPLE_QUESTIONS,
+    "capital",
+    "Which language do they speak in France or in Japan?",
+    "capital language currency France Japan Italy Germany Spain Egypt Brazil Canada India Kenya",
+    "",
+    "<b>money</b> in [Kenya](javascript:alert(1))",
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    controls=st.one_of(
+        st.sampled_from(list(CLASSROOM.presets.values())),
+        st.fixed_dictionaries(
+            {"question": st.sampled_from(QUESTIONS), "t": st.sampled_from(TEMPERATURES)}
+        ),
+    ),
+    pick=st.integers(0, 7),
+)
+def test_the_right_answer_is_what_the_revealed_grid_shows(controls: dict, pick: int) -> None:
+    """Over questions and temperatures (and the presets): the notes the page marks right are
+    exactly those the grid then shows winning, and the why is true of the grid's numbers."""
+    link = {key: CLASSROOM.param(key).to_url(value) for key, value in controls.items()}
+    at = open_lesson(CLASSROOM, {"predict": "true", **link})
+    assert_hidden(at)
+    choices = options(at)
+    first = choices[pick % len(choices)]
+    commit(at, first)
+    labels, weights, facts = drawn(at)
+    text = why(at)
+    check_why(text, labels, weights)
+    fact = re.search(r"its fact is \*((?:[^*\\]|\\.)+)\*", text)
+    if fact:  # the fact of the note that wins, as the grid shows it
+        assert unescape(fact.group(1)) == facts[int(np.argmax(weights))]
+    check_question(at, choices, labels, weights, NO_WINNER, first)
+
+
+def test_teachers_notes_and_the_misconception_they_answer() -> None:
+    at = open_section(open_lesson(CLASSROOM), "Teacher's notes")
+    notes = "\n".join(m.value for m in at.markdown)
+    assert "**Ask the room**" in notes
+    assert "lights the three Germany notes equally" in notes
+    assert "lights all 30 notes the same" in notes
+    labels, weights, _ = drawn(open_lesson(CLASSROOM, {"question": "Tell me about Germany"}))
+    top = [labels[i] for i in np.flatnonzero(weights == weights.max())]
+    assert top == ["Germany · capital", "Germany · language", "Germany · currency"]
+    _, weights, _ = drawn(open_lesson(CLASSROOM, {"question": ac.EXAMPLE_QUESTIONS[-1]}))
+    assert len(weights) == 30 and np.ptp(weights) == 0

@@ -7,7 +7,19 @@ from typing import Any
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, texts, values
+from apptest_helpers import chart, charts, open_lesson, open_section, texts, values
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from predict_checks import (
+    assert_hidden,
+    assert_revealed,
+    check_question,
+    check_why,
+    commit,
+    options,
+    verdict,
+    why,
+)
 from streamlit.testing.v1 import AppTest
 
 import attention_core as ac
@@ -174,3 +186,119 @@ def test_near_the_kitten_the_names_are_lion_and_kitten() -> None:
     at = move(open_lesson(QUERY), 1.0, 0.0)
     line = next(c.value for c in at.caption if c.value.startswith("Distance and dot product"))
     assert "*lion* pays ½‖k‖² = 5.00 and *kitten* pays ½‖k‖² = 0.50" in line
+
+
+# --- predict, then reveal ------------------------------------------------------------------------
+
+NO_WINNER = "No single key: several tie for the most weight"
+
+
+def drawn(at: AppTest) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The revealed charts' keys, weights (bars), and from the map: q · k, distances, positions."""
+    weights = bar_weights(at)
+    keys = trace(at, "keys")
+    labels = [row[0] for row in keys["customdata"]]
+    assert labels == list(weights)
+    scores = np.array([row[1] for row in keys["customdata"]])
+    distances = np.array([row[2] for row in keys["customdata"]])
+    positions = np.stack([values(keys, "x"), values(keys, "y")], axis=1)
+    return labels, np.array(list(weights.values())), scores, distances, positions
+
+
+def test_predict_mode_hides_the_spotlight_until_a_prediction() -> None:
+    at = open_lesson(QUERY, {"predict": "true"})
+    assert_hidden(at)
+    assert not at.metric and not at.table  # the brightest key and the rankings name the winner
+    assert not any("wins on dot product" in w.value for w in at.warning)
+    # Without the map, the student still knows where every key stands.
+    assert any("*lion* (2.6, 1.8)" in c.value for c in at.caption)
+    assert options(at) == [*ac.SPACE_KEYS, NO_WINNER]
+    commit(at, "kitten")  # the nearest key: the misconception this lesson answers
+    assert verdict(at) == (False, ["lion"])
+    assert_revealed(at)
+    assert at.metric and at.table
+    assert "The closest key is *kitten*" in why(at) and "*lion* is longer" in why(at)
+
+
+def test_the_right_prediction_is_praised_and_the_origin_has_no_winner() -> None:
+    at = commit(open_lesson(QUERY, {"predict": "true"}), "lion")
+    assert verdict(at) == (True, [])
+    at = commit(open_lesson(QUERY, {"predict": "true", "qx": "0", "qy": "0"}), "kitten")
+    assert verdict(at) == (False, [NO_WINNER])
+    assert "The query is the zero vector" in why(at)
+
+
+def check_distance_sentence(text: str, labels, weights, distances, positions) -> None:
+    """The last sentence of the why: the closest key, and why a farther one wins."""
+    lead = int(np.argmax(weights))
+    nearest = int(np.argmin(distances))
+    found = re.search(
+        r"The closest key is \*(\w+)\* \(distance ([\d.]+), against ([\d.]+)\), but \*(\w+)\* is "
+        r"longer \(‖k‖ = ([\d.]+), against ([\d.]+)\)",
+        text,
+    )
+    if found is None:
+        assert f"*{labels[lead]}* is also the closest key" in text, text
+        assert distances[lead] <= distances.min() + 1e-12
+        return
+    close, d_close, d_lead, winner, len_lead, len_close = found.groups()
+    assert (close, winner) == (labels[nearest], labels[lead]), text
+    lengths = np.linalg.norm(positions, axis=1)
+    assert distances[nearest] < distances[lead] and lengths[lead] > lengths[nearest]
+    for quoted, true in (
+        (d_close, distances[nearest]),
+        (d_lead, distances[lead]),
+        (len_lead, lengths[lead]),
+        (len_close, lengths[nearest]),
+    ):
+        assert abs(float(quoted) - true) <= 0.005 + 1e-9, (text, quoted, true)
+
+
+TENTHS = st.one_of(st.just(0), st.integers(-30, 30))
+CONTROLS = st.one_of(
+    st.sampled_from(list(QUERY.presets.values())),
+    st.fixed_dictionaries(
+        {
+            "qx": TENTHS.map(lambda n: n / 10),
+            "qy": TENTHS.map(lambda n: n / 10),
+            "t": st.sampled_from(TEMPERATURES),
+            "scaled": st.booleans(),
+        }
+    ),
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(controls=CONTROLS, pick=st.integers(0, 7))
+def test_the_right_answer_is_what_the_revealed_charts_show(controls: dict, pick: int) -> None:
+    """Over the whole plane, every temperature, scaled or not (and the presets): the keys the
+    page marks right are exactly those the charts then show winning, and the why under the
+    verdict is true of the charts' numbers."""
+    link = {key: QUERY.param(key).to_url(value) for key, value in controls.items()}
+    at = open_lesson(QUERY, {"predict": "true", **link})
+    assert_hidden(at)
+    choices = options(at)
+    first = choices[pick % len(choices)]
+    commit(at, first)
+    labels, weights, scores, distances, positions = drawn(at)
+    text = why(at)
+    check_why(text, labels, weights, scores=scores)
+    if weights.max() - np.sort(weights)[-2] > 1e-9 * weights.max():  # one key leads
+        check_distance_sentence(text, labels, weights, distances, positions)
+    check_question(at, choices, labels, weights, NO_WINNER, first)
+
+
+def test_teachers_notes_and_the_misconception_they_answer() -> None:
+    at = open_section(open_lesson(QUERY), "Teacher's notes")
+    notes = "\n".join(m.value for m in at.markdown)
+    assert "**Ask the room**" in notes
+    assert (
+        "with the query at (1, 0), right next to *kitten*, *lion* gets the most weight, at "
+        "every temperature" in notes
+    )
+    for t in (TEMPERATURES[0], 1.0, TEMPERATURES[-1]):
+        for scaled in ("true", "false"):
+            at = open_lesson(QUERY, {"qx": "1", "qy": "0", "t": f"{t:g}", "scaled": scaled})
+            labels, weights, _, distances, _ = drawn(at)
+            assert labels[int(np.argmax(weights))] == "lion"
+            assert labels[int(np.argmin(distances))] == "kitten"

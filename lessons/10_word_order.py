@@ -108,7 +108,7 @@ def asked_word(tokens: tuple[str, ...]) -> int:
 
 
 #: The answers to "has the word's refined vector changed?", in that order.
-SAME, CHANGED = "No: the same vector, it only moved", "Yes: a different vector"
+SAME, CHANGED = "No: the same vector", "Yes: a different vector"
 
 
 def settings_text(w: ac.WordOrder, head: str, t: float) -> str:
@@ -127,10 +127,11 @@ def word_why(w: ac.WordOrder, i: int, name: str, head: str) -> str:
     if len(w.tokens) < 2:
         return f"One word has nothing to shuffle: {word} keeps its place and its vector."
     if not w.changed(i):
+        place = "in the same place" if w.order.index(i) == i else "only in another place"
         text = (
-            f"Before and after the shuffle, {word}'s refined vectors differ by {gap}"
+            f"Before and after the shuffle, the refined vectors of {word} differ by {gap}"
             + (" (rounding)" if w.word_gap(i) > 0 else "")
-            + ": the same vector, only in another place."
+            + f": the same vector, {place}."
         )
         if w.positions == 0 and not w.causal:
             return text + (
@@ -144,8 +145,8 @@ def word_why(w: ac.WordOrder, i: int, name: str, head: str) -> str:
             )
         return text + f" This shuffle changes nothing {word}'s attention can tell apart."
     text = (
-        f"Before and after the shuffle, {word}'s refined vectors differ by up to {gap}: after "
-        f"the shuffle {word} weighs the words differently."
+        f"Before and after the shuffle, the refined vectors of {word} differ by up to {gap}: "
+        f"after the shuffle {word} weighs the words differently."
     )
     if w.positions == 0 and w.causal:
         return text + (
@@ -167,10 +168,12 @@ def word_question(w: ac.WordOrder, head: str, t: float) -> page.Question:
     the vectors (``WordOrder.changed``, at the rounding tolerance of the page's verdict)."""
     i = asked_word(w.tokens)
     name = questions.distinct(list(w.tokens))[i]
+    slot = w.order.index(i)
     moved = f"*{md(' '.join(w.tokens), 120)}* into *{md(' '.join(w.shuffled_tokens), 120)}*"
+    goes = f"moves from place {i + 1} to {slot + 1}" if slot != i else f"stays in place {i + 1}"
     return page.Question(
-        prompt=f"Shuffle {moved} ({settings_text(w, head, t)}). Put *{md(name, 40)}* back in "
-        "its old place: has its refined vector changed?",
+        prompt=f"Shuffle {moved} ({settings_text(w, head, t)}): *{md(name, 40)}* {goes}. "
+        "Has its refined vector changed?",
         options=(SAME, CHANGED),
         right=frozenset({1 if w.changed(i) else 0}),
         why=word_why(w, i, name, head),

@@ -258,7 +258,7 @@ def test_every_claim_on_screen_is_true_at_random_settings() -> None:
 
 # ---- predict, then reveal ---------------------------------------------------------------------
 
-SAME, CHANGED = "No: the same vector, it only moved", "Yes: a different vector"
+SAME, CHANGED = "No: the same vector", "Yes: a different vector"
 
 
 def test_predict_mode_hides_the_comparison_until_the_student_commits() -> None:
@@ -273,13 +273,14 @@ def test_predict_mode_hides_the_comparison_until_the_student_commits() -> None:
     assert "**dog bites man** → shuffled: **man bites dog**" in texts(at)
     assert prediction(at).options == [md(SAME), md(CHANGED)]
     asked = prompt(at)
-    assert "*bites*" in asked and "position strength 0" in asked and "plain attention" in asked
+    assert "*bites* stays in place 2" in asked and "position strength 0" in asked
+    assert "plain attention" in asked
     assert "causal mask off" in asked
 
     answer(at, 0)
     assert answered(at) == (True, set())
-    assert why(at).startswith("Before and after the shuffle, *bites*'s refined vectors differ by")
-    assert "the same vector, only in another place" in why(at)
+    assert why(at).startswith("Before and after the shuffle, the refined vectors of *bites* differ")
+    assert "the same vector, in the same place" in why(at)  # the middle of a reversal
     assert "Without positions or a mask" in why(at)
     assert len(at.get("plotly_chart")) >= 6
     assert verdict(at).startswith("**The same")
@@ -340,7 +341,13 @@ def test_the_right_answer_is_what_the_revealed_charts_show(text, seed, pos, head
 
     said = why(at)
     name = questions.distinct(list(core(at).tokens))[word]
-    assert f"*{md(name, 40)}*" in asked
+    slot = was.index(word)
+    goes = (
+        f"moves from place {word + 1} to {slot + 1}"
+        if slot != word
+        else f"stays in place {word + 1}"
+    )
+    assert f"*{md(name, 40)}* {goes}." in asked
     printed = re.search(rf"differ by (?:up to )?{NUMBER}", said)
     if n >= 2:
         assert abs(float(printed[1]) - gap) <= max(0.005, gap * 0.06), (printed[1], gap)

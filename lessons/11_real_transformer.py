@@ -43,10 +43,10 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
     why = f"In {head_name(layer, head)}, " + questions.looks_most(
         row, names, asker, right, noun="token"
     )
-    if right == {asker - 1}:
-        why += " That is the token just before it."
-    elif right == {asker + 1}:
-        why += " That is the token just after it."
+    if right == {asker - 1} or right == {asker + 1}:
+        side = "before" if right == {asker - 1} else "after"
+        (j,) = right
+        why += f" *{md(names[j], 40)}* is the token just {side} *{md(names[asker], 40)}*."
     elif len(right) < n and any(tokens.special[j] for j in right):
         why += (
             " Resting on `[CLS]` or `[SEP]` is how many heads of trained models say “nothing to "

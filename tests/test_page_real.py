@@ -316,6 +316,7 @@ def test_predict_mode_hides_the_heads_until_the_student_commits(model) -> None:
     best = options[int(np.argmax(row))]
     answer(at, options.index(best))
     assert answered(at) == (True, set())
+    assert "*river* is the token just before *bank*" in why(at)  # a previous-token head
     assert chart(at, "real-head") and chart(at, "real-drift")
     assert any("**Layer 1, head 3** mostly looks at" in t for t in texts(at))
     again(at)
@@ -376,6 +377,9 @@ def test_the_right_token_is_what_the_revealed_heatmap_shows(model, text, layer, 
     if len(right) < len(row):
         top = said.split(" looks most at ", 1)[1].split(". The next is ", 1)[0]
         assert {j for j in range(len(row)) if f"*{names[j]}* (" in top} == right
+    for side, j in (("before", asker - 1), ("after", asker + 1)):
+        claim = f"*{names[j % len(names)]}* is the token just {side} *{names[asker]}*"
+        assert (claim in said) == (right == {j}), (claim, said)
     wrong = [i for i, option in enumerate(options) if option not in offered_right]
     if ok and wrong:
         again(at)

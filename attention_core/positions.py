@@ -175,6 +175,19 @@ class WordOrder:
         words and the original refined words shuffled the same way (0 = attention is blind)."""
         return float(np.max(self.row_gaps, initial=0.0))
 
+    def word_gap(self, word: int) -> float:
+        """The largest difference, over the named features, between word ``word`` (its index in
+        the original sentence) refined after the shuffle and the same word refined before it,
+        wherever the shuffle put it (0 = it only moved)."""
+        if not 0 <= word < len(self.order):
+            raise ValueError(f"word must be an index 0..{len(self.order) - 1}, got {word}")
+        return float(self.row_gaps[self.order.index(word)])
+
+    def changed(self, word: int) -> bool:
+        """True when the shuffle changed word ``word``'s refined vector (beyond rounding), rather
+        than only moving it to another place."""
+        return self.word_gap(word) > ROUNDING
+
     @property
     def same_up_to_order(self) -> bool:
         """True when shuffling the words only shuffled the refined vectors (to rounding)."""

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import attention_core as ac
-from ui import formulas, page
+from ui import formulas, page, questions
 from ui.figures import weights_heatmap
 from ui.figures.order import encodings_heatmap, refined_words, word_limit
-from ui.formats import two_places
+from ui.formats import format_number, two_places
 from ui.lessons import ORDER, ORDER_SENTENCES, SHUFFLES
 from ui.safe import md, shorten
 
@@ -90,6 +90,116 @@ def head_claim(p: ac.Projected, causal: bool) -> str:
     )
 
 
+def generation_line(g: ac.Generation, written: int) -> str:
+    """What the step-through shows: the masked rows are the word-by-word readings."""
+    if g.matches_reading:
+        return (
+            f"Row {written + 1} of the masked matrix is the last row of the reading that stops at "
+            f"word {written + 1}, and the same holds for every row: the largest difference is "
+            f"{difference(g.gap)}. So a model can train on all rows at once and still write one "
+            "word at a time (plain self-attention here, positions at the strength above)."
+        )
+    return f"The largest difference between a reading and the masked rows is {difference(g.gap)}."
+
+
+def asked_word(tokens: tuple[str, ...]) -> int:
+    """The word the prediction follows: the middle one (*bites* in *dog bites man*)."""
+    return (len(tokens) - 1) // 2
+
+
+#: The answers to "has the word's refined vector changed?", in that order.
+SAME, CHANGED = "No: the same vector", "Yes: a different vector"
+
+
+def settings_text(w: ac.WordOrder, head: str, t: float) -> str:
+    """The controls the answer depends on, as a student reads them."""
+    return (
+        f"position strength {format_number(w.positions)}, "
+        f"{'the previous-word head' if head == 'previous-word' else 'plain attention'}, "
+        f"causal mask {'on' if w.causal else 'off'}, temperature {format_number(t)}"
+    )
+
+
+def word_why(w: ac.WordOrder, i: int, name: str, head: str) -> str:
+    """Why word ``i`` changed or only moved; every clause is guarded by the numbers."""
+    word = f"*{md(name, 40)}*"
+    gap = difference(w.word_gap(i))
+    if len(w.tokens) < 2:
+        return f"One word has nothing to shuffle: {word} keeps its place and its vector."
+    if not w.changed(i):
+        place = "in the same place" if w.order.index(i) == i else "only in another place"
+        text = (
+            f"Before and after the shuffle, the refined vectors of {word} differ by {gap}"
+            + (" (rounding)" if w.word_gap(i) > 0 else "")
+            + f": the same vector, {place}."
+        )
+        if w.positions == 0 and not w.causal:
+            return text + (
+                " Without positions or a mask, attention compares words with words only: "
+                "nothing in the formula knows order."
+            )
+        if head == "plain" and not w.causal and w.is_reversal:
+            return text + (
+                " Plain attention with positions sees only how far apart two words are, and "
+                "reading backwards keeps every distance."
+            )
+        return text + f" This shuffle changes nothing {word}'s attention can tell apart."
+    text = (
+        f"Before and after the shuffle, the refined vectors of {word} differ by up to {gap}: "
+        f"after the shuffle {word} weighs the words differently."
+    )
+    if w.positions == 0 and w.causal:
+        return text + (
+            " No positions, yet the causal mask sees order: a word may look only at the words "
+            f"before it, and the shuffle changed which words those are for {word}."
+        )
+    if w.positions > 0 and not w.causal:
+        return text + (
+            " The positions make the difference: in other places, the same words score differently."
+        )
+    return text + (
+        " Positions and the causal mask belong to the places, not to the words: move the words "
+        "and what each place sees changes."
+    )
+
+
+def word_question(w: ac.WordOrder, head: str, t: float) -> page.Question:
+    """Has the middle word's refined vector changed, or did it only move? The core compares
+    the vectors (``WordOrder.changed``, at the rounding tolerance of the page's verdict)."""
+    i = asked_word(w.tokens)
+    name = questions.distinct(list(w.tokens))[i]
+    slot = w.order.index(i)
+    moved = f"*{md(' '.join(w.tokens), 120)}* into *{md(' '.join(w.shuffled_tokens), 120)}*"
+    goes = f"moves from place {i + 1} to {slot + 1}" if slot != i else f"stays in place {i + 1}"
+    return page.Question(
+        prompt=f"Shuffle {moved} ({settings_text(w, head, t)}): *{md(name, 40)}* {goes}. "
+        "Has its refined vector changed?",
+        options=(SAME, CHANGED),
+        right=frozenset({1 if w.changed(i) else 0}),
+        why=word_why(w, i, name, head),
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "*Dog bites man* and *man bites dog*: same words, different news. What would a model "
+        "need to know to tell them apart?",
+        "With position strength 0, shuffle again and again: does any refined word ever change, "
+        "or does each only move with its word? Why?",
+        "**A reversal fools plain attention**: positions are on, and yet nothing changes. What "
+        "do sines and cosines of two positions tell about the pair?",
+        "Turn on the causal mask with no positions: why does order matter now?",
+        "A chatbot writes one word at a time. Why can it still train on every row of the "
+        "masked matrix at once?",
+    ),
+    misconception="“Self-attention alone knows word order.” It does not: it compares every "
+    "word with every word, and nothing in softmax(QKᵀ/√d)V says which came first. Without "
+    "positions or a mask, *man bites dog* gets the same refined vectors as *dog bites man* "
+    "(to rounding), only in another order. Order comes from positions added to the words, "
+    "or from the causal mask.",
+)
+
+
 # Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
@@ -144,7 +254,8 @@ def lesson_body() -> None:
             f"**{md(' '.join(w.tokens), 300)}** → shuffled: "
             f"**{md(' '.join(w.shuffled_tokens), 300)}**"
         )
-        st.markdown(verdict(w, head))
+        if run.predict(word_question(w, head, t)):
+            st.markdown(verdict(w, head))
 
         labels = word_labels(w.tokens)
         moved = [
@@ -209,7 +320,8 @@ def lesson_body() -> None:
             ),
             key="order-previous",
         )
-        st.markdown(head_claim(p, causal))
+        if run.shown:
+            st.markdown(head_claim(p, causal))
     run.numbers(
         lambda: {
             "place": labels,
@@ -251,17 +363,8 @@ def lesson_body() -> None:
             ),
             key="order-causal",
         )  # fmt: skip
-    if g.matches_reading:
-        st.markdown(
-            f"Row {written + 1} of the masked matrix is the last row of the reading that stops at "
-            f"word {written + 1}, and the same holds for every row: the largest difference is "
-            f"{difference(g.gap)}. So a model can train on all rows at once and still write one "
-            "word at a time (plain self-attention here, positions at the strength above)."
-        )
-    else:
-        st.markdown(
-            f"The largest difference between a reading and the masked rows is {difference(g.gap)}."
-        )
+    if run.shown:  # predict mode: the sentence quotes the charts, hidden until the answer
+        st.markdown(generation_line(g, written))
     run.numbers(
         lambda: {
             "looked at": labels[: written + 1],
@@ -282,4 +385,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.sinusoidal_positions, ac.attention, ac.generate])
+run.finish(code=[ac.sinusoidal_positions, ac.attention, ac.generate], teacher=TEACHER)

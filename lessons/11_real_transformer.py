@@ -5,7 +5,7 @@ import streamlit as st
 import attention_core as ac
 from attention_core import bert
 from ui import model as real
-from ui import page
+from ui import page, questions
 from ui.figures.real import GRID_TOKENS, drift_chart, head_grid, head_heatmap
 from ui.lessons import REAL
 from ui.readings import (
@@ -27,6 +27,58 @@ run = page.begin(
     "a sentence and look inside: 72 heads, each one a spotlight with its own question.",
 )
 model = real.model_or_offer()  # None: the page has said how to get it (nothing is downloaded)
+
+
+def token_question(text: str, reading: real.Reading, layer: int, head: int) -> page.Question:
+    """Which token does the followed token attend to most in this head? The right tokens are
+    the core's (``ac.largest``) on the row of the forward pass's weights the heatmap draws."""
+    tokens = reading.tokens
+    asker = questions.asking_token(tokens.pieces, tokens.special)
+    row = reading.output.weights[layer, head, asker]  # (n,)
+    right = ac.largest(row)
+    names = questions.distinct(list(tokens.pieces), noun="token")
+    n = len(names)
+    # [CLS] and [SEP] are always offered: resting there is a common answer of a trained head.
+    shown = questions.offered(n, right, first=(0, n - 1, asker, asker - 1, asker + 1))
+    why = f"In {head_name(layer, head)}, " + questions.looks_most(
+        row, names, asker, right, noun="token"
+    )
+    if right == {asker - 1} or right == {asker + 1}:
+        side = "before" if right == {asker - 1} else "after"
+        (j,) = right
+        why += f" *{md(names[j], 40)}* is the token just {side} *{md(names[asker], 40)}*."
+    elif len(right) < n and any(tokens.special[j] for j in right):
+        why += (
+            " Resting on `[CLS]` or `[SEP]` is how many heads of trained models say “nothing to "
+            "do here” (Clark et al., 2019)."
+        )
+    sentence = f"*{md(text, 120)}*" if text.strip() else "an empty text"
+    return page.Question(
+        prompt=f"In {sentence}, {head_name(layer, head)}: which token does "
+        f"*{md(names[asker], 40)}* attend to most?",
+        options=tuple(names[j] for j in shown),
+        right=frozenset(shown.index(j) for j in right if j in shown),
+        why=why,
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before looking: how many tokens will the model read in *I sat on the river bank*? "
+        "(It adds two of its own.)",
+        "Find a head whose pattern is a line just under the diagonal. What does it do, and why "
+        "would a model learn that?",
+        "Many heads pour most of their attention onto `[SEP]` or `[CLS]`. Is that a head that "
+        "understood the sentence?",
+        "Follow *bank* through the layers in the two sentences: where do its two vectors drift "
+        "apart, and do they ever come back?",
+    ),
+    misconception="“Every head of a real model reads for meaning.” Many do something "
+    "simple instead, found here from the numbers: look at the previous token, at the next "
+    "one, or rest on `[CLS]`/`[SEP]` when they have nothing to do (Clark et al., 2019). On "
+    "the default sentence, *I sat on the river bank*, section 3 finds both: heads that look "
+    "at the previous token, and heads that rest on `[CLS]`/`[SEP]`.",
+)
 
 
 @st.fragment  # moving a control reruns this part only
@@ -73,6 +125,7 @@ def lesson_body() -> None:
     head = run.control("head", container=row[1]) - 1
     behaviours = reading.behaviours()
     weights = reading.output.weights  # (6 layers, 12 heads, n, n): rows sum to 1
+    run.predict(token_question(text, reading, layer, head))
     heat, grid = st.columns([1.1, 1], gap="large")
     with heat:
         run.chart(
@@ -85,13 +138,19 @@ def lesson_body() -> None:
             key="real-head",
         )
     with grid:
-        st.markdown(head_summary(behaviours, layer, head))
+        if run.shown:  # predict mode: what the head does is part of the answer
+            st.markdown(head_summary(behaviours, layer, head))
         run.chart(head_grid(weights, (layer, head), look=run.look), key="real-grid")
         if len(tokens) > GRID_TOKENS:
             st.caption(f"The small squares show the first {GRID_TOKENS} tokens of each head.")
 
     st.subheader("3. What the heads do, found from the numbers")
-    st.markdown(behaviours_list(behaviours))
+    if run.shown:
+        st.markdown(behaviours_list(behaviours))
+    else:
+        st.caption(
+            ":material/visibility_off: What each head does appears once you commit to a prediction."
+        )
     run.note(
         "A head is named above when, on average, at least half of a token's attention goes to "
         "one kind of token. Nobody told the model to do this: it learned it. Try **Split "
@@ -135,7 +194,8 @@ def lesson_body() -> None:
         )
     else:
         run.chart(drift_chart(drift.cosine, word, look=run.look), key="real-drift")
-        st.markdown(drift_summary(drift.cosine, word))
+        if run.shown:
+            st.markdown(drift_summary(drift.cosine, word))
         run.numbers(
             lambda: {
                 "after layer": ["embeddings", *(str(k) for k in range(1, len(drift.cosine)))],
@@ -149,4 +209,4 @@ def lesson_body() -> None:
 
 if model is not None:
     lesson_body()
-run.finish(code=[bert.encoder_layer, bert.self_attention, ac.attention])
+run.finish(code=[bert.encoder_layer, bert.self_attention, ac.attention], teacher=TEACHER)

@@ -3,10 +3,11 @@
 import streamlit as st
 
 import attention_core as ac
-from ui import claims, page
+from ui import claims, page, questions
 from ui.figures.heads import concat_heatmap, found_by_heads, head_columns, head_pattern
-from ui.formats import word_labels
+from ui.formats import format_number, word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
+from ui.safe import md
 
 SUGGESTIONS = (
     BANK_SENTENCE,
@@ -21,6 +22,62 @@ run = page.begin(
     "know whether there is water nearby **and** whether there is money. So a transformer runs "
     "several heads side by side, each with its own W_Q, W_K, W_V, and a last matrix **W_O** "
     "mixes what they found back into one vector per word.",
+)
+
+
+def asked_head(active: list[bool]) -> int:
+    """The head the prediction is about: the first head that is on (else the first head)."""
+    return next((i for i, on in enumerate(active) if on), 0)
+
+
+def head_question(
+    r: ac.NamedHeads, focus: int, labels: list[str], t: float, scaled: bool
+) -> page.Question:
+    """Where does the inspected word look most in the first head that is on? The right words
+    are the core's (``ac.largest``: the largest weight, and any that look the same on screen),
+    read off the row of the pattern the page then draws."""
+    k = asked_head(list(r.active))
+    head, row = r.heads[k], r.weights[k, focus]
+    right = ac.largest(row)
+    names = questions.distinct(labels)
+    shown = questions.offered(len(names), right, first=(focus,))
+    off = "" if r.active[k] else " (switched off, but its pattern is still drawn)"
+    settings = f"temperature {format_number(t)}" + ("" if scaled else ", not scaled by √d_k")
+    why = f"In **{md(head.name)}**, " + questions.looks_most(row, names, focus, right, noun="word")
+    if 1 < len(right) < len(row):
+        why += (
+            f" One head, one question: **{md(head.name)}** has a single query for "
+            f"*{md(names[focus], 40)}*, so it has to split its attention between the words "
+            "that answer it about equally well."
+        )
+    if not r.active[k]:
+        why += " This head is off: W_O leaves what it found out of the mix."
+    return page.Question(
+        prompt=f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the "
+        f"**{md(head.name)}** head ({md(head.question)}){off}, where does "
+        f"*{md(names[focus], 40)}* look most?",
+        options=tuple(names[j] for j in shown),
+        right=frozenset(shown.index(j) for j in right if j in shown),
+        why=why,
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before switching anything: *bank* can mean a river's edge or a place for money. "
+        "Which words of the sentence would tell you which one?",
+        "Pick **One topic head**: why does *bank* split its attention between *money* and "
+        "*river* instead of choosing one?",
+        "With two heads on, where does the refined *bank* end up, and what would a third "
+        "head have to ask to add something new?",
+        "Turn every head off: why is every refined word all zeros?",
+        "A real model has 12 heads per layer (lesson 11). Why not one big head instead?",
+    ),
+    misconception="“One head can look for two things at once.” It cannot: a head gives each "
+    "word one query, and softmax hands out one set of weights. Pick **One topic head** and "
+    "*bank* splits its attention evenly between *money* and *river*, each getting less than "
+    "half; with a **Nature** and a **Money** head, each head looks most at its own word and "
+    "W_O mixes both answers.",
 )
 
 
@@ -63,10 +120,15 @@ def lesson_body() -> None:
             icon=":material/content_cut:",
         )
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
-    focus = run.pick("word", labels, default=ac.focus_word(r.tokens), container=above)
-    # What the patterns below show for that word, read right above them.
-    above.markdown(claims.heads_verdict(r, focus, labels))
-    above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
+    # Pills tell options apart by their text: a repeated word gets its place ("the (word 5)").
+    focus = run.pick(
+        "word", questions.distinct(labels), default=ac.focus_word(r.tokens), container=above
+    )
+    # Predict mode asks first, right over the patterns; once answered (or outside predict mode)
+    # what the patterns show for that word is read right above them.
+    if run.predict(head_question(r, focus, labels, t, scaled)):
+        above.markdown(claims.heads_verdict(r, focus, labels))
+        above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
 
     for start in range(0, len(heads), 2):
         columns = st.columns(2, gap="large")
@@ -92,7 +154,8 @@ def lesson_body() -> None:
         container=found_col,
     )
     with words_col:
-        st.markdown(claims.closest_line(r, focus, labels))
+        if run.shown:
+            st.markdown(claims.closest_line(r, focus, labels))
         st.caption(
             "W_O here averages the heads that are on (each head's block is I / number on), "
             "so switching a head off takes its answer out of the mix. A real model learns W_O."
@@ -158,4 +221,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.many_heads, ac.multi_head_attention, ac.attention])
+run.finish(code=[ac.many_heads, ac.multi_head_attention, ac.attention], teacher=TEACHER)

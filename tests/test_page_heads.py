@@ -11,18 +11,32 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, charts, open_lesson, share_link, texts, values
-from hypothesis import given, settings
+from apptest_helpers import chart, charts, open_lesson, open_section, share_link, texts, values
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
+from predict_helpers import (
+    PAGE_SECTIONS,
+    again,
+    answer,
+    has_question,
+    hidden_captions,
+    prediction,
+    prompt,
+    verdict,
+    why,
+)
 
 import attention_core as ac
-from ui import claims
-from ui.formats import word_labels
+from ui import claims, questions
+from ui.formats import format_number, word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS
 from ui.params import TEMPERATURES
+from ui.safe import md
 
 FAST = settings(max_examples=60, deadline=None)
 PAGE = settings(max_examples=10, deadline=None)
+#: The prediction property: AppTest examples are slow to shrink, so a failure is shown as found.
+PREDICT = settings(PAGE, phases=(Phase.explicit, Phase.reuse, Phase.generate))
 HEADS = [ac.HEADS[name] for name in MANY_HEADS]
 WORDS = "I paid money at the bank by river lake girl ran to school sat spring zorblat".split()  # noqa: SIM905
 sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=9).map(" ".join)
@@ -243,3 +257,154 @@ def test_the_page_prints_what_the_core_computes(text, active, scaled):
     for i in range(len(HEADS)):
         z = values(chart(at, f"heads-head-{i + 1}")["data"][0], "z")
         np.testing.assert_allclose(z, r.weights[i], atol=1e-12)
+
+
+# ---- predict, then reveal ---------------------------------------------------------------------
+
+
+def option_names(text: str) -> list[str]:
+    """Every word as the question offers it (repeated words told apart), Markdown-escaped."""
+    r = run_heads(text, list(MANY_HEADS.values()))
+    return [md(n) for n in questions.distinct(word_labels(r.tokens, ac.embed(list(r.tokens))[1]))]
+
+
+def test_predict_mode_hides_the_patterns_and_what_they_show_until_the_student_commits():
+    at = open_lesson(HEADS_LESSON, {"predict": "true"})
+    assert not at.exception
+    assert not charts(at) and hidden_captions(at) >= 5
+    assert {e.label for e in at.expander} <= PAGE_SECTIONS  # no numbers table
+    shown = " ".join(texts(at))
+    for answer_text in ("looks most at", "Two heads, two things:", "closest to", "Switch the"):
+        assert answer_text not in shown, answer_text
+    assert "**Nature** head" in prompt(at) and "*bank*" in prompt(at)
+    names = option_names(BANK_SENTENCE)
+    options = prediction(at).options
+    assert len(options) == 8 and set(options) <= set(names)
+    assert {"river", "money", "bank", md("the (word 5)")} <= set(options)
+
+    answer(at, options.index("river"))
+    assert not at.exception
+    assert verdict(at) == (True, set())
+    assert len(charts(at)) >= 5
+    assert why(at).startswith("In **Nature**, *bank* looks most at *river* (")
+    assert any(t.startswith("Two heads, two things") for t in texts(at))
+
+    again(at)
+    assert not charts(at) and has_question(at)
+    answer(at, prediction(at).options.index("money"))
+    assert verdict(at) == (False, {"river"})
+    assert charts(at)
+
+
+def test_one_topic_head_makes_both_words_right_and_says_why():
+    at = open_lesson(
+        HEADS_LESSON, {"predict": "true", "nature": "false", "money": "false", "topic": "true"}
+    )
+    assert "**Topic** head" in prompt(at)
+    options = prediction(at).options
+    answer(at, options.index("paid"))
+    assert verdict(at) == (False, {"money", "river"})
+    said = why(at)
+    assert "*money* (" in said and "*river* (" in said and "a tie on screen" in said
+    assert "One head, one question" in said
+    again(at)
+    answer(at, prediction(at).options.index("river"))
+    assert verdict(at)[0]
+
+
+def test_with_every_head_off_the_question_is_about_the_first_head_still_drawn():
+    query = {key: "false" for key in MANY_HEADS} | {"predict": "true"}
+    at = open_lesson(HEADS_LESSON, query)
+    assert "**Nature** head" in prompt(at) and "switched off" in prompt(at)
+    answer(at, 0)
+    assert "This head is off" in why(at)
+
+
+def test_the_misconception_in_the_teacher_notes_is_true_of_the_numbers():
+    topic = preset_heads("One topic head")
+    bank = topic.tokens.index("bank")
+    row = topic.weights[2, bank]
+    money, river = topic.tokens.index("money"), topic.tokens.index("river")
+    assert row[money] == pytest.approx(row[river], abs=1e-12) and row[money] < 0.5
+    assert set(claims.tops(row)) == {money, river}
+    both = preset_heads("Two heads, two things")
+    assert looks_at(both, 0, "bank") == "river" and looks_at(both, 1, "bank") == "money"
+    at = open_section(open_lesson(HEADS_LESSON), "Teacher's notes")
+    notes = " ".join(texts(at))
+    assert "One head can look for two things at once" in notes and "Ask the room" in notes
+
+
+def expected_right(row: np.ndarray) -> set[int]:
+    """What the revealed pattern shows: the largest weight, and any within half a hundredth
+    of it (the cells show two decimals)."""
+    return {j for j in range(len(row)) if row[j] >= row.max() - 0.005}
+
+
+@PREDICT
+@given(
+    text=sentences,
+    active=switches,
+    t=st.sampled_from(TEMPERATURES),
+    scaled=st.booleans(),
+    data=st.data(),
+)
+def test_the_right_words_are_what_the_revealed_pattern_shows(text, active, t, scaled, data):
+    n = len(ac.tokenize(text))
+    focus = data.draw(st.integers(0, n - 1), label="focus")
+    query = {"text": text, "scaled": str(scaled).lower(), "t": format_number(t)}
+    query["word"] = str(focus + 1)
+    query |= {key: str(on).lower() for key, on in zip(MANY_HEADS, active, strict=True)}
+    at = open_lesson(HEADS_LESSON, query | {"predict": "true"})
+    assert not at.exception and not charts(at)
+    k = next((i for i, on in enumerate(active) if on), 0)
+    names = option_names(text)
+    assert f"**{HEADS[k].name}** head" in prompt(at) and f"*{names[focus]}*" in prompt(at)
+    options = list(prediction(at).options)
+    assert 1 <= len(options) <= 8 and len(set(options)) == len(options)
+    assert set(options) <= set(names)
+
+    answer(at, 0)
+    ok, named = verdict(at)
+    row = values(chart(at, f"heads-head-{k + 1}")["data"][0], "z")[focus]
+    right = expected_right(row)
+    offered_right = {names[j] for j in right} & set(options)
+    assert offered_right, (options, row)
+    assert len(offered_right) == min(len(right), 8)
+    if len(right) < 8:
+        assert names[focus] in options  # the asking word is offered (it may look at itself)
+    assert ok == (options[0] in offered_right)
+    if not ok:
+        assert named == offered_right
+
+    # The explanation is true of the same numbers.
+    said = why(at)
+    if len(right) == n:
+        assert "spreads its attention evenly" in said
+    else:
+        top, after = said.split(" looks most at ", 1)[1].split(". The next is ", 1)
+        assert {j for j in range(n) if f"*{names[j]}* (" in top} == right
+        runner = after.split(" (", 1)[0].strip("*")
+        rest = [row[j] for j in range(n) if j not in right]
+        assert row[names.index(runner)] == pytest.approx(max(rest), abs=1e-12)
+        assert ("One head, one question" in said) == (len(right) > 1)
+    assert ("This head is off" in said) == (not active[k])
+
+    # A word the pattern does not show as the largest is "Not quite", naming exactly the right.
+    wrong = [i for i, option in enumerate(options) if option not in offered_right]
+    if ok and wrong:
+        again(at)
+        answer(at, wrong[0])
+        assert verdict(at) == (False, offered_right)
+    elif not ok:
+        again(at)
+        answer(at, options.index(sorted(offered_right)[0]))
+        assert verdict(at)[0]
+
+
+def test_a_repeated_word_stays_picked_across_reruns():
+    """Pills tell their options apart by text: the first *the* must not become the second."""
+    at = open_lesson(HEADS_LESSON, {"word": "5"})  # the first "the" of the bank sentence
+    at.toggle(key="topic").set_value(True).run()
+    assert not at.exception
+    assert "What each head found for word 5, and the mix" in [e.label for e in at.expander]
+    assert "word=5" in share_link(at)

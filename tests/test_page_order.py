@@ -8,11 +8,26 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, link_notice, open_lesson, share_link, texts, values
+from apptest_helpers import chart, link_notice, open_lesson, open_section, share_link, texts, values
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+from predict_helpers import (
+    PAGE_SECTIONS,
+    again,
+    answer,
+    hidden_captions,
+    prediction,
+    prompt,
+    why,
+)
+from predict_helpers import verdict as answered
 
 import attention_core as ac
+from ui import questions
+from ui.formats import format_number
 from ui.lessons import ORDER, SHUFFLES
 from ui.params import TEMPERATURES
+from ui.safe import md
 
 FEATURE = {name: i for i, name in enumerate(ac.FEATURES)}
 
@@ -239,3 +254,111 @@ def test_every_claim_on_screen_is_true_at_random_settings() -> None:
         at.run()
         assert not at.exception, at.exception
         check_claims(at)
+
+
+# ---- predict, then reveal ---------------------------------------------------------------------
+
+SAME, CHANGED = "No: the same vector", "Yes: a different vector"
+
+
+def test_predict_mode_hides_the_comparison_until_the_student_commits() -> None:
+    at = open_lesson(ORDER, {"predict": "true"})
+    assert not at.exception
+    assert not at.get("plotly_chart") and hidden_captions(at) >= 6
+    assert {e.label for e in at.expander} <= PAGE_SECTIONS  # no numbers table
+    everything = " ".join(texts(at))
+    for answer_text in ("**The same", "**Different", "largest weight", "the largest difference"):
+        assert answer_text not in everything, answer_text
+    # The setup stays: what was shuffled into what.
+    assert "**dog bites man** → shuffled: **man bites dog**" in texts(at)
+    assert prediction(at).options == [md(SAME), md(CHANGED)]
+    asked = prompt(at)
+    assert "*bites* stays in place 2" in asked and "position strength 0" in asked
+    assert "plain attention" in asked
+    assert "causal mask off" in asked
+
+    answer(at, 0)
+    assert answered(at) == (True, set())
+    assert why(at).startswith("Before and after the shuffle, the refined vectors of *bites* differ")
+    assert "the same vector, in the same place" in why(at)  # the middle of a reversal
+    assert "Without positions or a mask" in why(at)
+    assert len(at.get("plotly_chart")) >= 6
+    assert verdict(at).startswith("**The same")
+
+
+def test_who_bit_whom_changes_bites_and_a_wrong_guess_is_told_so() -> None:
+    at = open_lesson(ORDER, {"predict": "true", "pos": "2", "head": "previous-word"})
+    assert "the previous-word head" in prompt(at) and "position strength 2" in prompt(at)
+    answer(at, 0)
+    assert answered(at) == (False, {md(CHANGED)})
+    assert "The positions make the difference" in why(at)
+    again(at)
+    answer(at, 1)
+    assert answered(at)[0]
+
+
+def test_the_misconception_in_the_teacher_notes_is_true_of_the_numbers() -> None:
+    w = ac.shuffle("dog bites man", ORDER.param("order").default)
+    assert w.shuffled_tokens == ("man", "bites", "dog") and w.same_up_to_order
+    np.testing.assert_allclose(w.shuffled.output, w.original.output[::-1], atol=1e-12)
+    # Positions added to the words, or the causal mask, make order count.
+    assert not ac.shuffle("the dog bites the man", 0, positions=1.0).same_up_to_order
+    assert not ac.shuffle("dog bites man", 3, causal=True).same_up_to_order
+    at = open_section(open_lesson(ORDER), "Teacher's notes")
+    assert any("Self-attention alone knows word order" in t for t in texts(at))
+
+
+@settings(max_examples=12, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+@given(
+    text=st.sampled_from([*SENTENCES, "dog"]),
+    seed=st.sampled_from([0, 1, 3, 7, 998]),
+    pos=st.sampled_from([0.0, 0.0, 0.25, 1.0, 2.0, 3.0]),
+    head=st.sampled_from(["plain", "previous-word"]),
+    causal=st.booleans(),
+    t=st.sampled_from(TEMPERATURES),
+)
+def test_the_right_answer_is_what_the_revealed_charts_show(text, seed, pos, head, causal, t):
+    query = {"text": text, "order": str(seed), "pos": format_number(pos), "head": head}
+    query |= {"causal": str(causal).lower(), "t": format_number(t), "predict": "true"}
+    at = open_lesson(ORDER, query)
+    assert not at.exception and not at.get("plotly_chart")
+    asked = prompt(at)
+    assert f"position strength {format_number(pos)}," in asked
+    assert f"causal mask {'on' if causal else 'off'}" in asked
+    answer(at, 0)
+    ok, named = answered(at)
+
+    original, shuffled = z(at, "order-original"), z(at, "order-shuffled")
+    n = len(original)
+    ticks = chart(at, "order-shuffled")["layout"]["yaxis"]["ticktext"]
+    was = [int(re.search(r"\(was (\d+)\)$", tick)[1]) - 1 for tick in ticks]
+    word = (n - 1) // 2
+    gap = float(np.max(np.abs(shuffled[was.index(word)] - original[word])))
+    changed = gap > 1e-12
+    assert ok == (not changed)
+    if not ok:
+        assert named == {md(CHANGED)}
+
+    said = why(at)
+    name = questions.distinct(list(core(at).tokens))[word]
+    slot = was.index(word)
+    goes = (
+        f"moves from place {word + 1} to {slot + 1}"
+        if slot != word
+        else f"stays in place {word + 1}"
+    )
+    assert f"*{md(name, 40)}* {goes}." in asked
+    printed = re.search(rf"differ by (?:up to )?{NUMBER}", said)
+    if n >= 2:
+        assert abs(float(printed[1]) - gap) <= max(0.005, gap * 0.06), (printed[1], gap)
+        assert ("differ by up to" in said) == changed
+    else:
+        assert said.startswith("One word has nothing to shuffle")
+    if "Without positions or a mask" in said:
+        assert pos == 0 and not causal
+    if "reading backwards keeps every distance" in said:
+        assert head == "plain" and not causal and pos > 0 and was == list(range(n))[::-1]
+    if "the causal mask sees order" in said:
+        assert causal and pos == 0 and changed
+    if "The positions make the difference" in said:
+        assert pos > 0 and not causal and changed

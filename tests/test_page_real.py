@@ -13,15 +13,19 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, open_lesson, share_link, texts, values
-from hypothesis import given
+from apptest_helpers import chart, open_lesson, open_section, share_link, texts, values
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from predict_helpers import PAGE_SECTIONS, again, answer, hidden_captions, prediction, prompt, why
+from predict_helpers import verdict as answered
 
 import model_store
 from attention_core.head_roles import BEHAVIOURS
 from ui import model as real
+from ui import questions
 from ui.lessons import DRIFT_PRESETS, REAL, ROOM
 from ui.readings import behaviours_list, drift_summary, head_summary, percent_down
+from ui.safe import md
 
 SENTENCES = (
     "I sat on the river bank",
@@ -287,3 +291,97 @@ def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
     listed = next(t for t in texts(at) if t.startswith("- **the previous token**"))
     line = next(x for x in listed.splitlines() if "**the other pieces of its own word**" in x)
     assert "layer" in line, line
+
+
+# ---- predict, then reveal (with the real model) ----------------------------------------------
+
+
+def test_predict_mode_hides_the_heads_until_the_student_commits(model) -> None:
+    at = open_lesson(REAL, {"predict": "true"})
+    assert not at.exception, at.exception
+    assert not at.get("plotly_chart") and hidden_captions(at) >= 3
+    assert {e.label for e in at.expander} <= PAGE_SECTIONS  # no numbers table
+    everything = " ".join(texts(at))
+    for answer_text in ("mostly looks at", "does none of the simple things", "**the previous "):
+        assert answer_text not in everything, answer_text
+    assert "Before any attention" not in everything  # the drift sentence waits too
+    # The tokens themselves are the setup, not the answer: they stay.
+    assert any(t.startswith(":orange-badge") for t in texts(at))
+    assert "layer 1, head 3" in prompt(at) and "*bank*" in prompt(at)
+    reading = model.read(REAL.param("text").default)
+    options = prediction(at).options
+    assert options == [md(p) for p in reading.tokens.pieces]  # 8 tokens: all of them
+
+    row = reading.output.weights[0, 2, reading.tokens.find("bank")]
+    best = options[int(np.argmax(row))]
+    answer(at, options.index(best))
+    assert answered(at) == (True, set())
+    assert "*river* is the token just before *bank*" in why(at)  # a previous-token head
+    assert chart(at, "real-head") and chart(at, "real-drift")
+    assert any("**Layer 1, head 3** mostly looks at" in t for t in texts(at))
+    again(at)
+    wrong = next(o for o in options if o != best and row[options.index(o)] < row.max() - 0.01)
+    answer(at, options.index(wrong))
+    assert answered(at) == (False, {best})
+
+
+def test_the_misconception_in_the_teacher_notes_is_true_of_the_numbers(model) -> None:
+    """The notes say some heads look at the previous token and some rest on [CLS]/[SEP] on
+    the default sentence."""
+    found = model.read(REAL.param("text").default).behaviours()
+    assert found.heads("previous") and found.heads("special")
+    at = open_section(open_lesson(REAL), "Teacher's notes")
+    assert any("Every head of a real model reads for meaning" in t for t in texts(at))
+
+
+def test_the_asked_token_is_the_ambiguous_word_else_the_last_word() -> None:
+    assert questions.asking_token(["[CLS]", "the", "bank", "[SEP]"], [1, 0, 0, 1]) == 2
+    assert questions.asking_token(["[CLS]", "long", "words", "[SEP]"], [1, 0, 0, 1]) == 2
+    assert questions.asking_token(["[CLS]", "spring", "##s", "[SEP]"], [1, 0, 0, 1]) == 1
+    assert questions.asking_token(["[CLS]", "[SEP]"], [1, 1]) == 0
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # AppTest examples shrink slowly
+)
+@given(
+    text=st.sampled_from((*SENTENCES[:4], "I paid the money into the bank by the river again")),
+    layer=st.integers(1, 6),
+    head=st.integers(1, 12),
+)
+def test_the_right_token_is_what_the_revealed_heatmap_shows(model, text, layer, head) -> None:
+    query = {"text": text, "layer": str(layer), "head": str(head), "predict": "true"}
+    at = open_lesson(REAL, query)
+    assert not at.exception and not at.get("plotly_chart")
+    tokens = model.read(text).tokens
+    names = [md(n) for n in questions.distinct(list(tokens.pieces), noun="token")]
+    asker = questions.asking_token(tokens.pieces, tokens.special)
+    assert f"layer {layer}, head {head}:" in prompt(at) and f"*{names[asker]}*" in prompt(at)
+    options = list(prediction(at).options)
+    assert 1 <= len(options) <= 8 and len(set(options)) == len(options)
+    assert {names[0], names[-1], names[asker]} <= set(options)
+
+    answer(at, 0)
+    ok, named = answered(at)
+    row = values(chart(at, "real-head")["data"][0], "z")[asker].astype(float)
+    right = {j for j in range(len(row)) if row[j] >= row.max() - 0.005}
+    offered_right = {names[j] for j in right} & set(options)
+    assert offered_right
+    assert ok == (options[0] in offered_right)
+    if not ok:
+        assert named == offered_right
+    said = why(at)
+    if len(right) < len(row):
+        top = said.split(" looks most at ", 1)[1].split(". The next is ", 1)[0]
+        assert {j for j in range(len(row)) if f"*{names[j]}* (" in top} == right
+    for side, j in (("before", asker - 1), ("after", asker + 1)):
+        claim = f"*{names[j % len(names)]}* is the token just {side} *{names[asker]}*"
+        assert (claim in said) == (right == {j}), (claim, said)
+    wrong = [i for i, option in enumerate(options) if option not in offered_right]
+    if ok and wrong:
+        again(at)
+        answer(at, wrong[0])
+        assert answered(at) == (False, offered_right)

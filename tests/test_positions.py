@@ -275,3 +275,39 @@ def test_shuffle_is_reorder_by_shuffle_number():
     assert w.order == shuffle_order(3, 3) == (2, 1, 0) and w.positions == 1.0
     assert shuffle("", 5).tokens == () and shuffle("", 5).gap == 0.0
     assert len(shuffle("dog " * 50, 1).order) == 40  # the words the core refines
+
+
+ORDER_WORDS = ("dog", "bites", "man", "the", "river")
+
+
+def test_word_gap_follows_one_word_wherever_the_shuffle_put_it():
+    """Lesson 10's question: after the shuffle, did *this* word's refined vector change?"""
+    blind = reorder("dog bites man", (2, 1, 0))
+    assert [blind.changed(i) for i in range(3)] == [False, False, False]
+    # The previous-word head: *bites* carries *dog* in one order and *man* in the other.
+    w = reorder("dog bites man", (2, 1, 0), head=previous_word_head(), positions=2.0)
+    assert w.changed(1) and w.word_gap(1) > 0.5
+    # The causal mask alone: *man* last sees every word; *man* first sees only itself.
+    masked = reorder("dog bites man", (2, 1, 0), causal=True)
+    assert masked.changed(2) and masked.changed(0)
+    with pytest.raises(ValueError, match="word must be an index"):
+        w.word_gap(3)
+
+
+@FAST
+@given(
+    words=st.lists(st.sampled_from(ORDER_WORDS), min_size=1, max_size=7),
+    data=st.data(),
+    positions=st.sampled_from([0.0, 0.5, 2.0]),
+    causal=st.booleans(),
+)
+def test_word_gap_is_the_moved_rows_difference(words, data, positions, causal):
+    order = data.draw(st.permutations(range(len(words))), label="order")
+    w = reorder(" ".join(words), order, positions=positions, causal=causal)
+    d = len(FEATURES)
+    for i in range(len(words)):
+        slot = list(order).index(i)
+        direct = np.max(np.abs(w.shuffled.output[slot, :d] - w.original.output[i, :d]))
+        assert w.word_gap(i) == pytest.approx(direct, abs=1e-15)
+        assert w.changed(i) == (direct > 1e-12)
+    assert w.same_up_to_order == (not any(w.changed(i) for i in range(len(words))))

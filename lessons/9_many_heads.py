@@ -120,10 +120,7 @@ def lesson_body() -> None:
             icon=":material/content_cut:",
         )
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
-    # Pills tell options apart by their text: a repeated word gets its place ("the (word 5)").
-    focus = run.pick(
-        "word", questions.distinct(labels), default=ac.focus_word(r.tokens), container=above
-    )
+    focus = run.pick("word", labels, default=ac.focus_word(r.tokens), container=above)
     # Predict mode asks first, right over the patterns; once answered (or outside predict mode)
     # what the patterns show for that word is read right above them.
     if run.predict(head_question(r, focus, labels, t, scaled)):

@@ -74,3 +74,15 @@ def csv_text(columns: Mapping[str, Sequence]) -> str:
     for row in zip(*(list(columns[name]) for name in names), strict=True):
         writer.writerow([cell(value) for value in row])
     return out.getvalue()
+
+
+def distinct(labels: Sequence[str], *, noun: str = "word") -> list[str]:
+    """The labels, with a label that occurs more than once told apart by its place:
+    ``["the", "dog", "the"]`` → ``["the (word 1)", "dog", "the (word 3)"]``."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return [
+        label if counts[label] == 1 else f"{label} ({noun} {i + 1})"
+        for i, label in enumerate(labels)
+    ]

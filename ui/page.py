@@ -42,7 +42,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from .downloads import chart_config, png_button
-from .formats import csv_text, format_number
+from .formats import csv_text, distinct, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
 from .predict import HIDDEN_CHART, Question, ask, revealed
@@ -269,10 +269,13 @@ class LessonPage:
             st.query_params.pop(key, None)
         st.session_state[seen] = labels
         from_link = param.parse(st.query_params.get(key, ""))
+        shown = distinct(labels)
         chosen = (container or st).pills(
             param.label,
             list(range(len(labels))),
-            format_func=lambda i: md(labels[i], limit=30),
+            # Told apart by place when repeated ("the (word 5)"): pills match the chosen option
+            # by its text, so two identical labels would always pick the last one.
+            format_func=lambda i: md(shown[i], limit=40),
             default=min(from_link, len(labels)) - 1 if from_link else default,
             required=True,
             key=f"{key}-{zlib.crc32(chr(31).join(labels).encode())}",

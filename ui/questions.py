@@ -14,6 +14,7 @@ import numpy as np
 
 import attention_core as ac
 
+from .formats import distinct as distinct  # repeated words told apart by place
 from .safe import md
 
 #: A radio of more than this many words is a wall of text on a phone.
@@ -29,18 +30,6 @@ def offered(
     skipped. The result holds at least one right word whenever ``right`` is not empty."""
     wanted = [*sorted(right), *(i for i in first if 0 <= i < n), *range(n)]
     return sorted(list(dict.fromkeys(wanted))[:limit])
-
-
-def distinct(labels: Sequence[str], *, noun: str = "word") -> list[str]:
-    """The labels, with a label that occurs more than once told apart by its place:
-    ``["the", "dog", "the"]`` → ``["the (word 1)", "dog", "the (word 3)"]``."""
-    counts: dict[str, int] = {}
-    for label in labels:
-        counts[label] = counts.get(label, 0) + 1
-    return [
-        label if counts[label] == 1 else f"{label} ({noun} {i + 1})"
-        for i, label in enumerate(labels)
-    ]
 
 
 def _percents(tops: Sequence[float], runner: float) -> tuple[list[str], str]:

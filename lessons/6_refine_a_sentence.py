@@ -7,8 +7,9 @@ import attention_core as ac
 from ui import formulas, page
 from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
-from ui.formats import token_labels, two_places
+from ui.formats import format_number, token_labels, two_places
 from ui.lessons import MATH, PROJECTIONS, SENTENCE
+from ui.look_question import named, shares, told_apart, where_it_looks
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -21,6 +22,74 @@ run = page.begin(
 
 #: Mean cosine from which we call the words "the same vector".
 ALL_ALIKE = 0.99
+
+
+def look_question(r: ac.Refinement, labels: list[str], focus: int) -> page.Question:
+    """Where does the inspected word look most? The words the core finds largest in its row
+    (ties on screen all right), the very row the bar chart then draws."""
+    row = r.weights[focus]  # (n,)
+    choice = where_it_looks(labels, row)
+    word = f"*{md(labels[focus], 30)}*"
+    if labels.count(labels[focus]) > 1:
+        word += f" (word {focus + 1})"
+    setting = [f"temperature {format_number(r.attention.temperature)}"]
+    d_k = r.attention.d_k
+    setting.append(f"scores ÷ √{d_k}" if r.attention.scaled else f"scores not divided by √{d_k}")
+    if r.causal:
+        setting.append("causal mask on")
+    masked = r.causal and focus < len(labels) - 1
+    if choice.even:
+        found = (
+            f"{word} has no features in this toy (all zeros): it scores 0 with every word, so "
+            f"every word gets the same weight, {ac.percent(row[0])}."
+            if not np.any(r.embeddings[focus])
+            else f"{word} spreads its attention evenly: every word gets "
+            f"{shares(row, labels, range(len(labels)))}."
+        )
+    else:
+        top = choice.top
+        itself = ", itself" if list(top) == [focus] else ""
+        found = f"{word} looks most at {named(labels, top)}{itself}: {shares(row, labels, top)}"
+        found += (
+            ", a tie on screen (within half a percentage point)."
+            if len({labels[j] for j in top}) > 1
+            else "."
+        )
+        if focus not in top:
+            found += f" It gives itself {ac.percent(row[focus])}."
+    how = (
+        f"Here every word is its own query and key (Q = K = X): the weight {word} gives a word "
+        "follows the dot product of their features, the larger the product the larger the "
+        f"weight. The temperature (here {format_number(r.attention.temperature)}) and the "
+        f"division by √{d_k} (here {'on' if r.attention.scaled else 'off'}) set how sharp the "
+        "row is; they never change its order."
+    )
+    if masked:
+        how += " The causal mask gives every word after it 0."
+    return page.Question(
+        prompt=f"In *{md(' '.join(r.tokens), 80)}* ({', '.join(setting)}): where does {word} "
+        "look most?",
+        options=choice.options,
+        right=choice.right,
+        why=f"{found} {how}",
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Before the presets: in *I sat on the river bank*, which word should *bank* listen to? "
+        "And in *I paid the money into the bank*?",
+        "Does a word always look most at itself? Find one that does not.",
+        "Why do *the*, *on* and *into* drift to the middle of the sentence?",
+        "Shuffle the words (causal mask off): does any word's refined vector change? What does "
+        "that say about word order?",
+        "Refine again, 6 layers without the residual: what happens to the words? And with it?",
+    ),
+    misconception="“A word has one fixed meaning: its embedding.” Self-attention gives every "
+    "word a new vector built from its sentence: the same *bank* starts at the same point, and "
+    "comes out closest to *river* in the River bank preset and to *money* in the Money bank "
+    "preset.",
+)
 
 
 def depth_section(
@@ -40,6 +109,9 @@ def depth_section(
     step = rf"\operatorname{{LayerNorm}}\!\left({update}\right)" if norm else update
     st.latex(rf"x \leftarrow {step} \quad \text{{({layers} times)}}")
     if not labels:
+        return
+    if not run.shown:  # predict mode: the numbers of this section wait for the prediction too
+        st.caption(page.HIDDEN_CHART)
         return
     deep = ac.refine_deep(
         text, layers, residual=residual, layer_norm=norm, temperature=t, scaled=scaled,
@@ -155,8 +227,11 @@ def lesson_body() -> None:
         return
 
     labels = token_labels(refinement)
-    focus = run.pick("word", labels, default=ac.focus_word(refinement.tokens), container=above)
+    focus = run.pick(
+        "word", told_apart(labels), default=ac.focus_word(refinement.tokens), container=above
+    )
 
+    run.predict(look_question(refinement, labels, focus))
     heat, detail = st.columns([1.3, 1], gap="large")
     with heat:
         run.chart(
@@ -181,16 +256,17 @@ def lesson_body() -> None:
             ),
             key="sentence-row",
         )
-        word = refinement.tokens[focus]
-        before = ac.nearest_words(refinement.embeddings[focus], exclude=(word,))
-        after = ac.nearest_words(refinement.refined[focus], exclude=(word,))
-        st.markdown(
-            f"**{md(labels[focus], 30)}** alone is closest to "
-            + ", ".join(f"*{w}*" for w, _ in before)
-            + ";  \nrefined in this sentence, closest to "
-            + ", ".join(f"*{w}*" for w, _ in after)
-            + "."
-        )
+        if run.shown:  # where the word went gives away where it looked
+            word = refinement.tokens[focus]
+            before = ac.nearest_words(refinement.embeddings[focus], exclude=(word,))
+            after = ac.nearest_words(refinement.refined[focus], exclude=(word,))
+            st.markdown(
+                f"**{md(labels[focus], 30)}** alone is closest to "
+                + ", ".join(f"*{w}*" for w, _ in before)
+                + ";  \nrefined in this sentence, closest to "
+                + ", ".join(f"*{w}*" for w, _ in after)
+                + "."
+            )
 
     view = run.control("view")  # right over the chart it turns
     run.chart(
@@ -259,4 +335,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.refine, ac.attention, ac.softmax])
+run.finish(code=[ac.refine, ac.attention, ac.softmax], teacher=TEACHER)

@@ -29,6 +29,7 @@ from ui.figures.math import (
 )
 from ui.formats import written
 from ui.lessons import MATH, PROJECTIONS
+from ui.look_question import named
 from ui.params import TEMPERATURES
 from ui.safe import md
 
@@ -36,6 +37,23 @@ from ui.safe import md
 COMFORTABLE_TOKENS = 12
 #: The core functions that computed this page: "Show the code" prints them.
 CODE = [ac.refine, ac.attention, ac.softmax]
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "Step 2: why is the score of *river* with *bank* the same as the score of *bank* with "
+        "*river*? Is the weight the same too (step 4)?",
+        "Work out one row by hand: take the scores of step 2, divide by √8, and softmax them. "
+        "Does your largest weight match step 4?",
+        "Turn off the division by √d_k: which rows get sharper? Does any row change its "
+        "largest word?",
+        "What do small words like *the* score with everyone, and what does softmax make of it?",
+        "Why divide by √d_k, and not by the lengths of the vectors?",
+    ),
+    misconception="“The scores are symmetric, so the attention weights are too.” Here Q = K, "
+    "so *a* scores with *b* exactly what *b* scores with *a*; but softmax normalises each row "
+    "on its own, so the weights are not symmetric: in *the river bank*, the weight *river* "
+    "gives *bank* is not the weight *bank* gives *river* (compare the two cells in step 4).",
+)
 
 run = page.begin(
     MATH,
@@ -221,6 +239,52 @@ def step_3_scale(r: ac.Refinement) -> None:
     )
 
 
+def lead_text(value: float) -> str:
+    """A lead between two scores as written by hand, never a misleading "0"."""
+    return written(value) if written(value) != "0" else "less than 0.01"
+
+
+def top_weight_question(r: ac.Refinement) -> page.Question:
+    """How large is the largest weight in the row step 2 writes out by hand? The band is the
+    core's, from the very row the weights chart then draws."""
+    asker, _ = by_hand_pair(r)
+    labels = [md(label, limit=40) for label in math_labels(r)]
+    word = f"*{labels[asker]}*"
+    raw, weights = r.attention.scores[asker], r.weights[asker]  # (n,) each
+    t, d_k, scaled = r.attention.temperature, r.attention.d_k, r.attention.scaled
+    root = d_k**0.5
+    division = f"divided by √{d_k} ≈ {root:.2f}" if scaled else f"not divided by √{d_k} (the notes)"
+    best = float(raw.max())
+    below = raw[raw < best]
+    if below.size == 0:
+        lead = f"Every score in the row of {word} is {written(best)}: softmax gives every word "
+        lead += "the same weight"
+    else:
+        gap = best - float(below.max())
+        lead = (
+            f"In the row of {word} the best score, {written(best)} (with "
+            + named(math_labels(r), np.flatnonzero(raw == best), limit=3)
+            + f"), leads the next one by {lead_text(gap)}; divided by "
+            + (f"√{d_k} and by T = {written(t)}" if scaled else f"T = {written(t)}")
+            + f", that lead becomes {lead_text(gap / (root if scaled else 1.0) / t)}"
+        )
+    why = f"{lead}. The largest weight is {ac.percent(float(weights.max()))}."
+    if below.size:
+        why += " The bigger the lead after dividing, the larger the top weight: " + (
+            f"turn off the division by √{d_k}, or lower T, and it can only grow."
+            if scaled
+            else f"divide by √{d_k}, or raise T, and it can only shrink."
+        )
+    return page.Question(
+        prompt=f"In *{md(' '.join(r.tokens), 80)}*, with the scores {division} and at "
+        f"temperature {written(t)}: how large is the largest weight in the row of {word}? "
+        "(Step 2 writes that row's scores out.)",
+        options=ac.BAND_NAMES,
+        right=ac.bands(float(weights.max())),
+        why=why,
+    )
+
+
 def step_4_softmax(r: ac.Refinement) -> None:
     left, right = step(
         r,
@@ -239,6 +303,7 @@ def step_4_softmax(r: ac.Refinement) -> None:
         )
     labels = math_labels(r)
     with right:
+        run.predict(top_weight_question(r))
         run.chart(
             weights_heatmap(
                 r.weights,
@@ -268,7 +333,8 @@ def step_5_mix(r: ac.Refinement) -> None:
     )
     with left:
         st.latex(r"\begin{aligned} X' &= A\,V \\ x'_i &= \sum_j A_{ij}\, v_j \end{aligned}")
-        st.markdown(
+    if run.shown:  # the mix quotes the weights: it waits for the prediction
+        left.markdown(
             f"**By hand:** the new *{ac.FEATURES[feature]}* of *{escaped[asker]}* = "
             + mix_arithmetic(r.weights[asker], r.embeddings[:, feature], escaped)
             + "."
@@ -372,9 +438,15 @@ else:
     page.unknown_words_notice(
         refinement, how="marked “(unknown)”; each gets a small made-up vector"
     )
+    if not run.shown:  # predict mode: say where the question is, below the hidden charts
+        st.info(
+            "**Predict first:** the question waits in step 4, next to the temperature. Steps 1 "
+            "and 2 write out the words and one row of scores to work from.",
+            icon=":material/psychology_alt:",
+        )
     step_1_embeddings(refinement)
     step_2_scores(refinement)
     step_3_scale(refinement)
     softmax_and_mix(refinement)
 run.link_to(PROJECTIONS, "Next: let a word ask for something else than itself (W_Q, W_K, W_V)")
-run.finish(code=CODE)
+run.finish(code=CODE, teacher=TEACHER)

@@ -6,7 +6,7 @@ import attention_core as ac
 from ui import claims, formulas, page
 from ui.figures.heads import head_pattern, matrix_limit, projection_matrix
 from ui.figures.math import features_heatmap
-from ui.formats import word_labels
+from ui.formats import format_number, word_labels
 from ui.lessons import (
     HEADS_LESSON,
     LINK_PARAMS,
@@ -15,6 +15,8 @@ from ui.lessons import (
     TEACHER_SENTENCE,
     link_key,
 )
+from ui.look_question import named, shares, told_apart, where_it_looks
+from ui.safe import md
 
 SUGGESTIONS = (
     TEACHER_SENTENCE,
@@ -29,6 +31,69 @@ run = page.begin(
     "words like it. Real transformers first multiply each word by three learned matrices: "
     "**W_Q** turns it into a question, **W_K** into the label it shows, **W_V** into what it hands "
     "over. Now a word can ask for something *else*: a person can look for what they did.",
+)
+
+
+def look_question(p: ac.Projected, labels: list[str], focus: int) -> page.Question:
+    """Where does the inspected word look most with this head? The words the core finds
+    largest in its row (ties on screen all right), the row the head's pattern then draws; the
+    why compares it with no projection (Q = K = V = X)."""
+    row, plain = p.weights[focus], p.plain.weights[focus]  # (n,) each
+    choice = where_it_looks(labels, row)
+    word = f"*{md(labels[focus], 30)}*"
+    if labels.count(labels[focus]) > 1:
+        word += f" (word {focus + 1})"
+    head = f"**{md(p.head.name)}**"
+    if p.head.name != ac.HEADS["none"].name:  # its links, at the sliders' strengths
+        links = [f"W_Q {md(link.label)} = {format_number(link.strength)}" for link in p.head.query]
+        head += f" ({', '.join(links)})"
+    if choice.even:
+        found = (
+            f"{word} has none of the features this head asks about: its query is all zeros, "
+            f"every key scores 0, so every word gets the same weight, {ac.percent(row[0])}."
+            if not p.asks[focus]
+            else f"{word} spreads its attention evenly: every word gets "
+            f"{shares(row, labels, range(len(labels)))}."
+        )
+    else:
+        top = choice.top
+        itself = ", itself" if list(top) == [focus] else ""
+        found = f"With this head {word} looks most at {named(labels, top)}{itself}: "
+        found += shares(row, labels, top)
+        found += ", a tie on screen." if len({labels[j] for j in top}) > 1 else "."
+    plain_top = sorted(ac.largest(plain))
+    if len(plain_top) == len(labels) > 1:
+        before = "it would spread evenly"
+    else:
+        itself = ", itself" if plain_top == [focus] else ""
+        before = f"it would look most at {named(labels, plain_top)}{itself}"
+        before += f" ({shares(plain, labels, plain_top)})"
+    return page.Question(
+        prompt=f"With the head {head} on *{md(' '.join(p.tokens), 80)}*, at temperature "
+        f"{format_number(p.attention.temperature)}: where does {word} look most?",
+        options=choice.options,
+        right=choice.right,
+        why=f"{found} With no projection (Q = K = V = X) {before}. The head's W_Q turns a "
+        "word's features into its question (its query); each key is the word itself (W_K = "
+        "identity), and the larger the dot product of the question with a key, the larger that "
+        "word's weight.",
+    )
+
+
+TEACHER = page.TeacherNotes(
+    ask=(
+        "With no projection, where does *teacher* look most? Why would a model want it to look "
+        "somewhere else?",
+        "Slide the Person → action link to 0: what does *teacher* ask now, and why does its row "
+        "become even?",
+        "Which words ask nothing with this head, and what do they do with their attention?",
+        "The Topic head has W_Q ≠ W_K, yet its scores are symmetric. How can that be?",
+        "Can one head look for what a person did and where it happened at once? (Lesson 9.)",
+    ),
+    misconception="“Attention means similarity: a word looks most at the words most like it.” "
+    "Only while Q = K = X, as in lessons 6 and 7. A learned W_Q lets a word ask a question: "
+    "with the Person → action head, *teacher* in *the teacher wrote on the board* looks most at "
+    "*wrote*, while with no projection it looks most at itself.",
 )
 
 
@@ -82,8 +147,9 @@ def lesson_body() -> None:
             icon=":material/content_cut:",
         )
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
-    focus = run.pick("word", labels, default=claims.inspect_first(p), container=above)
-    above.markdown(claims.question_line(p, focus, labels))
+    focus = run.pick("word", told_apart(labels), default=claims.inspect_first(p), container=above)
+    if run.predict(look_question(p, labels, focus)):  # the line says where it looks
+        above.markdown(claims.question_line(p, focus, labels))
 
     left, right = st.columns(2, gap="large")
     run.chart(
@@ -96,8 +162,9 @@ def lesson_body() -> None:
         key="projections-plain",
         container=right,
     )
-    st.caption(claims.askers_line(p, labels))
-    st.markdown(claims.symmetry_line(p, labels))
+    if run.shown:  # both lines read the patterns out: they wait for the prediction
+        st.caption(claims.askers_line(p, labels))
+        st.markdown(claims.symmetry_line(p, labels))
 
     matrices_tab, vectors_tab = run.tabs(["W_Q and W_K", "Q and K"], key="projections-inside")
     if matrices_tab.open:
@@ -154,4 +221,4 @@ def lesson_body() -> None:
 
 
 lesson_body()
-run.finish(code=[ac.project, ac.attention])
+run.finish(code=[ac.project, ac.attention], teacher=TEACHER)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -15,8 +16,12 @@ from apptest_helpers import (
     values,
     widget,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reveal_helpers import band_names, options, predict_again, prompt, reveal, verdict, why
 
 import attention_core as ac
+from ui.formats import format_number, written
 from ui.lessons import MATH
 from ui.params import TEMPERATURES
 
@@ -308,3 +313,103 @@ def test_step_1_reads_out_words_of_this_sentence():
     step_1 = next(t for t in texts(at) if "Each word is a row of" in t)
     assert "*man* is person 3 and *paid* is money 2, action 1.5" in step_1
     assert "river" not in step_1 and "bank" not in step_1
+
+
+# ---- predict, then reveal (issue 15) ----------------------------------------------------------
+
+
+def test_predict_mode_hides_every_answer_until_a_prediction():
+    at = open_lesson(MATH, {"predict": "true"})
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    assert not any("table" in e.label for e in at.expander)
+    shown = " ".join(texts(at))
+    assert "By hand:" not in shown  # step 5's mix quotes the weights
+    assert "Turn off" not in shown  # the note
+    # The inputs stay: step 2's row by hand is what a student works from.
+    assert "One row by hand" in shown
+    assert any("question waits in step 4" in i.value for i in at.info)
+    question = prompt(at)
+    assert "the row of *river*?" in question and "divided by √8" in question
+    assert "temperature 1" in question
+    assert options(at) == list(ac.BAND_NAMES)
+
+
+def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
+    at = open_lesson(MATH, {"predict": "true"})
+    top = ac.refine(DEFAULT_TEXT).weights[1].max()  # the row of river
+    right = next(i for i, name in enumerate(ac.BAND_NAMES) if name in band_names(top))
+    reveal(at, right)
+    assert not at.exception
+    assert verdict(at) == (True, set())
+    assert len(charts(at)) >= 5 and "By hand:" in " ".join(texts(at))
+    assert not any("question waits in step 4" in i.value for i in at.info)
+    line = why(at, "The largest weight is")
+    assert "leads the next one by 5.4" in line and ac.percent(top) in line  # 9 against 3.6
+    predict_again(at)
+    assert not at.get("plotly_chart")
+    wrong = next(i for i, name in enumerate(ac.BAND_NAMES) if name not in band_names(top))
+    reveal(at, wrong)
+    assert verdict(at) == (False, band_names(z(at, "math-weights")[1].max()))
+
+
+#: Words for generated sentences: known ones, a small word, an unknown one.
+MATH_WORDS = ["the", "river", "bank", "money", "paid", "sat", "zorblat", "spring", "cave"]
+
+
+def asked_row(at, question: str) -> tuple[int, str]:
+    """The row ``question`` (read before the reveal) is about, on the weights chart: the first
+    row labelled with the word it names (a repeated word has the same row everywhere)."""
+    word = re.search(r"the row of \*(.+?)\*\?", question).group(1)
+    return tick_text(at, "math-weights").index(word), word
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sentence=st.one_of(
+        st.sampled_from([p["sentence"] for p in MATH.presets.values()]),
+        st.lists(st.sampled_from(MATH_WORDS), min_size=1, max_size=6).map(" ".join),
+    ),
+    t=st.sampled_from(TEMPERATURES),
+    scaled=st.booleans(),
+    pick=st.integers(0, len(ac.BAND_NAMES) - 1),
+)
+def test_the_band_marked_right_is_what_the_revealed_row_shows(sentence, t, scaled, pick):
+    query = {"predict": "true", "sentence": sentence, "t": format_number(t),
+             "scaled": str(scaled).lower()}  # fmt: skip
+    at = open_lesson(MATH, query)
+    assert options(at) == list(ac.BAND_NAMES)
+    question = prompt(at)
+    assert f"temperature {written(t)}" in question
+    assert ("the scores divided by √8" in question) == scaled
+    reveal(at, pick)
+    assert not at.exception
+    row, _ = asked_row(at, question)
+    weights = z(at, "math-weights")[row]
+    shown = band_names(weights.max())
+    right, named = verdict(at)
+    assert right == (ac.BAND_NAMES[pick] in shown)
+    if not right:
+        assert named == shown
+    # The why quotes the row drawn: its largest weight, and its scores' lead.
+    line = why(at, "The largest weight is")
+    assert f"The largest weight is {ac.percent(weights.max())}" in line
+    scores = z(at, "math-scores")[row]
+    if np.ptp(scores) == 0:
+        assert "the same weight" in line
+    else:
+        below = scores[scores < scores.max()]
+        assert f"the best score, {written(scores.max())}" in line
+        gap = scores.max() - below.max()
+        assert f"by {written(gap) if written(gap) != '0' else 'less than 0.01'}" in line
+
+
+def test_the_misconception_is_true_of_the_default_weights(at):
+    # Teacher's notes: the scores are symmetric here, the weights are not.
+    scores, weights = z(at, "math-scores"), z(at, "math-weights")
+    np.testing.assert_allclose(scores, scores.T)
+    river, bank = tick_text(at, "math-weights").index("river"), 2
+    assert abs(weights[river, bank] - weights[bank, river]) > 0.01
+    open_section(at, "Teacher's notes")
+    notes = " ".join(texts(at))
+    assert "the weights are not symmetric" in notes and "Ask the room" in notes

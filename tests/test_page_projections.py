@@ -14,11 +14,21 @@ import pytest
 from apptest_helpers import chart, open_lesson, share_link, texts, values
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reveal_helpers import (
+    looked_at,
+    options,
+    predict_again,
+    prompt,
+    reveal,
+    verdict,
+    why,
+)
 
 import attention_core as ac
 from ui import claims
-from ui.formats import word_labels
-from ui.lessons import LINK_PARAMS, LINK_RANGE, PROJECTIONS, link_key
+from ui.formats import format_number, word_labels
+from ui.lessons import LINK_PARAMS, LINK_RANGE, PROJECTIONS, SENTENCE_PRESETS, link_key
+from ui.look_question import EVENLY
 from ui.params import TEMPERATURES
 
 FAST = settings(max_examples=60, deadline=None)
@@ -44,6 +54,8 @@ WORDS = [
     "spring",
     "zorblat",
 ]
+SUGGESTED = ["the teacher wrote on the board", "the girl ran to the school",
+             *SENTENCE_PRESETS.values()]  # fmt: skip
 sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 heads = st.sampled_from(PROJECTION_HEADS := ("none", "person-action", "action-place", "topic"))
 strengths = st.floats(LINK_RANGE[0], LINK_RANGE[1]).map(lambda s: round(s, 1))
@@ -300,3 +312,110 @@ def test_the_page_prints_what_the_core_computes(text, name, strength, scaled):
     assert claims.symmetry_line(p, labels) in texts(at)
     focus = claims.inspect_first(p)
     assert claims.question_line(p, focus, labels) in texts(at)
+
+
+# ---- predict, then reveal (issue 15) ----------------------------------------------------------
+
+
+def test_predict_mode_hides_every_answer_until_a_prediction():
+    at = open_lesson(PROJECTIONS, {"predict": "true"})
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    assert not any("table" in e.label for e in at.expander)
+    shown = " ".join(texts(at))
+    for answer in ("With this head", "score matrix", "Words with a question", "Start from"):
+        assert answer not in shown, answer  # question line, symmetry, askers, note
+    question = prompt(at)
+    assert "With the head **Person → action** (W_Q person → action = 1)" in question
+    assert "where does *teacher* look most?" in question and "temperature 1" in question
+    assert options(at) == ["the", "teacher", "wrote", "on", "board", EVENLY]
+
+
+def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
+    at = open_lesson(PROJECTIONS, {"predict": "true"})
+    words = options(at)
+    reveal(at, words.index("wrote"))
+    assert not at.exception
+    assert verdict(at) == (True, set())
+    for key in ("projections-head", "projections-plain", "projections-wq", "projections-wk"):
+        chart(at, key)  # every chart is back
+    assert any(t.startswith("With this head, *teacher* looks most at") for t in texts(at))
+    line = why(at, "With no projection (Q = K = V = X)")
+    # The misconception the notes name: with no projection teacher looks most at itself.
+    assert "*teacher* looks most at *wrote*" in line
+    assert "it would look most at *teacher*, itself" in line
+    predict_again(at)
+    assert not at.get("plotly_chart")
+    reveal(at, words.index("teacher"))  # what lesson 6 would say
+    assert verdict(at) == (False, {"wrote"})
+
+
+def test_a_word_without_a_question_spreads_evenly():
+    at = open_lesson(PROJECTIONS, {"predict": "true", "q_person_action": "0"})
+    reveal(at, options(at).index("wrote"))
+    assert verdict(at) == (False, {EVENLY})
+    line = why(at, "With no projection (Q = K = V = X)")
+    assert "its query is all zeros" in line and "17%" in line  # 1/6 to each of six places
+
+
+@PAGE
+@given(
+    text=st.one_of(st.sampled_from(SUGGESTED), sentences),
+    name=heads,
+    strength=strengths,
+    t=st.sampled_from(TEMPERATURES),
+    scaled=st.booleans(),
+    word=st.integers(1, 8),
+    pick=st.integers(0, 7),
+)
+def test_the_answer_marked_right_is_what_the_revealed_pattern_shows(
+    text, name, strength, t, scaled, word, pick
+):
+    query = {"predict": "true", "text": text, "head": name, "t": format_number(t),
+             "scaled": str(scaled).lower(), "word": str(word)}  # fmt: skip
+    if name != "none":
+        query |= {link_key(link): str(strength) for link in ac.HEADS[name].query}
+    at = open_lesson(PROJECTIONS, query)
+    words = options(at)
+    assert len(words) <= 8
+    choice = pick % len(words)
+    reveal(at, choice)
+    assert not at.exception
+    pattern = chart(at, "projections-head")
+    labels = pattern["layout"]["yaxis"]["ticktext"]
+    focus = min(word, len(labels)) - 1
+    row = values(pattern["data"][0], "z")[focus]
+    shown = looked_at(labels, row, EVENLY)
+    assert shown <= set(words)
+    right, named_right = verdict(at)
+    assert right == (words[choice] in shown)
+    if not right:
+        assert named_right == shown
+    line, before = why(at, "With no projection (Q = K = V = X)").split("With no projection")
+    if EVENLY in shown:
+        assert "every word gets" in line
+    else:
+        assert "looks most at" in line and ac.percent(row.max()) in line
+        assert all(f"*{w}*" in line for w in shown if len(shown) <= 4)
+    plain = values(chart(at, "projections-plain")["data"][0], "z")[focus]
+    plain_shown = looked_at(labels, plain, EVENLY)
+    if EVENLY in plain_shown:
+        assert "it would spread evenly" in before
+    else:
+        assert "it would look most at" in before and ac.percent(plain.max()) in before
+        assert all(f"*{w}*" in before for w in plain_shown if len(plain_shown) <= 4)
+
+
+def test_every_head_offered_keeps_its_keys_as_the_words():
+    # The why says each key is the word itself (W_K = identity) for every head of the page.
+    for name in PROJECTION_HEADS:
+        np.testing.assert_array_equal(ac.HEADS[name].w_k, np.eye(len(ac.FEATURES)))
+
+
+def test_picking_the_first_of_a_repeated_word_keeps_it():
+    # Pills send the picked text back on every rerun: two "the" once sent the first one's
+    # pick to the second (word=1 became word=5 at the next move of any control).
+    at = open_lesson(PROJECTIONS, {"word": "1"})
+    at.slider(key="q_person_action").set_value(2.0).run()
+    assert "word=1" in share_link(at)
+    assert line_with(at, "has none of the features").startswith("*the* has none")

@@ -6,13 +6,31 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, link_notice, open_lesson, share_link, values
+from apptest_helpers import chart, link_notice, open_lesson, share_link, texts, values
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reveal_helpers import (
+    looked_at,
+    options,
+    predict_again,
+    prompt,
+    reveal,
+    verdict,
+    why,
+)
 from streamlit.util import calc_hash
 from test_vocabulary_growth import PRESET_SENSES, strongest_feature
 
 import attention_core as ac
 from ui.figures.sentence import SAME_SPOT
+from ui.formats import format_number
 from ui.lessons import MATH, SENTENCE, SENTENCE_PRESETS
+from ui.look_question import EVENLY
+from ui.params import TEMPERATURES
+
+#: Words for generated sentences: known ones of every kind, small words, an unknown one.
+WORDS = ["i", "sat", "on", "the", "river", "bank", "money", "paid", "into", "spring", "bat",
+         "cave", "zorblat"]  # fmt: skip
 
 
 def nearest_after(at) -> str:
@@ -94,7 +112,8 @@ def test_the_math_link_still_carries_them_when_streamlit_drops_them() -> None:
     from the session, even though this page draws another link (to /projections) after it."""
     text = "I sat on the river bank"
     at = open_lesson(SENTENCE, {"text": text, "t": "0.2", "scaled": "false"})
-    assert [p.proto.page for p in at.get("page_link")][-1] != "math"  # a later link exists
+    pages = [p.proto.page for p in at.get("page_link")]
+    assert "projections" in pages[pages.index("math") + 1 :]  # a later link exists
     at.query_params.clear()
     at.query_params["sentence"] = text  # what survives of the link in the browser
     at._page_hash = calc_hash(MATH.url_path)  # the click on the link
@@ -247,3 +266,106 @@ def test_the_page_says_what_q_equals_k_equals_v_hides() -> None:
     at.toggle(key="causal").set_value(True).run()
     line = next(c.value for c in at.caption if "Q = K = V = X" in c.value)
     assert "invisible" not in line and "causal mask" in line
+
+
+# ---- predict, then reveal (issue 15) ----------------------------------------------------------
+
+NOTE = "Pick the **River bank** preset"
+
+
+def test_predict_mode_hides_every_answer_until_a_prediction() -> None:
+    at = open_lesson(SENTENCE, {"predict": "true"})
+    assert not at.exception
+    assert not at.get("plotly_chart")  # heatmap, row, movement and depth all wait
+    assert not any("table" in e.label or "before and after" in e.label for e in at.expander)
+    shown = " ".join(texts(at))
+    assert NOTE not in shown  # the note quotes the numbers
+    assert "refined in this sentence" not in shown and "mean cosine" not in shown
+    assert "where does *bank* look most?" in prompt(at)
+    assert "temperature 1" in prompt(at) and "÷ √8" in prompt(at)
+    # The words of the sentence, then the even spread.
+    assert options(at) == ["i", "sat", "on", "the", "river", "bank", EVENLY]
+
+
+def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected() -> None:
+    at = open_lesson(SENTENCE, {"predict": "true"})
+    words = options(at)
+    row = ac.refine(SENTENCE_PRESETS["River bank"]).weights[-1]  # bank, the last word
+    best = words.index(["i", "sat", "on", "the", "river", "bank"][int(np.argmax(row))])
+    reveal(at, best)
+    assert not at.exception
+    assert verdict(at) == (True, set())
+    for key in ("sentence-heatmap", "sentence-row", "sentence-movement", "sentence-depth"):
+        chart(at, key)  # every chart is back
+    assert any(NOTE in i.value for i in at.info)
+    assert "Here every word is its own query and key" in why(at, "its own query and key")
+    # "Predict again" hides them; a wrong prediction names the answer the chart shows.
+    predict_again(at)
+    assert not at.get("plotly_chart")
+    reveal(at, words.index("the"))
+    right, named = verdict(at)
+    bars = chart(at, "sentence-row")
+    labels = bars["layout"]["xaxis"]["ticktext"]
+    assert not right and named == looked_at(labels, values(bars["data"][0], "y"), EVENLY)
+    assert named == {words[best]}
+
+
+def test_a_word_without_features_spreads_evenly_and_says_so() -> None:
+    # "the" is all zeros in this toy: every score 0, an even row, "every word alike".
+    at = open_lesson(SENTENCE, {"predict": "true", "word": "4"})
+    assert "where does *the* look most?" in prompt(at)
+    reveal(at, options(at).index("the"))
+    right, named = verdict(at)
+    assert not right and named == {EVENLY}
+    line = why(at, "its own query and key")
+    assert "has no features in this toy" in line and "17%" in line  # 1/6 of the attention
+
+
+sentences = st.one_of(
+    st.sampled_from(list(SENTENCE_PRESETS.values())),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=10).map(" ".join),
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=sentences,
+    t=st.sampled_from(TEMPERATURES),
+    scaled=st.booleans(),
+    causal=st.booleans(),
+    word=st.integers(1, 10),
+    pick=st.integers(0, 7),
+)
+def test_the_answer_marked_right_is_what_the_revealed_row_shows(
+    text, t, scaled, causal, word, pick
+) -> None:
+    query = {"predict": "true", "text": text, "t": format_number(t), "word": str(word),
+             "scaled": str(scaled).lower(), "causal": str(causal).lower()}  # fmt: skip
+    at = open_lesson(SENTENCE, query)
+    words = options(at)
+    assert len(words) <= 8
+    choice = pick % len(words)
+    reveal(at, choice)
+    assert not at.exception
+    bars = chart(at, "sentence-row")
+    labels = bars["layout"]["xaxis"]["ticktext"]
+    row = values(bars["data"][0], "y")
+    shown = looked_at(labels, row, EVENLY)
+    assert shown <= set(words)  # the right answer is always among the choices
+    right, named = verdict(at)
+    assert right == (words[choice] in shown)
+    if not right:
+        assert named == shown
+    # The why is true of the row drawn.
+    line = why(at, "its own query and key")
+    focus = min(word, len(labels)) - 1
+    if EVENLY in shown:
+        assert "every word gets" in line
+    else:
+        assert "looks most at" in line and ac.percent(row.max()) in line
+        assert all(f"*{w}*" in line for w in shown if len(shown) <= 4)
+        if focus not in {j for j in range(len(row)) if labels[j] in shown}:
+            assert f"It gives itself {ac.percent(row[focus])}" in line
+    assert ("causal mask gives every word after it 0" in line) == (
+        causal and focus < len(labels) - 1
+    )

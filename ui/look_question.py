@@ -1,0 +1,102 @@
+"""Where does a word look most? The choices of the lessons' "predict, then reveal" question
+about one row of attention weights (lessons 6 and 8), and how to name the words it finds.
+
+Pure functions (no Streamlit): the right answers are the core's (``ac.largest``, with its
+on-screen tie tolerance), read off the same row the chart then draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+import attention_core as ac
+
+from .safe import md, shorten
+
+#: The choice for a row the chart shows as even: every weight the same, give or take what
+#: the screen can show (``ac.SHOWN_PRECISION``).
+EVENLY = "every word alike (an even spread)"
+#: At most this many words to pick from (with ``EVENLY``, eight choices): a long sentence
+#: offers its words with the largest weights, so the right ones are always among them.
+MAX_WORD_OPTIONS = 7
+#: A choice shows a word to this many characters (a typed "word" can be very long).
+OPTION_CHARS = 30
+
+
+@dataclass(frozen=True)
+class WordChoice:
+    """The choices for "where does this word look most?" and which of them are right.
+
+    ``options``: distinct words as shown (sentence order, capped), then ``EVENLY`` when the
+    sentence has two words or more; ``right``: indices into ``options``; ``top``: the positions
+    in the sentence whose weight is the largest, or within ``ac.SHOWN_PRECISION`` of it;
+    ``even``: every position is among ``top`` (an even spread on screen).
+    """
+
+    options: tuple[str, ...]
+    right: frozenset[int]
+    top: tuple[int, ...]
+    even: bool
+
+
+def where_it_looks(labels: Sequence[str], row: Sequence[float] | np.ndarray) -> WordChoice:
+    """The choices for one row of weights ``row (n,)`` over the words ``labels (n,)``.
+
+    A word that occurs twice is one choice, right when any of its places is. When the row is
+    even on screen (two words or more), "every word alike" is the right answer; the words are
+    then right only if they are all one word ("word word word").
+    """
+    weights = np.asarray(row, dtype=np.float64)
+    if len(weights) != len(labels) or not len(labels):
+        raise ValueError(f"{len(labels)} labels for {len(weights)} weights")
+    top = tuple(sorted(ac.largest(weights)))
+    even = len(labels) > 1 and len(top) == len(labels)
+    shown = [shorten(label, OPTION_CHARS) for label in labels]
+    first: dict[str, int] = {}
+    most: dict[str, float] = {}
+    for j, word in enumerate(shown):
+        first.setdefault(word, j)
+        most[word] = max(most.get(word, -np.inf), float(weights[j]))
+    words = list(first)  # sentence order
+    if len(words) > MAX_WORD_OPTIONS:  # keep the words with the largest weights (ties: first)
+        keep = set(sorted(words, key=lambda w: (-most[w], first[w]))[:MAX_WORD_OPTIONS])
+        words = [w for w in words if w in keep]
+    options = (*words, EVENLY) if len(labels) > 1 else tuple(words)
+    found = {shown[j] for j in top}
+    if even:
+        right = {len(words)} | ({0} if len(words) == 1 else set())
+    else:
+        right = {i for i, w in enumerate(words) if w in found}
+    return WordChoice(options, frozenset(right), top, even)
+
+
+def named(labels: Sequence[str], positions: Sequence[int], *, limit: int = 4) -> str:
+    """The words at ``positions``, escaped for Markdown, each once: "*river*", "*a* and *b*",
+    "*a*, *b*, *c* and 3 more"."""
+    words = list(dict.fromkeys(labels[j] for j in positions))
+    names = [f"*{md(w, OPTION_CHARS)}*" for w in words[:limit]]
+    if len(words) > limit:
+        return ", ".join(names) + f" and {len(words) - limit} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def shares(row: np.ndarray, labels: Sequence[str], positions: Sequence[int]) -> str:
+    """The weights of the words at ``positions`` as shares: "83%", "25% each" (a tie), or
+    "40% to 41%" (a tie on screen: within ``ac.SHOWN_PRECISION``)."""
+    weights = [float(row[j]) for j in positions]
+    low, high = ac.percent(min(weights)), ac.percent(max(weights))
+    if low != high:
+        return f"{low} to {high}"
+    return low + (" each" if len({labels[j] for j in positions}) > 1 else "")
+
+
+def told_apart(labels: Sequence[str]) -> list[str]:
+    """``labels`` for the word picker, a repeated word with its place: "the (1)", "the (5)".
+
+    Streamlit's pills send the picked option's text, not its place: of two options that read
+    the same, it picks the last, so picking the first "the" would inspect the second.
+    """
+    return [f"{w} ({i + 1})" if labels.count(w) > 1 else w for i, w in enumerate(labels)]

@@ -9,7 +9,7 @@ from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
 from ui.formats import format_number, token_labels, two_places
 from ui.lessons import MATH, PROJECTIONS, SENTENCE
-from ui.look_question import named, shares, told_apart, where_it_looks
+from ui.look_question import named, shares, where_it_looks
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -227,9 +227,7 @@ def lesson_body() -> None:
         return
 
     labels = token_labels(refinement)
-    focus = run.pick(
-        "word", told_apart(labels), default=ac.focus_word(refinement.tokens), container=above
-    )
+    focus = run.pick("word", labels, default=ac.focus_word(refinement.tokens), container=above)
 
     run.predict(look_question(refinement, labels, focus))
     heat, detail = st.columns([1.3, 1], gap="large")

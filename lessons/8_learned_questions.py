@@ -15,7 +15,7 @@ from ui.lessons import (
     TEACHER_SENTENCE,
     link_key,
 )
-from ui.look_question import named, shares, told_apart, where_it_looks
+from ui.look_question import named, shares, where_it_looks
 from ui.safe import md
 
 SUGGESTIONS = (
@@ -147,7 +147,7 @@ def lesson_body() -> None:
             icon=":material/content_cut:",
         )
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
-    focus = run.pick("word", told_apart(labels), default=claims.inspect_first(p), container=above)
+    focus = run.pick("word", labels, default=claims.inspect_first(p), container=above)
     if run.predict(look_question(p, labels, focus)):  # the line says where it looks
         above.markdown(claims.question_line(p, focus, labels))
 

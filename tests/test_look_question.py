@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import attention_core as ac
-from ui.look_question import EVENLY, MAX_WORD_OPTIONS, named, shares, told_apart, where_it_looks
+from ui.look_question import EVENLY, MAX_WORD_OPTIONS, named, shares, where_it_looks
 
 WORDS = ["the", "river", "bank", "money", "i", "sat", "on", "paid", "into", "cave", "bat"]
 
@@ -99,10 +99,3 @@ def test_the_right_choices_are_the_largest_weights_and_always_offered(labels, da
         wrong = set(choice.options) - rights - {EVENLY}
         for w in wrong:
             assert max(row[j] for j in range(len(row)) if labels[j] == w) < row.max() - 0.005
-
-
-def test_a_repeated_word_is_told_apart_by_its_place() -> None:
-    assert told_apart(["the", "teacher", "wrote", "on", "the", "board"]) == [
-        "the (1)", "teacher", "wrote", "on", "the (5)", "board",
-    ]  # fmt: skip
-    assert told_apart(["river", "bank"]) == ["river", "bank"]

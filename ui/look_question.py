@@ -91,12 +91,3 @@ def shares(row: np.ndarray, labels: Sequence[str], positions: Sequence[int]) -> 
     if low != high:
         return f"{low} to {high}"
     return low + (" each" if len({labels[j] for j in positions}) > 1 else "")
-
-
-def told_apart(labels: Sequence[str]) -> list[str]:
-    """``labels`` for the word picker, a repeated word with its place: "the (1)", "the (5)".
-
-    Streamlit's pills send the picked option's text, not its place: of two options that read
-    the same, it picks the last, so picking the first "the" would inspect the second.
-    """
-    return [f"{w} ({i + 1})" if labels.count(w) > 1 else w for i, w in enumerate(labels)]

@@ -264,7 +264,8 @@ def test_every_lesson_has_teachers_notes(lesson: Lesson) -> None:
     assert "Teacher's notes" in [e.label for e in at.expander]
     open_section(at, "Teacher's notes")
     assert not at.exception
-    body = "\n".join(texts(at))
+    notes = next(e for e in at.expander if e.label == "Teacher's notes")
+    body = "\n".join(m.value for m in notes.markdown)
     questions = re.findall(r"^\d+\. ", body, flags=re.M)
     assert 3 <= len(questions) <= 5, body
     assert "The misconception this lesson answers" in body

@@ -53,12 +53,13 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
             "do here” (Clark et al., 2019)."
         )
     sentence = f"*{md(text, 120)}*" if text.strip() else "an empty text"
-    return page.Question(
-        prompt=f"In {sentence}, {head_name(layer, head)}: which token does "
+    return questions.question(
+        f"In {sentence}, {head_name(layer, head)}: which token does "
         f"*{md(names[asker], 40)}* attend to most?",
-        options=tuple(names[j] for j in shown),
-        right=frozenset(shown.index(j) for j in right if j in shown),
-        why=why,
+        names,
+        shown,
+        right,
+        why,
     )
 
 

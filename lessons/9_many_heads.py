@@ -52,13 +52,14 @@ def head_question(
         )
     if not r.active[k]:
         why += " This head is off: W_O leaves what it found out of the mix."
-    return page.Question(
-        prompt=f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the "
+    return questions.question(
+        f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the "
         f"**{md(head.name)}** head ({md(head.question)}){off}, where does "
         f"*{md(names[focus], 40)}* look most?",
-        options=tuple(names[j] for j in shown),
-        right=frozenset(shown.index(j) for j in right if j in shown),
-        why=why,
+        names,
+        shown,
+        right,
+        why,
     )
 
 

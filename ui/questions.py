@@ -15,6 +15,7 @@ import numpy as np
 import attention_core as ac
 
 from .formats import distinct as distinct  # repeated words told apart by place
+from .predict import Question
 from .safe import md
 
 #: A radio of more than this many words is a wall of text on a phone.
@@ -30,6 +31,19 @@ def offered(
     skipped. The result holds at least one right word whenever ``right`` is not empty."""
     wanted = [*sorted(right), *(i for i in first if 0 <= i < n), *range(n)]
     return sorted(list(dict.fromkeys(wanted))[:limit])
+
+
+def question(
+    prompt: str, names: Sequence[str], shown: Sequence[int], right: Collection[int], why: str
+) -> Question:
+    """The question offering the words ``names[j]`` for ``j`` in ``shown`` (``offered``), the
+    core's ``right`` positions among them marked right."""
+    return Question(
+        prompt=prompt,
+        options=tuple(names[j] for j in shown),
+        right=frozenset(shown.index(j) for j in right if j in shown),
+        why=why,
+    )
 
 
 def _percents(tops: Sequence[float], runner: float) -> tuple[list[str], str]:

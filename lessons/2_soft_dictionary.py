@@ -138,7 +138,8 @@ def lesson_body() -> None:
                 "Type a French word, or pick one of the suggestions.", icon=":material/keyboard:"
             )
         elif found.query in ac.DICTIONARY_KEYS:
-            st.caption(f"**{shown}** is a key of the dictionary: an exact match exists.")
+            exact = ": an exact match exists" if run.shown else ""  # predict mode: no hint
+            st.caption(f"**{shown}** is a key of the dictionary{exact}.")
         elif gloss:
             st.caption(f"**{shown}** means “{md(gloss)}”, but it is **not** in the dictionary.")
         elif not run.shown:  # predict mode: what an unknown word scores is the answer

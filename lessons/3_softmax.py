@@ -9,7 +9,7 @@ import attention_core as ac
 from ui import page
 from ui.figures.scaling import sample_weights, spread_by_d_k
 from ui.figures.softmax import scores_and_weights
-from ui.formats import format_number, written
+from ui.formats import format_number, written, written_lead
 from ui.lessons import SOFTMAX
 from ui.params import TEMPERATURES
 from ui.safe import md
@@ -44,8 +44,8 @@ def top_weight_question(scores: list[float], weights: np.ndarray, t: float) -> p
     if below:
         gap = top - max(below)
         lead = (
-            f"The best score, {written(top)}, leads the next one by {written(gap)}; divided by "
-            f"T = {format_number(t)} that lead becomes {written(gap / t)}"
+            f"The best score, {written(top)}, leads the next one by {written_lead(gap)}; "
+            f"divided by T = {format_number(t)} that lead becomes {written_lead(gap / t)}"
         )
     else:
         lead = "Every key has the same score, so every key gets the same weight"

@@ -93,8 +93,8 @@ TEACHER = page.TeacherNotes(
         "Where does the orange output diamond go at temperature 0.1, and where at 20? Why?",
     ),
     misconception="“Attention picks the nearest key.” It ranks keys by the dot product q · k, "
-    "which grows with a key's length as well as its direction: with the query at (1, 0), right "
-    "next to *kitten*, *lion* gets the most weight, at every temperature.",
+    "which grows with a key's length as well as its direction: with the query at (1, 0), next "
+    "to *kitten* at (0.8, −0.6), *lion* gets the most weight, at every temperature.",
 )
 
 

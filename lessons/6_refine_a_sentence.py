@@ -88,7 +88,7 @@ TEACHER = page.TeacherNotes(
     misconception="“A word has one fixed meaning: its embedding.” Self-attention gives every "
     "word a new vector built from its sentence: the same *bank* starts at the same point, and "
     "comes out closest to *river* in the River bank preset and to *money* in the Money bank "
-    "preset.",
+    "preset (at the presets' settings: T = 1, scaled).",
 )
 
 

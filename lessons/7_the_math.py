@@ -27,7 +27,7 @@ from ui.figures.math import (
     strongest_feature,
     symmetric_limit,
 )
-from ui.formats import written
+from ui.formats import written, written_lead
 from ui.lessons import MATH, PROJECTIONS
 from ui.look_question import named
 from ui.params import TEMPERATURES
@@ -42,8 +42,8 @@ TEACHER = page.TeacherNotes(
     ask=(
         "Step 2: why is the score of *river* with *bank* the same as the score of *bank* with "
         "*river*? Is the weight the same too (step 4)?",
-        "Work out one row by hand: take the scores of step 2, divide by √8, and softmax them. "
-        "Does your largest weight match step 4?",
+        "Work out one row by hand: take the scores of step 2, divide by √8 (when scaling is "
+        "on) and by T, and softmax them. Does your largest weight match step 4?",
         "Turn off the division by √d_k: which rows get sharper? Does any row change its "
         "largest word?",
         "What do small words like *the* score with everyone, and what does softmax make of it?",
@@ -239,11 +239,6 @@ def step_3_scale(r: ac.Refinement) -> None:
     )
 
 
-def lead_text(value: float) -> str:
-    """A lead between two scores as written by hand, never a misleading "0"."""
-    return written(value) if written(value) != "0" else "less than 0.01"
-
-
 def top_weight_question(r: ac.Refinement) -> page.Question:
     """How large is the largest weight in the row step 2 writes out by hand? The band is the
     core's, from the very row the weights chart then draws."""
@@ -264,9 +259,9 @@ def top_weight_question(r: ac.Refinement) -> page.Question:
         lead = (
             f"In the row of {word} the best score, {written(best)} (with "
             + named(math_labels(r), np.flatnonzero(raw == best), limit=3)
-            + f"), leads the next one by {lead_text(gap)}; divided by "
+            + f"), leads the next one by {written_lead(gap)}; divided by "
             + (f"√{d_k} and by T = {written(t)}" if scaled else f"T = {written(t)}")
-            + f", that lead becomes {lead_text(gap / (root if scaled else 1.0) / t)}"
+            + f", that lead becomes {written_lead(gap / (root if scaled else 1.0) / t)}"
         )
     why = f"{lead}. The largest weight is {ac.percent(float(weights.max()))}."
     if below.size:

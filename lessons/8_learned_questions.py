@@ -48,9 +48,15 @@ def look_question(p: ac.Projected, labels: list[str], focus: int) -> page.Questi
         links = [f"W_Q {md(link.label)} = {format_number(link.strength)}" for link in p.head.query]
         head += f" ({', '.join(links)})"
     if choice.even:
+        silent = p.head.query and all(link.strength == 0 for link in p.head.query)
+        reason = (
+            "This head's links are all at 0, so it asks nothing"
+            if silent
+            else f"{word} has none of the features this head asks about"
+        )
         found = (
-            f"{word} has none of the features this head asks about: its query is all zeros, "
-            f"every key scores 0, so every word gets the same weight, {ac.percent(row[0])}."
+            f"{reason}: the query of {word} is all zeros, every key scores 0, so every word "
+            f"gets the same weight, {ac.percent(row[0])}."
             if not p.asks[focus]
             else f"{word} spreads its attention evenly: every word gets "
             f"{shares(row, labels, range(len(labels)))}."
@@ -92,8 +98,9 @@ TEACHER = page.TeacherNotes(
     ),
     misconception="“Attention means similarity: a word looks most at the words most like it.” "
     "Only while Q = K = X, as in lessons 6 and 7. A learned W_Q lets a word ask a question: "
-    "with the Person → action head, *teacher* in *the teacher wrote on the board* looks most at "
-    "*wrote*, while with no projection it looks most at itself.",
+    "with the Person → action head at its default strength (1, T = 1), *teacher* in *the "
+    "teacher wrote on the board* looks most at *wrote*, while with no projection it looks most "
+    "at itself.",
 )
 
 

@@ -75,9 +75,9 @@ TEACHER = page.TeacherNotes(
         "A real model has 12 heads per layer (lesson 11). Why not one big head instead?",
     ),
     misconception="“One head can look for two things at once.” It cannot: a head gives each "
-    "word one query, and softmax hands out one set of weights. Pick **One topic head** and "
-    "*bank* splits its attention evenly between *money* and *river*, each getting less than "
-    "half; with a **Nature** and a **Money** head, each head looks most at its own word and "
+    "word one query, and softmax hands out one set of weights. Pick **One topic head** (at the "
+    "preset's temperature, 1) and *bank* splits its attention evenly between *money* and "
+    "*river*; with a **Nature** and a **Money** head, each head looks most at its own word and "
     "W_O mixes both answers.",
 )
 

@@ -312,3 +312,25 @@ def test_csv_keeps_numbers_exact_and_disarms_formulas() -> None:
         'say "hi", ok',
     ]
     assert float(rows[2][1]) == 1 / 3 and float(rows[4][1]) == 1e-12
+
+
+@pytest.mark.parametrize(
+    "lesson", [x for x in LESSONS if x.presets], ids=[x.url_path for x in LESSONS if x.presets]
+)
+def test_presets_never_move_a_locked_control(lesson: Lesson) -> None:
+    """A preset that would move a hidden (locked) control is not offered; the others keep the
+    locked value and say so."""
+    from test_links import other_value
+
+    param = next(p for p in bound(lesson) if any(p.key in v for v in lesson.presets.values()))
+    locked = param.to_url(other_value(param))
+    at = open_lesson(lesson, {param.key: locked, HIDE.key: param.key})
+    offered = [b for b in at.button if (b.key or "").startswith(f"preset-{lesson.url_path}-")]
+    expected = [name for name, values in lesson.presets.items() if param.key not in values]
+    assert [b.label for b in offered] == expected
+    for button in offered:
+        assert "the hidden ones keep the teacher's values" in (button.help or "")
+    if offered:
+        offered[0].click().run()
+        assert not at.exception
+        assert f"{param.key}={locked}" in share_link(at).replace("%20", " ")

@@ -355,7 +355,10 @@ def test_a_word_without_a_question_spreads_evenly():
     reveal(at, options(at).index("wrote"))
     assert verdict(at) == (False, {EVENLY})
     line = why(at, "With no projection (Q = K = V = X)")
-    assert "its query is all zeros" in line and "17%" in line  # 1/6 to each of six places
+    # The head asks nothing because its only link is at 0 (teacher does have the person
+    # feature): the reason says so, not "teacher has none of the features".
+    assert "This head's links are all at 0" in line and "is all zeros" in line
+    assert "none of the features" not in line and "17%" in line  # 1/6 to each of six places
 
 
 @PAGE

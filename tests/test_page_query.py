@@ -293,8 +293,8 @@ def test_teachers_notes_and_the_misconception_they_answer() -> None:
     notes = "\n".join(m.value for m in at.markdown)
     assert "**Ask the room**" in notes
     assert (
-        "with the query at (1, 0), right next to *kitten*, *lion* gets the most weight, at "
-        "every temperature" in notes
+        "with the query at (1, 0), next to *kitten* at (0.8, −0.6), *lion* gets the most "
+        "weight, at every temperature" in notes
     )
     for t in (TEMPERATURES[0], 1.0, TEMPERATURES[-1]):
         for scaled in ("true", "false"):

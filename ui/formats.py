@@ -25,6 +25,11 @@ def written(value: float) -> str:
     return text.replace("-", "−")
 
 
+def written_lead(value: float) -> str:
+    """A positive lead between two scores as written by hand, never a misleading "0"."""
+    return written(value) if written(value) != "0" else "less than 0.01"
+
+
 def two_places(value: float) -> str:
     """A number to two decimals, without the puzzling "-0.00" of a tiny negative."""
     return f"{round(float(value), 2) + 0.0:.2f}"

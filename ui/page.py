@@ -64,6 +64,8 @@ _HANDOFF = "_spotlight_handoff"
 _LAST_PRESET = "_spotlight_last_preset"
 #: Says the one rule of presets on every lesson: a preset is a whole starting view.
 PRESETS_CAPTION = "Start over from a preset (it resets every control):"
+#: The same, when a teacher's link hides (and so locks) some controls.
+PRESETS_CAPTION_LOCKED = "Start over from a preset (it resets every control you can see):"
 
 
 def begin(lesson: Lesson, intuition: str) -> LessonPage:
@@ -295,11 +297,18 @@ class LessonPage:
         button's help lists what it sets, and after a preset has reset something you had
         changed, a line names it with an Undo.
         """
-        if not self.lesson.presets or HIDE_PRESETS in self._hide:
+        # A teacher's link locks what it hides: a preset that would move a locked control could
+        # not show its point, so it is not offered.
+        presets = {
+            name: values
+            for name, values in self.lesson.presets.items()
+            if not set(values) & self._hide
+        }
+        if not presets or HIDE_PRESETS in self._hide:
             return
         row = st.container(horizontal=True, gap="small", vertical_alignment="center")
-        row.caption(PRESETS_CAPTION)
-        for name, values in self.lesson.presets.items():
+        row.caption(PRESETS_CAPTION if not self._hide else PRESETS_CAPTION_LOCKED)
+        for name, values in presets.items():
             row.button(
                 name,
                 key=f"preset-{self.lesson.url_path}-{name}",
@@ -307,7 +316,7 @@ class LessonPage:
                 args=(self.lesson, name, values, self._hide),
                 type="tertiary",
                 icon=":material/bookmark:",
-                help=preset_help(self.lesson, values),
+                help=preset_help(self.lesson, values, locked=self._hide),
             )
         self._preset_undo()
 
@@ -690,13 +699,22 @@ def _set_control(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def preset_help(lesson: Lesson, values: Mapping[str, Any]) -> str:
-    """A preset button's help: what it sets, and that everything else goes to its default."""
+def preset_help(
+    lesson: Lesson, values: Mapping[str, Any], *, locked: frozenset[str] = frozenset()
+) -> str:
+    """A preset button's help: what it sets, and that everything else goes to its default
+    (but the controls a teacher's link hides, which keep their values)."""
     named = [
         f"{md(lesson.param(key).label)} = {_shown(lesson.param(key), value)}"
         for key, value in values.items()
     ]
-    return "Sets " + "; ".join(named) + ". Every other control goes back to its default."
+    others = (
+        "Every other control you can see goes back to its default; the hidden ones keep the "
+        "teacher's values."
+        if locked
+        else "Every other control goes back to its default."
+    )
+    return "Sets " + "; ".join(named) + ". " + others
 
 
 def _shown(param: Param, value: Any) -> str:

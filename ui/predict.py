@@ -82,6 +82,7 @@ def ask(lesson: Lesson, question: Question) -> bool:
             help="Commit to your prediction: the chart and the numbers appear.",
         ):
             revealed()[lesson.url_path] = {
+                "question": question,
                 "prompt": question.prompt,
                 "guess": question.options[choice],
                 "right": choice in question.right,
@@ -102,12 +103,14 @@ def ask(lesson: Lesson, question: Question) -> bool:
         ),
         icon=":material/check_circle:" if done["right"] else ":material/info:",
     )
-    box.markdown(done["why"])
-    if done["prompt"] != question.prompt:
+    if done["question"] == question:
+        box.markdown(done["why"])
+    else:  # a control moved since: the verdict was for the view then; explain the view now
         box.caption(
-            ":material/history: That was your prediction for the question before you moved a "
-            "control; the chart shows the view as it is now."
+            ":material/history: That was your prediction for the view before you moved a "
+            f"control. Now: {question.answer}."
         )
+        box.markdown(question.why)
     if box.button("Predict again", icon=":material/replay:", key="predict-again"):
         revealed().pop(lesson.url_path, None)
         st.rerun()

@@ -334,3 +334,17 @@ def test_presets_never_move_a_locked_control(lesson: Lesson) -> None:
         offered[0].click().run()
         assert not at.exception
         assert f"{param.key}={locked}" in share_link(at).replace("%20", " ")
+
+
+def test_after_a_control_moves_the_box_explains_the_view_on_screen() -> None:
+    """The verdict was for the view at commit time; what the box explains is the view now."""
+    lesson = LESSONS[2]  # /temperature
+    at = open_lesson(lesson, {PREDICT.key: "true"})
+    prediction(at).set_value(2).run()  # "half to three quarters": 69% at the defaults
+    at.button(key="predict-reveal").click().run()
+    assert any(s.value.startswith("**Right:**") for s in at.success)
+    assert any("The largest weight is 69%" in t for t in texts(at))
+    at.slider(key="s1").set_value(1.5).run()  # a tie with près: 33% each
+    shown = "\n".join(texts(at))
+    assert "before you moved a control" in shown
+    assert "The largest weight is 69%" not in shown and "The largest weight is 33%" in shown

@@ -50,7 +50,9 @@ def test_on_a_phone_the_copy_button_is_visible_and_copies_the_link(
     size = button.bounding_box()
     assert size and size["height"] >= 44 and size["width"] >= 44, size
     button.tap()
-    expect(box.get_by_role("status")).to_contain_text("Copied", timeout=10000)
+    # The status next to this button (the box also copies the student link).
+    status = button.locator("xpath=following-sibling::*[@role='status']")
+    expect(status).to_contain_text("Copied", timeout=10000)
     assert page.evaluate("() => navigator.clipboard.readText()") == link
 
     # Served on 127.0.0.1: the box says phones cannot open it, and what to do instead.

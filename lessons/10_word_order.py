@@ -249,7 +249,7 @@ def lesson_body() -> None:
             )
             run.share()
             return
-        page.unknown_words_notice(w, how="they get a small made-up vector")
+        page.text_notice(w, unknown="they get a small made-up vector")
         st.markdown(
             f"**{md(' '.join(w.tokens), 300)}** → shuffled: "
             f"**{md(' '.join(w.shuffled_tokens), 300)}**"

@@ -214,8 +214,9 @@ def lesson_body() -> None:
     above.latex("X' = " + formulas.softmax_of(scores, scaled=scaled, d="d") + " X")
     refinement = ac.refine(text, temperature=t, scaled=scaled, causal=causal)
     with above:
-        page.cut_text_notice(refinement, verb="refined")
-        page.unknown_words_notice(refinement, how="marked with ?; they get a small made-up vector")
+        page.text_notice(
+            refinement, cut="refined", unknown="marked with ?; they get a small made-up vector"
+        )
     if not refinement.tokens:
         above.info(
             "Type a sentence (or pick a preset above) to watch its words refine each other.",

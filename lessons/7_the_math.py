@@ -422,7 +422,7 @@ if not refinement.tokens:
     run.control("t")  # kept on screen, so a link's temperature is not lost
     run.share()
 else:
-    page.cut_text_notice(refinement, verb="used")
+    page.text_notice(refinement, cut="used")
     n = len(refinement.tokens)
     if n > COMFORTABLE_TOKENS:
         st.warning(
@@ -430,9 +430,7 @@ else:
             "small. A short sentence (three to six words) is much easier to follow by hand.",
             icon=":material/zoom_out:",
         )
-    page.unknown_words_notice(
-        refinement, how="marked “(unknown)”; each gets a small made-up vector"
-    )
+    page.text_notice(refinement, unknown="marked “(unknown)”; each gets a small made-up vector")
     if not run.shown:  # predict mode: say where the question is, below the hidden charts
         st.info(
             "**Predict first:** the question waits in step 4, next to the temperature. Steps 1 "

@@ -1012,20 +1012,18 @@ def answer_notice(found: Any, *, source: str) -> None:
     )
 
 
-def cut_text_notice(refinement: Any, *, verb: str) -> None:
-    """Say that only the first words of a long text were ``verb`` ("used", "refined")."""
-    if refinement.truncated:
+def text_notice(refinement: Any, *, cut: str = "", unknown: str = "") -> None:
+    """Notices about the text a lesson read: with ``cut`` ("used", "refined"), that only its
+    first words were; with ``unknown`` (how they are marked and treated), the words outside
+    the vocabulary."""
+    if cut and refinement.truncated:
         st.info(
-            f"Only the first {len(refinement.tokens)} words are {verb} "
+            f"Only the first {len(refinement.tokens)} words are {cut} "
             f"(your text has {refinement.n_words:,}).",
             icon=":material/content_cut:",
         )
-
-
-def unknown_words_notice(refinement: Any, *, how: str) -> None:
-    """Name the words outside the vocabulary; ``how`` says how they are marked and treated."""
-    if refinement.unknown_words:
+    if unknown and refinement.unknown_words:
         st.caption(
-            f"Not in our vocabulary ({how}): "
+            f"Not in our vocabulary ({unknown}): "
             + ", ".join(md(w, limit=30) for w in dict.fromkeys(refinement.unknown_words))
         )

@@ -125,7 +125,7 @@ CLASSROOM_SHOTS = (
         "classroom-locked-phone.png",
         "phone",
         LESSONS[2],
-        {"t": "0.1", "hide": "s1,s2,s3,s4,s5,presets"},
+        {"t": "0.1", "hide": "s1,s2,s3,s4,s5,compare,dk,presets"},
     ),
 )
 

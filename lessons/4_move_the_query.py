@@ -85,7 +85,7 @@ def _why(found: ac.Probe, race: ac.Contest) -> str:
 
 TEACHER = page.TeacherNotes(
     ask=(
-        "Put the query right next to *kitten* (1, 0). Which key do you expect to win? Why does "
+        "Put the query at (1, 0), next to *kitten*. Which key do you expect to win? Why does "
         "*lion* win instead?",
         "Move the query to the origin: why does every key get the same weight?",
         "Double the query in the same direction, from (1, 0) to (2, 0): does the winner change? "

@@ -254,7 +254,7 @@ def lesson_body() -> None:
             f"**{md(' '.join(w.tokens), 300)}** → shuffled: "
             f"**{md(' '.join(w.shuffled_tokens), 300)}**"
         )
-        if run.predict(word_question(w, head, t)):
+        if run.predict(lambda: word_question(w, head, t)):
             st.markdown(verdict(w, head))
 
         labels = word_labels(w.tokens)

@@ -126,7 +126,7 @@ def lesson_body() -> None:
     head = run.control("head", container=row[1]) - 1
     behaviours = reading.behaviours()
     weights = reading.output.weights  # (6 layers, 12 heads, n, n): rows sum to 1
-    run.predict(token_question(text, reading, layer, head))
+    run.predict(lambda: token_question(text, reading, layer, head))
     heat, grid = st.columns([1.1, 1], gap="large")
     with heat:
         run.chart(

@@ -66,7 +66,7 @@ def lesson_body() -> None:
             )
 
     with chart:
-        run.predict(friend_question(room, t))
+        run.predict(lambda: friend_question(room, t))
         run.chart(
             weight_bars(
                 room.voices,

@@ -162,7 +162,7 @@ def lesson_body() -> None:
             )
 
     with charts:
-        run.predict(winner_question(found, encoding, t, scaled))
+        run.predict(lambda: winner_question(found, encoding, t, scaled))
         run.chart(scores_and_weights(found, look=run.look), key="dictionary-weights")
 
     run.note(

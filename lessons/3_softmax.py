@@ -113,7 +113,7 @@ def lesson_body() -> None:
         # The verdict is the core's: its words are true of these weights by construction.
         verdicts = {temp: ac.describe_spread(w) for temp, w in weights_by_t.items()}
         verdict = verdicts[t]
-        if run.predict(top_weight_question(scores, weights, t)):
+        if run.predict(lambda: top_weight_question(scores, weights, t)):
             icon = {"even": "blur_on", "hard": "target", "tie": "drag_handle", "soft": "tune"}
             st.markdown(f":material/{icon[verdict.kind]}: **{verdict.headline(labels)}.**")
             metrics(verdict, spread, even)

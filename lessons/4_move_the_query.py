@@ -196,7 +196,7 @@ def lesson_body() -> None:
             )
 
     with charts:
-        run.predict(winner_question(found, t, scaled))
+        run.predict(lambda: winner_question(found, t, scaled))
         run.chart(space(found, look=run.look), key="query-space")
         run.chart(
             weight_bars(

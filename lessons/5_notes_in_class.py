@@ -164,7 +164,7 @@ def lesson_body() -> None:
             )
 
     with grid:
-        run.predict(winner_question(found, question, t))
+        run.predict(lambda: winner_question(found, question, t))
         run.chart(notes_grid(found, look=run.look), key="classroom-notes")
 
     run.note(

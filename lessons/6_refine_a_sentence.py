@@ -230,7 +230,7 @@ def lesson_body() -> None:
     labels = token_labels(refinement)
     focus = run.pick("word", labels, default=ac.focus_word(refinement.tokens), container=above)
 
-    run.predict(look_question(refinement, labels, focus))
+    run.predict(lambda: look_question(refinement, labels, focus))
     heat, detail = st.columns([1.3, 1], gap="large")
     with heat:
         run.chart(

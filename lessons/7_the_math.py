@@ -298,7 +298,7 @@ def step_4_softmax(r: ac.Refinement) -> None:
         )
     labels = math_labels(r)
     with right:
-        run.predict(top_weight_question(r))
+        run.predict(lambda: top_weight_question(r))
         run.chart(
             weights_heatmap(
                 r.weights,

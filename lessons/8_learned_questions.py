@@ -140,22 +140,17 @@ def lesson_body() -> None:
     )
     p = ac.project(text, head, temperature=t, scaled=scaled)
 
-    if not p.tokens:
-        above.info(
-            "Type a sentence (or pick one above) to see what each word asks for.",
-            icon=":material/keyboard:",
-        )
+    if not page.words_or_prompt(
+        p.tokens,
+        text,
+        empty="Type a sentence (or pick one above) to see what each word asks for.",
+        container=above,
+    ):
         run.share()
         return
-    n_words = len(ac.tokenize(text))
-    if n_words > len(p.tokens):
-        above.info(
-            f"Only the first {len(p.tokens)} words are used (your text has {n_words:,}).",
-            icon=":material/content_cut:",
-        )
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
     focus = run.pick("word", labels, default=claims.inspect_first(p), container=above)
-    if run.predict(look_question(p, labels, focus)):  # the line says where it looks
+    if run.predict(lambda: look_question(p, labels, focus)):  # the line says where it looks
         above.markdown(claims.question_line(p, focus, labels))
 
     left, right = st.columns(2, gap="large")

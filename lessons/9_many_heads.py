@@ -107,24 +107,19 @@ def lesson_body() -> None:
     )
     r = ac.many_heads(text, heads, active=active, temperature=t, scaled=scaled)
 
-    if not r.tokens:
-        above.info(
-            "Type a sentence (or pick one above) to watch several heads look at it at once.",
-            icon=":material/keyboard:",
-        )
+    if not page.words_or_prompt(
+        r.tokens,
+        text,
+        empty="Type a sentence (or pick one above) to watch several heads look at it at once.",
+        container=above,
+    ):
         run.share()
         return
-    n_words = len(ac.tokenize(text))
-    if n_words > len(r.tokens):
-        above.info(
-            f"Only the first {len(r.tokens)} words are used (your text has {n_words:,}).",
-            icon=":material/content_cut:",
-        )
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
     focus = run.pick("word", labels, default=ac.focus_word(r.tokens), container=above)
     # Predict mode asks first, right over the patterns; once answered (or outside predict mode)
     # what the patterns show for that word is read right above them.
-    if run.predict(head_question(r, focus, labels, t, scaled)):
+    if run.predict(lambda: head_question(r, focus, labels, t, scaled)):
         above.markdown(claims.heads_verdict(r, focus, labels))
         above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
 

@@ -41,6 +41,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from attention_core import tokenize
+
 from .downloads import chart_config, png_button
 from .formats import csv_text, distinct, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
@@ -381,16 +383,17 @@ class LessonPage:
             return
         st.info(text, icon=":material/lightbulb:")
 
-    def predict(self, question: Question) -> bool:
-        """In predict mode, ask ``question`` here; True once the answers may show.
+    def predict(self, question: Callable[[], Question]) -> bool:
+        """In predict mode, ask ``question()`` here; True once the answers may show.
 
         Until the student commits an answer, every chart, numbers table and note of the page
         stays hidden. Then the page shows them with the verdict (right or not, from the core's
-        answer) and why. Outside predict mode this draws nothing and returns True.
+        answer) and why. Outside predict mode this draws nothing, returns True and builds no
+        question (every rerun is a hot path): hence a function, not a question.
         """
         if not self._predict:
             return True
-        return ask(self.lesson, question)
+        return ask(self.lesson, question())
 
     def expander(self, label: str, *, icon: str) -> Any:
         """An expander whose content the page builds only while it is open (check ``.open``).
@@ -1010,6 +1013,28 @@ def answer_notice(found: Any, *, source: str) -> None:
         f"weight {found.weights.max():.0%})",
         icon=":material/check_circle:",
     )
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What ``text_notice`` needs to know of a text a lesson read."""
+
+    tokens: tuple[str, ...]
+    n_words: int
+    truncated: bool
+    unknown_words: tuple[str, ...] = ()
+
+
+def words_or_prompt(tokens: Sequence[str], text: str, *, empty: str, container: Any = st) -> bool:
+    """The start of a sentence lesson: False, with ``empty`` said, when the text has no word;
+    else True, saying when only the first words are used (``text_notice``)."""
+    if not tokens:
+        container.info(empty, icon=":material/keyboard:")
+        return False
+    n_words = len(tokenize(text))
+    with container:
+        text_notice(_Read(tuple(tokens), n_words, n_words > len(tokens)), cut="used")
+    return True
 
 
 def text_notice(refinement: Any, *, cut: str = "", unknown: str = "") -> None:

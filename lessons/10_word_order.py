@@ -200,7 +200,6 @@ TEACHER = page.TeacherNotes(
 )
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     box, tries = st.columns([1.4, 1], gap="medium")

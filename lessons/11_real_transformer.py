@@ -53,14 +53,9 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
             "do here” (Clark et al., 2019)."
         )
     sentence = f"*{md(text, 120)}*" if text.strip() else "an empty text"
-    return questions.question(
-        f"In {sentence}, {head_name(layer, head)}: which token does "
-        f"*{md(names[asker], 40)}* attend to most?",
-        names,
-        shown,
-        right,
-        why,
-    )
+    prompt = f"In {sentence}, {head_name(layer, head)}: which token does "
+    prompt += f"*{md(names[asker], 40)}* attend to most?"
+    return questions.question(prompt, names, shown, right, why)
 
 
 TEACHER = page.TeacherNotes(

@@ -17,60 +17,44 @@ run = page.begin(
     "of the keys that match best.",
 )
 
-#: The last option of the question: true when several keys share the most weight on screen.
-NO_WINNER = "No single word: several tie for the most weight"
 ENCODING_WORDS = {"embedding": "embeddings", "one_hot": "one-hot vectors"}
 
 
 def winner_question(found: ac.Lookup, encoding: str, t: float, scaled: bool) -> page.Question:
     """Which French word wins the lookup? The winners are the core's, from the weights drawn."""
     race = ac.contest(found.weights)
-    options, right = race.options(found.keys, NO_WINNER)
     word = f"*{md(found.query, limit=40)}*" if found.query else "an empty query"
     setting = f"{ENCODING_WORDS[encoding]} at temperature {format_number(t)}"
-    return page.Question(
-        prompt=f"Looking up {word} with {setting}{'' if scaled else ', unscaled'}: which French "
-        "word wins the lookup (gets more weight than any other)?",
-        options=options,
-        right=right,
+    setting += "" if scaled else ", unscaled"
+    return page.which_wins(
+        race, found.keys, noun="word", setting=f"Looking up {word} with {setting}",
         why=_why(found, race, word, encoding),
-    )
+    )  # fmt: skip
 
 
 def _why(found: ac.Lookup, race: ac.Contest, word: str, encoding: str) -> str:
     """Why those words win, from the scores and weights on screen."""
     w, s = found.weights, found.scaled_scores
-    if not race.winners:  # an exact tie at the top: nobody wins
-        if found.flat:
-            if not found.query:
-                reason = "there is nothing to compare"
-            elif encoding == "one_hot" and found.known_query:
-                reason = "its one-hot slot is its own, and no key shares it"
-            else:
-                reason = "we have no vector for it that shares anything with a key"
-            return (
-                f"Every key scores {two_places(s[0])} against {word}: {reason}. So every key "
-                f"gets the same weight, {ac.percent(w[0])}: no word wins, and the answer is a "
-                "blur of every value."
-            )
+    if not race.winners and found.flat:  # every key alike: nothing to compare
+        if not found.query:
+            reason = "there is nothing to compare"
+        elif encoding == "one_hot" and found.known_query:
+            reason = "its one-hot slot is its own, and no key shares it"
+        else:
+            reason = "we have no vector for it that shares anything with a key"
         return (
-            f"{_and([found.keys[i] for i in race.top])} score the same, "
-            f"{two_places(s[found.top])}: they get the same weight, {ac.percent(w[found.top])}, "
-            "so no single word wins."
+            f"Every key scores {two_places(s[0])} against {word}: {reason}. So every key "
+            f"gets the same weight, {ac.percent(w[0])}: no word wins, and the answer is a "
+            "blur of every value."
         )
-    lead, second = (int(i) for i in found.by_weight[:2])
-    text = (
-        f"Against {word}, *{md(found.keys[lead])}* (score {two_places(s[lead])}) gets the most "
-        f"weight, {ac.percent(w[lead])}: softmax gives the highest score the largest share. The "
-        f"runner-up, *{md(found.keys[second])}* (score {two_places(s[second])}), gets "
-        f"{ac.percent(w[second])}."
-    )
-    if race.close:
-        text += (
-            f" {_and([found.keys[i] for i in race.close])} "
-            f"{'is' if len(race.close) == 1 else 'are'} within half a percentage point of it, too "
-            "close to tell apart by eye: they count too."
-        )
+    text = page.why_it_wins(
+        race, found.keys, w, lambda i: f"score {two_places(s[i])}", noun="word",
+        order=found.by_weight, reason="softmax gives the highest score the largest share",
+        before=f"Against {word}, ",
+    )  # fmt: skip
+    lead = int(found.by_weight[0])
+    if not race.winners:
+        return text
     if encoding == "one_hot" and found.query in ac.DICTIONARY_KEYS:
         text += f" In one-hot only {word} itself has its slot: every other key scores exactly 0."
     elif encoding == "embedding" and found.query not in ac.DICTIONARY_KEYS and s[lead] > 0:
@@ -79,14 +63,6 @@ def _why(found: ac.Lookup, race: ac.Contest, word: str, encoding: str) -> str:
             "similar meanings, similar vectors."
         )
     return text
-
-
-def _and(names: list[str]) -> str:
-    """ "*a*, *b* and *c*" (escaped), or "*a*, ... and 7 more" for a long list."""
-    shown = [f"*{md(name)}*" for name in names[:6]]
-    if len(names) > 6:
-        return ", ".join(shown) + f" and {len(names) - 6} more"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 TEACHER = page.TeacherNotes(
@@ -107,7 +83,6 @@ TEACHER = page.TeacherNotes(
 )
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")

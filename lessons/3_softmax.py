@@ -88,7 +88,6 @@ TEACHER = page.TeacherNotes(
 )
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")

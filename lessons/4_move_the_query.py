@@ -17,8 +17,6 @@ run = page.begin(
     "of the values, pulled toward the keys that shine.",
 )
 
-#: The last option of the question: true when several keys share the most weight on screen.
-NO_WINNER = "No single key: several tie for the most weight"
 #: Where each key stands, for a prediction made before the map appears.
 KEY_POSITIONS = ", ".join(
     f"*{key}* ({written(x)}, {written(y)})" for key, (x, y) in ac.SPACE_KEYS.items()
@@ -29,46 +27,27 @@ def winner_question(found: ac.Probe, t: float, scaled: bool) -> page.Question:
     """Which key gets the most weight from here? The winners are the core's, from the weights
     drawn (on the map and in the bars)."""
     race = ac.contest(found.weights)
-    options, right = race.options(found.keys, NO_WINNER)
     qx, qy = found.query_vector
-    return page.Question(
-        prompt=f"With the query at ({written(qx)}, {written(qy)}) and temperature "
-        f"{format_number(t)}{'' if scaled else ', unscaled'}: which key wins (gets more weight "
-        "than any other)?",
-        options=options,
-        right=right,
-        why=_why(found, race),
-    )
+    setting = f"With the query at ({written(qx)}, {written(qy)}) and temperature "
+    setting += f"{format_number(t)}{'' if scaled else ', unscaled'}"
+    return page.which_wins(race, found.keys, noun="key", setting=setting, why=_why(found, race))
 
 
 def _why(found: ac.Probe, race: ac.Contest) -> str:
     """Why that key wins, from the dot products, weights and distances on screen."""
     w, s, keys = found.weights, found.scores, found.keys
-    if not race.winners:  # an exact tie at the top: nobody wins
-        if found.flat:
-            return (
-                "The query is the zero vector: every key scores q · k = 0, so every key gets "
-                f"the same weight, {ac.percent(w[0])}: no key wins."
-            )
-        tied = " and ".join(f"*{keys[i]}*" for i in race.top)
+    if not race.winners and found.flat:  # every key alike: nothing to compare
         return (
-            f"{tied} have the same dot product with the query, q · k = "
-            f"{two_places(s[race.top[0]])}: they get the same weight, "
-            f"{ac.percent(w[race.top[0]])}, so no single key wins."
+            "The query is the zero vector: every key scores q · k = 0, so every key gets "
+            f"the same weight, {ac.percent(w[0])}: no key wins."
         )
-    lead, second = (int(i) for i in found.by_dot[:2])
-    text = (
-        f"*{keys[lead]}* (q · k = {two_places(s[lead])}) gets the most weight, "
-        f"{ac.percent(w[lead])}: it has the largest dot product with the query. The runner-up, "
-        f"*{keys[second]}* (q · k = {two_places(s[second])}), gets {ac.percent(w[second])}."
-    )
-    if race.close:
-        text += (
-            " "
-            + " and ".join(f"*{keys[i]}*" for i in race.close)
-            + f" {'is' if len(race.close) == 1 else 'are'} within half a percentage point of "
-            "it, too close to tell apart by eye: they count too."
-        )
+    text = page.why_it_wins(
+        race, keys, w, lambda i: f"q · k = {two_places(s[i])}", noun="key",
+        order=found.by_dot, reason="it has the largest dot product with the query",
+    )  # fmt: skip
+    if not race.winners:
+        return text
+    lead = int(found.by_dot[0])
     nearest = int(found.by_distance[0])
     d, length = found.distances, found.lengths
     if d[nearest] < d[lead]:
@@ -161,7 +140,6 @@ def dot_versus_distance(found: ac.Probe) -> None:
     )
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")

@@ -6,7 +6,7 @@ import streamlit as st
 import attention_core as ac
 from ui import page
 from ui.figures.classroom import notes_grid
-from ui.formats import format_number
+from ui.formats import format_number, listed
 from ui.lessons import CLASSROOM
 from ui.safe import md
 
@@ -17,18 +17,6 @@ run = page.begin(
     "**values**, like *Japanese*). You compare the question with every label, spotlight the note "
     "that matches best, and read its fact out loud.",
 )
-
-#: How many tied or competing notes we name before saying "and N more".
-MAX_NAMED = 6
-
-
-def _name_notes(names: list[str]) -> str:
-    """ "a, b and c", or "a, b, ... and 7 more" for a long list."""
-    shown = [f"*{md(n, limit=40)}*" for n in names[:MAX_NAMED]]
-    rest = len(names) - len(shown)
-    if rest:
-        return ", ".join(shown) + f" and {rest} more"
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _no_clear_match(found: ac.Answer) -> str:
@@ -42,60 +30,37 @@ def _no_clear_match(found: ac.Answer) -> str:
         )
     if np.allclose(found.weights[close], brightest):
         return (
-            f"{_name_notes([found.keys[i] for i in close])}, which tie ({brightest:.0%} each). "
+            f"{listed([found.keys[i] for i in close])}, which tie ({brightest:.0%} each). "
             "Name both a country and a topic to single out one note."
         )
     named = [f"{found.keys[i]} ({found.weights[i]:.0%})" for i in close]
-    return f"{_name_notes(named)}. Lower the temperature to sharpen the spotlight."
-
-
-#: The last option of the question: true when several notes share the most weight on screen.
-NO_WINNER = "No single note: several tie for the most weight"
+    return f"{listed(named)}. Lower the temperature to sharpen the spotlight."
 
 
 def winner_question(found: ac.Answer, question: str, t: float) -> page.Question:
     """Which note wins? The winners are the core's, from the weights the grid draws."""
     race = ac.contest(found.weights)
-    options, right = race.options(found.keys, NO_WINNER)
     asked = f"“{md(question.strip(), limit=80)}”" if question.strip() else "nothing yet"
-    return page.Question(
-        prompt=f"The teacher asks {asked}, at temperature {format_number(t)}: which note wins "
-        "(gets more weight than any other)?",
-        options=options,
-        right=right,
-        why=_why(found, race),
-    )
+    setting = f"The teacher asks {asked}, at temperature {format_number(t)}"
+    return page.which_wins(race, found.keys, noun="note", setting=setting, why=_why(found, race))
 
 
 def _why(found: ac.Answer, race: ac.Contest) -> str:
     """Why that note wins, from the scores and weights on screen."""
     w, s, keys = found.weights, found.scores, found.keys
-    if not race.winners:  # an exact tie at the top: nobody wins
-        top = race.top[0]
-        if not found.known_query:
-            return (
-                "The question names no country and no topic of the notes: every note scores "
-                f"q · k = 0, so every note gets the same weight, {ac.percent(w[top])}. No note "
-                "wins, and the answer is a blur of every fact."
-            )
+    if not race.winners and not found.known_query:  # every note alike: nothing to compare
         return (
-            f"{_name_notes([keys[i] for i in race.top])} score the same, q · k = "
-            f"{format_number(s[top])}: they get the same weight, {ac.percent(w[top])} each, so "
-            "no single note wins. The question does not single out one note."
+            "The question names no country and no topic of the notes: every note scores "
+            f"q · k = 0, so every note gets the same weight, {ac.percent(w[race.top[0]])}. No "
+            "note wins, and the answer is a blur of every fact."
         )
-    lead, second = (int(i) for i in found.by_weight[:2])
-    text = (
-        f"*{md(keys[lead])}* (q · k = {format_number(s[lead])}) gets the most weight, "
-        f"{ac.percent(w[lead])}: its fact is *{md(found.values[lead])}*. The runner-up, "
-        f"*{md(keys[second])}* (q · k = {format_number(s[second])}), gets "
-        f"{ac.percent(w[second])}."
-    )
-    if race.close:
-        text += (
-            f" {_name_notes([keys[i] for i in race.close])} "
-            f"{'is' if len(race.close) == 1 else 'are'} within half a percentage point of it, "
-            "too close to tell apart by eye: they count too."
-        )
+    lead = int(found.by_weight[0])
+    text = page.why_it_wins(
+        race, keys, w, lambda i: f"q · k = {format_number(s[i])}", noun="note",
+        order=found.by_weight, reason=f"its fact is *{md(found.values[lead])}*",
+    )  # fmt: skip
+    if not race.winners:
+        text += " The question does not single out one note."
     return text
 
 
@@ -116,7 +81,6 @@ TEACHER = page.TeacherNotes(
 )
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     question = run.control(

@@ -9,7 +9,7 @@ from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
 from ui.formats import format_number, token_labels, two_places
 from ui.lessons import MATH, PROJECTIONS, SENTENCE
-from ui.look_question import named, shares, where_it_looks
+from ui.look_question import asker, looked, where_it_looks
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -29,34 +29,17 @@ def look_question(r: ac.Refinement, labels: list[str], focus: int) -> page.Quest
     (ties on screen all right), the very row the bar chart then draws."""
     row = r.weights[focus]  # (n,)
     choice = where_it_looks(labels, row)
-    word = f"*{md(labels[focus], 30)}*"
-    if labels.count(labels[focus]) > 1:
-        word += f" (word {focus + 1})"
+    word = asker(labels, focus)
     setting = [f"temperature {format_number(r.attention.temperature)}"]
     d_k = r.attention.d_k
     setting.append(f"scores ÷ √{d_k}" if r.attention.scaled else f"scores not divided by √{d_k}")
     if r.causal:
         setting.append("causal mask on")
     masked = r.causal and focus < len(labels) - 1
-    if choice.even:
-        found = (
-            f"{word} has no features in this toy (all zeros): it scores 0 with every word, so "
-            f"every word gets the same weight, {ac.percent(row[0])}."
-            if not np.any(r.embeddings[focus])
-            else f"{word} spreads its attention evenly: every word gets "
-            f"{shares(row, labels, range(len(labels)))}."
-        )
-    else:
-        top = choice.top
-        itself = ", itself" if list(top) == [focus] else ""
-        found = f"{word} looks most at {named(labels, top)}{itself}: {shares(row, labels, top)}"
-        found += (
-            ", a tie on screen (within half a percentage point)."
-            if len({labels[j] for j in top}) > 1
-            else "."
-        )
-        if focus not in top:
-            found += f" It gives itself {ac.percent(row[focus])}."
+    silent = None
+    if not np.any(r.embeddings[focus]):
+        silent = f"{word} has no features in this toy (all zeros): it scores 0 with every word"
+    found = looked(labels, row, choice, focus, silent=silent)
     how = (
         f"Here every word is its own query and key (Q = K = X): the weight {word} gives a word "
         "follows the dot product of their features, the larger the product the larger the "
@@ -198,7 +181,6 @@ def depth_story(deep: ac.Depth, other: ac.Depth, focus: int, labels: list[str]) 
     return "  \n".join(lines)
 
 
-# Moving a control reruns only this part of the page (a fragment), not the header above it.
 @st.fragment
 def lesson_body() -> None:
     text = run.control("text")

@@ -15,7 +15,7 @@ from ui.lessons import (
     TEACHER_SENTENCE,
     link_key,
 )
-from ui.look_question import named, shares, where_it_looks
+from ui.look_question import asker, looked, named, shares, where_it_looks
 from ui.safe import md
 
 SUGGESTIONS = (
@@ -40,33 +40,23 @@ def look_question(p: ac.Projected, labels: list[str], focus: int) -> page.Questi
     why compares it with no projection (Q = K = V = X)."""
     row, plain = p.weights[focus], p.plain.weights[focus]  # (n,) each
     choice = where_it_looks(labels, row)
-    word = f"*{md(labels[focus], 30)}*"
-    if labels.count(labels[focus]) > 1:
-        word += f" (word {focus + 1})"
+    word = asker(labels, focus)
     head = f"**{md(p.head.name)}**"
     if p.head.name != ac.HEADS["none"].name:  # its links, at the sliders' strengths
         links = [f"W_Q {md(link.label)} = {format_number(link.strength)}" for link in p.head.query]
         head += f" ({', '.join(links)})"
-    if choice.even:
-        silent = p.head.query and all(link.strength == 0 for link in p.head.query)
+    silent = None
+    if choice.even and not p.asks[focus]:
+        quiet = p.head.query and all(link.strength == 0 for link in p.head.query)
         reason = (
             "This head's links are all at 0, so it asks nothing"
-            if silent
+            if quiet
             else f"{word} has none of the features this head asks about"
         )
-        found = (
-            f"{reason}: the query of {word} is all zeros, every key scores 0, so every word "
-            f"gets the same weight, {ac.percent(row[0])}."
-            if not p.asks[focus]
-            else f"{word} spreads its attention evenly: every word gets "
-            f"{shares(row, labels, range(len(labels)))}."
-        )
-    else:
-        top = choice.top
-        itself = ", itself" if list(top) == [focus] else ""
-        found = f"With this head {word} looks most at {named(labels, top)}{itself}: "
-        found += shares(row, labels, top)
-        found += ", a tie on screen." if len({labels[j] for j in top}) > 1 else "."
+        silent = f"{reason}: the query of {word} is all zeros, every key scores 0"
+    found = looked(labels, row, choice, focus, silent=silent)
+    if not choice.even:
+        found = f"With this head {found}"
     plain_top = sorted(ac.largest(plain))
     if len(plain_top) == len(labels) > 1:
         before = "it would spread evenly"

@@ -52,15 +52,11 @@ def head_question(
         )
     if not r.active[k]:
         why += " This head is off: W_O leaves what it found out of the mix."
-    return questions.question(
-        f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the "
-        f"**{md(head.name)}** head ({md(head.question)}){off}, where does "
-        f"*{md(names[focus], 40)}* look most?",
-        names,
-        shown,
-        right,
-        why,
+    prompt = (
+        f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the **{md(head.name)}** head "
+        f"({md(head.question)}){off}, where does *{md(names[focus], 40)}* look most?"
     )
+    return questions.question(prompt, names, shown, right, why)
 
 
 TEACHER = page.TeacherNotes(

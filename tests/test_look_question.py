@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import attention_core as ac
-from ui.look_question import EVENLY, MAX_WORD_OPTIONS, named, shares, where_it_looks
+from ui.formats import listed
+from ui.look_question import (
+    EVENLY,
+    MAX_WORD_OPTIONS,
+    asker,
+    looked,
+    named,
+    shares,
+    where_it_looks,
+)
 
 WORDS = ["the", "river", "bank", "money", "i", "sat", "on", "paid", "into", "cave", "bat"]
 
@@ -64,6 +73,39 @@ def test_names_and_shares_read_as_sentences() -> None:
     assert shares(row, labels, [0, 3]) == "25%"  # one word, twice
     assert shares(row, labels, [1, 2]) == "25% each"
     assert shares(np.array([0.404, 0.407]), ["a", "b"], [0, 1]) == "40% to 41%"
+
+
+def test_listed_names_words_as_a_sentence_and_escapes_them() -> None:
+    assert listed(["river"]) == "*river*"
+    assert listed(["river", "bank"]) == "*river* and *bank*"
+    assert listed(["a", "b", "c"]) == "*a*, *b* and *c*"
+    assert listed([str(i) for i in range(9)], limit=6) == "*0*, *1*, *2*, *3*, *4*, *5* and 3 more"
+    assert listed(["*bold*"]) == r"*\*bold\**"  # typed text never becomes Markdown
+
+
+def test_looked_says_where_the_word_looks_as_the_row_shows() -> None:
+    labels = ["the", "teacher", "wrote", "the"]
+    row = np.array([0.1, 0.2, 0.6, 0.1])
+    said = looked(labels, row, where_it_looks(labels, row), 1)
+    assert said == "*teacher* looks most at *wrote*: 60%. It gives itself 20%."
+    row = np.array([0.1, 0.7, 0.1, 0.1])
+    assert looked(labels, row, where_it_looks(labels, row), 1) == (
+        "*teacher* looks most at *teacher*, itself: 70%."
+    )
+    row = np.array([0.1, 0.1, 0.398, 0.402])  # a tie on screen, between different words
+    assert looked(labels, row, where_it_looks(labels, row), 1).endswith(
+        "looks most at *wrote* and *the*: 40% each, a tie on screen (within half a "
+        "percentage point). It gives itself 10%."
+    )
+    even = np.full(4, 0.25)
+    choice = where_it_looks(labels, even)
+    assert looked(labels, even, choice, 0) == (
+        "*the* (word 1) spreads its attention evenly: every word gets 25% each."
+    )
+    assert looked(labels, even, choice, 0, silent="It asks nothing") == (
+        "It asks nothing, so every word gets the same weight, 25%."
+    )
+    assert asker(labels, 3) == "*the* (word 4)" and asker(labels, 2) == "*wrote*"
 
 
 def test_mismatched_or_empty_rows_are_refused() -> None:

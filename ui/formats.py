@@ -7,7 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .safe import shorten
+from .safe import md, shorten
 
 if TYPE_CHECKING:
     import attention_core as ac
@@ -91,3 +91,12 @@ def distinct(labels: Sequence[str], *, noun: str = "word") -> list[str]:
         label if counts[label] == 1 else f"{label} ({noun} {i + 1})"
         for i, label in enumerate(labels)
     ]
+
+
+def listed(words: Sequence[str], *, limit: int = 6, chars: int = 40) -> str:
+    """Words for a sentence, each in italics and escaped for Markdown: "*a*", "*a* and *b*",
+    "*a*, *b* and *c*", or past ``limit`` words "*a*, *b*, ... and 7 more"."""
+    names = [f"*{md(word, chars)}*" for word in words[:limit]]
+    if len(words) > limit:
+        return ", ".join(names) + f" and {len(words) - limit} more"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

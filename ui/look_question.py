@@ -14,6 +14,7 @@ import numpy as np
 
 import attention_core as ac
 
+from .formats import listed
 from .safe import md, shorten
 
 #: The choice for a row the chart shows as even: every weight the same, give or take what
@@ -73,14 +74,49 @@ def where_it_looks(labels: Sequence[str], row: Sequence[float] | np.ndarray) -> 
     return WordChoice(options, frozenset(right), top, even)
 
 
+def asker(labels: Sequence[str], focus: int) -> str:
+    """The word a question is about, as its sentences name it: "*bank*", or "*the* (word 3)"
+    when the sentence has it more than once."""
+    word = f"*{md(labels[focus], OPTION_CHARS)}*"
+    return word + (f" (word {focus + 1})" if labels.count(labels[focus]) > 1 else "")
+
+
+def looked(
+    labels: Sequence[str],
+    row: np.ndarray,
+    choice: WordChoice,
+    focus: int,
+    *,
+    silent: str | None = None,
+) -> str:
+    """Where word ``focus`` looks, in words, from the row ``row (n,)`` the chart then draws and
+    its ``choice`` (``where_it_looks``): the words it looks at most with their shares (a tie
+    on screen said so) and what it gives itself, or its even spread. ``silent``: why the row
+    is even when the word's query is all zeros (said instead, with the weight every word gets).
+    """
+    word = asker(labels, focus)
+    if choice.even:
+        if silent is not None:
+            return f"{silent}, so every word gets the same weight, {ac.percent(row[0])}."
+        return (
+            f"{word} spreads its attention evenly: every word gets "
+            f"{shares(row, labels, range(len(labels)))}."
+        )
+    top = choice.top
+    itself = ", itself" if list(top) == [focus] else ""
+    text = f"{word} looks most at {named(labels, top)}{itself}: {shares(row, labels, top)}"
+    tie = len({labels[j] for j in top}) > 1
+    text += ", a tie on screen (within half a percentage point)." if tie else "."
+    if focus not in top:
+        text += f" It gives itself {ac.percent(row[focus])}."
+    return text
+
+
 def named(labels: Sequence[str], positions: Sequence[int], *, limit: int = 4) -> str:
     """The words at ``positions``, escaped for Markdown, each once: "*river*", "*a* and *b*",
     "*a*, *b*, *c* and 3 more"."""
     words = list(dict.fromkeys(labels[j] for j in positions))
-    names = [f"*{md(w, OPTION_CHARS)}*" for w in words[:limit]]
-    if len(words) > limit:
-        return ", ".join(names) + f" and {len(words) - limit} more"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(words, limit=limit, chars=OPTION_CHARS)
 
 
 def shares(row: np.ndarray, labels: Sequence[str], positions: Sequence[int]) -> str:

@@ -49,6 +49,8 @@ from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR
 from .params import TEMPERATURES, Param
 from .predict import HIDDEN_CHART, Question, ask, revealed
 from .predict import how_much as how_much  # lessons write page.how_much(...)
+from .predict import which_wins as which_wins
+from .predict import why_it_wins as why_it_wins
 from .safe import md, shorten
 from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
 from .theme import PROJECTOR as PROJECTOR_LOOK

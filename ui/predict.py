@@ -8,6 +8,7 @@ answer comes from the core (``attention_core.predict``), computed from the setti
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import streamlit as st
 
 import attention_core as ac
 
+from .formats import listed
 from .safe import md
 
 if TYPE_CHECKING:
@@ -121,3 +123,60 @@ def how_much(prompt: str, share: float, why: str) -> Question:
     """A "roughly how much?" question about ``share`` (0 to 1): the core's bands are the
     options, and the band(s) holding ``share`` on screen are right."""
     return Question(prompt, ac.BAND_NAMES, ac.bands(share), why)
+
+
+def which_wins(
+    race: ac.Contest, names: Sequence[str], *, noun: str, setting: str, why: str
+) -> Question:
+    """ "<setting>: which <noun> wins?" over a contest (``ac.contest``): the keys it offers,
+    then "no single <noun>: several tie"; right are the core's winners and, when keys look
+    tied on screen, the tie. ``why``: ``why_it_wins`` (and the lesson's own words)."""
+    options, right = race.options(
+        tuple(names), f"No single {noun}: several tie for the most weight"
+    )
+    return Question(
+        prompt=f"{setting}: which {noun} wins (gets more weight than any other)?",
+        options=options,
+        right=right,
+        why=why,
+    )
+
+
+def why_it_wins(
+    race: ac.Contest,
+    names: Sequence[str],
+    weights: Any,
+    score: Callable[[int], str],
+    *,
+    noun: str,
+    order: Sequence[int],
+    reason: str,
+    before: str = "",
+) -> str:
+    """Why a lookup's contest (``ac.contest``) ends as the chart shows, in words (Markdown).
+
+    On an exact tie, the keys that share the top: the same score, the same weight, "so no
+    single ``noun`` wins". Otherwise the leader and the runner-up (``order``: key positions,
+    heaviest first) with ``score(i)`` ("score 4.85", "q · k = 0.5") and their weights, why the
+    leader leads (``reason``), and the keys close enough to look tied on screen. A flat row
+    (every key alike, nothing to compare) is the lesson's own sentence, said before this.
+    """
+    if not race.winners:  # an exact tie at the top: nobody wins
+        top = race.top[0]
+        return (
+            f"{listed([names[i] for i in race.top])} score the same ({score(top)}): they get "
+            f"the same weight, {ac.percent(weights[top])} each, so no single {noun} wins."
+        )
+    lead, second = (int(i) for i in order[:2])
+    text = (
+        f"{before}*{md(names[lead])}* ({score(lead)}) gets the most weight, "
+        f"{ac.percent(weights[lead])}: {reason}. The runner-up, *{md(names[second])}* "
+        f"({score(second)}), gets {ac.percent(weights[second])}."
+    )
+    if race.close:
+        verb = "is" if len(race.close) == 1 else "are"
+        text += (
+            f" {listed([names[i] for i in race.close])} {verb} within half a percentage point "
+            "of it, too close to tell apart by eye: they count too."
+        )
+    return text

@@ -34,6 +34,7 @@ from .common import (
     log,
     p50,
     p95,
+    read_timings,
     table,
     temperature_walk,
 )
@@ -77,6 +78,15 @@ def capture(info: LessonInfo, values: list[float]) -> dict[str, list[dict[str, s
     }
 
 
+def _server_p50(result, timings: Path) -> float:
+    """The p50 over steps of the server's script-run wall time within each step's window."""
+    records = read_timings(timings)
+    runs = [
+        sum(r["wall_ms"] for r in records if t0 <= r["start"] <= t1) for t0, t1 in result.windows
+    ]
+    return p50([r for r in runs if r > 0])
+
+
 def run(steps: int = 30, only: set[str] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -84,8 +94,11 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
     infos = [i for i in lessons() if not only or i.url_path in only]
     rows, pages = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        app, _ = launch(extra_args=list(QUIET_SERVER_ARGS))
-        empty, _ = launch(EMPTY_APP, extra_args=list(QUIET_SERVER_ARGS))
+        times = {name: Path(tmp) / f"{name}.jsonl" for name in ("app", "empty")}
+        app, _ = launch(extra_args=list(QUIET_SERVER_ARGS), timings_file=times["app"])
+        empty, _ = launch(
+            EMPTY_APP, extra_args=list(QUIET_SERVER_ARGS), timings_file=times["empty"]
+        )
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(
@@ -96,6 +109,7 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
                     floor_info = replace(base, url_path="", chart_key=None, t_default=1.0)
                     log("  [figures floor] empty page")
                     floor = _measure_page(browser, empty.url, floor_info, steps, warmup, floor=True)
+                    e_run = _server_p50(floor, times["empty"])
                     for info in infos:
                         walk = temperature_walk(info.temperatures, info.t_default, warmup + steps)
                         values = sorted({v for _, v in walk} | {info.t_default})
@@ -117,8 +131,13 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
                         )
                         n_charts = len(charts[f"{info.t_default:g}"])
                         os.environ["SPOTLIGHT_FIGURES_FLOOR"] = str(spec_file)
+                        own_times = Path(tmp) / f"{info.url_path}.jsonl"
                         try:
-                            own, _ = launch(FIGURES_FLOOR_APP, extra_args=list(QUIET_SERVER_ARGS))
+                            own, _ = launch(
+                                FIGURES_FLOOR_APP,
+                                extra_args=list(QUIET_SERVER_ARGS),
+                                timings_file=own_times,
+                            )
                         finally:
                             del os.environ["SPOTLIGHT_FIGURES_FLOOR"]
                         try:
@@ -130,6 +149,8 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
                             own.stop()
                         log(f"  [figures floor] {info.url_path}: the lesson")
                         lesson = _measure_page(browser, app.url, info, steps, warmup)
+                        a_run = _server_p50(alone, own_times)
+                        l_run = _server_p50(lesson, times["app"])
                         e50, e95 = p50(floor.updated), p95(floor.updated)
                         a50, a95 = p50(alone.updated), p95(alone.updated)
                         l50, l95 = p50(lesson.updated), p95(lesson.updated)
@@ -142,6 +163,8 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
                                 f"{fmt(l50, 0)} / {fmt(l95, 0)}",
                                 f"{l50 / e50:.2f}x / {l95 / e95:.2f}x",
                                 f"{l50 / a50:.2f}x / {l95 / a95:.2f}x",
+                                f"{fmt(a_run, 0)} ({a_run / e_run:.1f}x)",
+                                f"{fmt(l_run, 0)} ({l_run / e_run:.1f}x)",
                             ]
                         )
                         pages.append(
@@ -154,6 +177,9 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
                                 "lesson_p95": l95,
                                 "empty_p50": e50,
                                 "empty_p95": e95,
+                                "alone_server_run_p50": a_run,
+                                "lesson_server_run_p50": l_run,
+                                "empty_server_run_p50": e_run,
                                 "errors": (alone.errors + lesson.errors)[:4],
                                 "timeouts": alone.timeouts + lesson.timeouts,
                             }
@@ -172,11 +198,14 @@ def run(steps: int = 30, only: set[str] | None = None) -> dict:
             "lesson p50 / p95 ms",
             "÷ empty page",
             "lesson ÷ its charts alone",
+            "server run p50 ms, charts alone (÷ empty)",
+            "server run p50 ms, lesson (÷ empty)",
         ],
         rows,
     )
     head = f"empty page (floor): key → run finished p50 / p95 {fmt(p50(floor.updated), 0)} / "
-    head += f"{fmt(p95(floor.updated), 0)} ms ({len(floor.updated)} steps)"
+    head += f"{fmt(p95(floor.updated), 0)} ms ({len(floor.updated)} steps); "
+    head += f"server run p50 {fmt(e_run, 1)} ms"
     return {"steps": steps, "empty": head, "pages": pages, "table": text}
 
 

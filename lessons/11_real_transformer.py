@@ -164,6 +164,15 @@ def lesson_body() -> None:
     )
     run.numbers(lambda: shares_table(behaviours), title="Every head's shares as a table")
 
+    run.share()
+
+
+def follow_a_word() -> None:
+    """Section 4: one word through two sentences of its own, layer by layer.
+
+    Outside the fragment above: a step of the layer or head does not redraw it, and moving its
+    controls reruns the page, so the share link (in the fragment) follows them too.
+    """
     st.subheader("4. Back to lesson 6: one word, two meanings")
     st.markdown(
         "Lesson 6 moved *bank* toward *river* or toward *money*. Does a real model do that? "
@@ -200,9 +209,8 @@ def lesson_body() -> None:
             title="The cosines as a table",
         )
 
-    run.share()
-
 
 if model is not None:
     lesson_body()
+    follow_a_word()
 run.finish(code=[bert.encoder_layer, bert.self_attention, ac.attention], teacher=TEACHER)

@@ -94,8 +94,12 @@ TEACHER = page.TeacherNotes(
 )
 
 
-@st.fragment
-def lesson_body() -> None:
+def choose_head() -> tuple[str, ac.Head]:
+    """The sentence and the head, with its links at the sliders' strengths.
+
+    Outside the fragment below: a temperature step does not redraw them, and moving them reruns
+    the page (the fragment then gets the new sentence and head).
+    """
     text = run.control(
         "text", suggestions=SUGGESTIONS, suggestions_label="Or try one of these sentences"
     )
@@ -111,11 +115,13 @@ def lesson_body() -> None:
         key: run.control(key, container=column, disabled=owner != chosen)
         for column, (key, (owner, _)) in zip(sliders, LINK_PARAMS.items(), strict=True)
     }
-    # The chosen head, with its links at the sliders' strengths ("none" has no sliders).
-    if chosen != "none":
-        base = base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
-    head = base
+    if chosen == "none":  # no links, no sliders of its own
+        return text, base
+    return text, base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
 
+
+@st.fragment
+def lesson_body(text: str, head: ac.Head) -> None:
     # The formula, the notices and the word picker go above the temperature, which sits right
     # over the patterns it sharpens (a student sees both at once); they are filled in below.
     above = st.container()
@@ -158,6 +164,35 @@ def lesson_body() -> None:
         st.caption(claims.askers_line(p, labels))
         st.markdown(claims.symmetry_line(p, labels))
 
+    run.note(
+        "Start from **Person → action**: *teacher* looks at *wrote*, not at itself. Switch the "
+        "head to **none** and it finds itself again, like every word in lesson 6. Slide its link "
+        "to 0: the question goes away and the row spreads evenly. Then try **Topic**: W_Q differs "
+        "from W_K, yet the scores stay symmetric (read the line under the patterns)."
+    )
+
+    numbered = [f"{i + 1}. {w}" for i, w in enumerate(labels)]
+    run.numbers(
+        lambda: {
+            "word that asks": numbered,
+            **{f"{j + 1}. {w}": p.weights[:, j] for j, w in enumerate(labels)},
+        },
+        title="The head's attention weights as a table",
+    )
+    run.share()
+
+
+def inside_the_head(text: str, head: ac.Head) -> None:
+    """W_Q and W_K, and the Q and K they make of the sentence.
+
+    Outside the fragment above: they do not depend on the temperature, so a temperature step
+    does not redraw them; the sentence and the head rerun the page.
+    """
+    p = ac.project(text, head)
+    if not p.tokens:
+        return
+    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    st.subheader("Inside the head")
     matrices_tab, vectors_tab = run.tabs(["W_Q and W_K", "Q and K"], key="projections-inside")
     if matrices_tab.open:
         limit = matrix_limit(p.w_q, p.w_k)
@@ -178,24 +213,9 @@ def lesson_body() -> None:
             )
             run.chart(figure, key=key, container=column)
 
-    run.note(
-        "Start from **Person → action**: *teacher* looks at *wrote*, not at itself. Switch the "
-        "head to **none** and it finds itself again, like every word in lesson 6. Slide its link "
-        "to 0: the question goes away and the row spreads evenly. Then try **Topic**: W_Q differs "
-        "from W_K, yet the scores stay symmetric (read the line under the patterns)."
-    )
-
-    numbered = [f"{i + 1}. {w}" for i, w in enumerate(labels)]
     run.numbers(
         lambda: {
-            "word that asks": numbered,
-            **{f"{j + 1}. {w}": p.weights[:, j] for j, w in enumerate(labels)},
-        },
-        title="The head's attention weights as a table",
-    )
-    run.numbers(
-        lambda: {
-            "word": numbered,
+            "word": [f"{i + 1}. {w}" for i, w in enumerate(labels)],
             **{f"Q {f}": p.q[:, j] for j, f in enumerate(ac.FEATURES)},
             **{f"K {f}": p.k[:, j] for j, f in enumerate(ac.FEATURES)},
         },
@@ -209,8 +229,9 @@ def lesson_body() -> None:
         title="W_Q as a table",
     )
     run.link_to(HEADS_LESSON, "Next: several heads at once, each with its own question")
-    run.share()
 
 
-lesson_body()
+text, head = choose_head()
+lesson_body(text, head)
+inside_the_head(text, head)
 run.finish(code=[ac.project, ac.attention], teacher=TEACHER)

@@ -8,6 +8,7 @@ touching the tests. Labels come from the same table, so the locators follow rena
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -257,8 +258,13 @@ def drawn_charts(page: Page) -> list[Locator]:
     return [c for c in charts if (box := c.bounding_box()) and box["width"] and box["height"]]
 
 
-def assert_main_chart_drawn(page: Page) -> None:
-    charts = drawn_charts(page)
+def assert_main_chart_drawn(page: Page, timeout_s: float = 20.0) -> None:
+    """The page's first chart is drawn: a box of real size with marks in it. Plotly draws a
+    moment after the elements of its run arrive (a text above it can show first), so this
+    waits up to ``timeout_s`` for the chart to appear."""
+    deadline = time.monotonic() + timeout_s
+    while not (charts := drawn_charts(page)) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
     assert charts, "no Plotly chart with a non-zero size"
     chart = charts[0]
     box = chart.bounding_box()

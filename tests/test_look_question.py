@@ -90,7 +90,7 @@ def test_looked_says_where_the_word_looks_as_the_row_shows() -> None:
     assert said == "*teacher* looks most at *wrote*: 60%. It gives itself 20%."
     row = np.array([0.1, 0.7, 0.1, 0.1])
     assert looked(labels, row, where_it_looks(labels, row), 1) == (
-        "*teacher* looks most at *teacher*, itself: 70%."
+        "*teacher* looks most at itself: 70%."
     )
     row = np.array([0.1, 0.1, 0.398, 0.402])  # a tie on screen, between different words
     assert looked(labels, row, where_it_looks(labels, row), 1).endswith(

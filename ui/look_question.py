@@ -103,8 +103,8 @@ def looked(
             f"{shares(row, labels, range(len(labels)))}."
         )
     top = choice.top
-    itself = ", itself" if list(top) == [focus] else ""
-    text = f"{word} looks most at {named(labels, top)}{itself}: {shares(row, labels, top)}"
+    target = "itself" if list(top) == [focus] else named(labels, top)
+    text = f"{word} looks most at {target}: {shares(row, labels, top)}"
     tie = len({labels[j] for j in top}) > 1
     text += ", a tie on screen (within half a percentage point)." if tie else "."
     if focus not in top:

@@ -83,36 +83,27 @@ def ask(lesson: Lesson, question: Question) -> bool:
             key="predict-reveal",
             help="Commit to your prediction: the chart and the numbers appear.",
         ):
-            revealed()[lesson.url_path] = {
-                "question": question,
-                "prompt": question.prompt,
-                "guess": question.options[choice],
-                "right": choice in question.right,
-                "answer": question.answer,
-                "why": question.why,
-            }
+            revealed()[lesson.url_path] = {"question": question, "choice": choice}
             st.rerun()  # the whole page: every hidden chart appears
         box.caption(
             ":material/visibility_off: The chart and the numbers stay hidden until you commit."
         )
         return False
-    verdict = box.success if done["right"] else box.warning
-    verdict(
-        (
-            f"**Right:** *{md(done['guess'])}*."
-            if done["right"]
-            else f"**Not quite:** you said *{md(done['guess'])}*; the numbers say {done['answer']}."
-        ),
-        icon=":material/check_circle:" if done["right"] else ":material/info:",
-    )
-    if done["question"] == question:
-        box.markdown(done["why"])
-    else:  # a control moved since: the verdict was for the view then; explain the view now
+    asked, choice = done["question"], done["choice"]
+    guess = md(asked.options[choice])
+    if choice in asked.right:
+        box.success(f"**Right:** *{guess}*.", icon=":material/check_circle:")
+    else:
+        box.warning(
+            f"**Not quite:** you said *{guess}*; the numbers say {asked.answer}.",
+            icon=":material/info:",
+        )
+    if asked != question:  # a control moved since: the verdict was for the view then
         box.caption(
             ":material/history: That was your prediction for the view before you moved a "
             f"control. Now: {question.answer}."
         )
-        box.markdown(question.why)
+    box.markdown(question.why)  # the view on screen, explained
     if box.button("Predict again", icon=":material/replay:", key="predict-again"):
         revealed().pop(lesson.url_path, None)
         st.rerun()

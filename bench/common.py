@@ -274,7 +274,9 @@ def launch(
     seconds to healthy).
 
     With ``timings_file`` it runs through ``python -m bench.timed_server``, which appends one
-    JSON line per script run to that file. Stop it with ``server.stop()``."""
+    JSON line per script run to that file (its path goes in ``extra_env``, which
+    ``start_server`` adds to our environment, never replacing it). Stop it with
+    ``server.stop()``."""
     server = start_server(
         port,
         extra_args,

@@ -95,6 +95,41 @@ def test_predict_mode_hides_the_answers_until_a_prediction(lesson: Lesson) -> No
             assert option in text, (option, text)
 
 
+TEACHER_ONLY = "Teacher's notes"
+QUOTES_THE_VIEW = ("Share this view", "Show the code that computed this")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
+def test_a_student_link_keeps_the_answers_hidden_until_the_student_commits(
+    lesson: Lesson,
+) -> None:
+    """Issue 21, item 2: the Teacher's notes (lesson 8's give its question's answer) never
+    show in a student's link; the share box and the code wait for the answer, and a student
+    gets no student-link maker."""
+    at = open_lesson(lesson, {PREDICT.key: "true"})
+    assert not at.exception, at.exception
+    labels = [e.label for e in at.expander]
+    assert TEACHER_ONLY not in labels
+    assert not [label for label in labels if label in QUOTES_THE_VIEW], labels
+    prediction(at).set_value(0).run()
+    at.button(key="predict-reveal").click().run()
+    labels = [e.label for e in at.expander]
+    assert TEACHER_ONLY not in labels, "the Teacher's notes show in a student's link"
+    assert set(QUOTES_THE_VIEW) <= set(labels), labels
+    open_section(at, "Share this view")
+    assert not at.exception, at.exception
+    assert not at.multiselect, "a student is offered the student-link maker"
+    assert [c.value for c in at.code if c.value.startswith("http")], "no link to share"
+
+
+@pytest.mark.parametrize("lesson", [LESSONS[0], LESSONS[7]], ids=["why", "projections"])
+def test_a_locked_link_without_predict_is_a_students_too(lesson: Lesson) -> None:
+    at = open_lesson(lesson, {HIDE.key: "presets"})
+    assert not at.exception, at.exception
+    assert TEACHER_ONLY not in [e.label for e in at.expander]
+    assert "Share this view" in [e.label for e in at.expander]  # nothing to predict: shown
+
+
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_without_predict_the_page_asks_nothing(lesson: Lesson) -> None:
     at = open_lesson(lesson)

@@ -97,3 +97,54 @@ def _number_like() -> st.SearchStrategy[str]:
 @given(raw=_number_like(), which=st.sampled_from([ROOM, SOFTMAX]))
 def test_generated_link_values_notice_and_control_agree(raw: str, which: Lesson) -> None:
     assert_notice_matches_widget(which, {p.key: raw for p in which.params if p.bound})
+
+
+# ---- every notice names why (issue 21, item 6) ------------------------------------------------
+
+
+def _reason(notice: str, key: str) -> str:
+    """The reason the notice gives for ``key``'s value: what follows ``**key=value**``."""
+    match = re.search(rf"\*\*{re.escape(md(key))}=(?:[^*\\]|\\.)*\*\* ([^*;]+); kept ", notice)
+    assert match, f"no reason for {key} in {notice!r}"
+    return re.sub(r"\\(.)", r"\1", match.group(1))
+
+
+def _true_of(reason: str, raw: str, low: float | None, high: float | None) -> bool:
+    """Whether ``reason`` is true of ``raw``, checked from the text itself (not the parser)."""
+    text = raw.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if reason == "is empty":
+        return not text
+    if reason.startswith("is below the lowest value"):
+        return number is not None and number < low
+    if reason.startswith("is above the highest value"):
+        return number is not None and number > high
+    if reason.startswith("is not a whole number"):
+        return number is not None and low <= number <= high and not number.is_integer()
+    if reason.startswith("is not a plain number"):
+        plain = re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text)
+        return not plain or number is None or number != number or abs(number) == float("inf")
+    if reason.startswith("is not a temperature on the slider"):
+        return number is not None
+    return reason in ("is not true or false",) or reason.startswith("is not one of ")
+
+
+@pytest.mark.parametrize("lesson", [ROOM, SOFTMAX], ids=["why", "temperature"])
+@pytest.mark.parametrize("raw", NEAR_MISSES[:-1], ids=[repr(v)[:12] for v in NEAR_MISSES[:-1]])
+def test_every_notice_says_truly_why_a_value_was_not_used(lesson: Lesson, raw: str) -> None:
+    query = {p.key: raw for p in lesson.params if p.bound}
+    notice = link_notice(open_lesson(lesson, query))
+    assert "is not valid" not in notice, notice  # a reason, not a verdict
+    for param in (p for p in lesson.params if p.bound and p.parse(raw) is None):
+        reason = _reason(notice, param.key)
+        assert _true_of(reason, raw, param.low, param.high), (param.key, raw, reason)
+
+
+def test_voices_2_5_is_in_range_but_not_whole() -> None:
+    notice = re.sub(r"\\(.)", r"\1", link_notice(open_lesson(ROOM, {"voices": "2.5"})))
+    assert "**voices=2.5** is not a whole number (2 to 40); kept 12" in notice, notice
+    notice = re.sub(r"\\(.)", r"\1", link_notice(open_lesson(ROOM, {"voices": "99"})))
+    assert "**voices=99** is above the highest value, 40; kept 12" in notice, notice

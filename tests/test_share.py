@@ -78,3 +78,65 @@ def test_every_share_box_has_a_copy_button_the_warning_and_a_large_qr_code(lesso
     assert any("cannot open this link" in w.value for w in at.warning)
     at.button(key="share-qr-large").click().run()
     assert not at.exception, at.exception
+
+
+# ---- links meant for other devices use the network address (issue 21, item 1) --------------
+
+
+def _qr_links(at) -> list[str]:
+    """What every QR code on the page (and in an open dialog) decodes to."""
+    import base64
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    found = []
+    for element in at.get("image"):
+        for img in element.proto.imgs:
+            head, _, data = img.url.partition(",")
+            assert head == "data:image/png;base64", head
+            picture = Image.open(io.BytesIO(base64.b64decode(data)))
+            found += [code.text for code in zxingcpp.read_barcodes(picture)]
+    return found
+
+
+@pytest.fixture
+def on_a_network(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The teacher's laptop is on the classroom Wi-Fi as 192.168.1.20."""
+    import ui.page
+
+    monkeypatch.setattr(ui.page, "network_address", lambda: "192.168.1.20")
+    return "http://192.168.1.20:8501/"
+
+
+@pytest.mark.parametrize("lesson", [LESSONS[2], LESSONS[8]], ids=["temperature", "heads"])
+def test_the_student_link_and_every_qr_code_use_the_network_address(
+    lesson, on_a_network: str
+) -> None:
+    # AppTest has no browser URL: the page was "opened" on localhost:8501, a loopback address.
+    at = open_lesson(lesson, {"t": "0.5"})
+    open_section(at, "Share this view")
+    at.multiselect(key="student-hide").set_value(["presets"]).run()
+    links = [c.value for c in at.code]
+    student = [link for link in links if "predict=true" in link]
+    assert student == [f"{on_a_network}{lesson.url_path}?t=0.5&hide=presets&predict=true"]
+    # The teacher's own link stays (it works on this laptop), with the network one under it.
+    assert links.count(f"http://localhost:8501/{lesson.url_path}?t=0.5") == 1
+    warnings = [w.value for w in at.warning if "cannot open this link" in w.value]
+    assert len(warnings) == 2, "the student link comes with the same warning"
+    assert _qr_links(at) == [f"{on_a_network}{lesson.url_path}?t=0.5"]
+    at.button(key="share-qr-student").click().run()
+    assert not at.exception, at.exception
+    assert student[0] in _qr_links(at), "the large student QR code encodes a loopback link"
+
+
+def test_without_a_network_address_the_student_link_says_what_to_do(monkeypatch) -> None:
+    import ui.page
+
+    monkeypatch.setattr(ui.page, "network_address", lambda: None)
+    at = open_lesson(LESSONS[0])
+    open_section(at, "Share this view")
+    student = [c.value for c in at.code if "predict=true" in c.value]
+    assert student == ["http://localhost:8501/why?predict=true"]
+    assert sum("Network URL" in w.value for w in at.warning) == 2

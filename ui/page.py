@@ -488,15 +488,25 @@ class LessonPage:
         base = base or f"http://localhost:8501/{self.lesson.url_path}"
         return base + ("?" + urlencode(query, quote_via=quote) if query else "")
 
+    @property
+    def student(self) -> bool:
+        """Whether this is a student's view: a teacher's link that asks first (``predict``) or
+        locks controls (``hide``). It never shows the Teacher's notes, nor the student-link
+        maker; the share box and the code wait, like the charts, for a committed answer."""
+        return self._predict or bool(self._hide)
+
     def share(self) -> None:
         """The link of this exact view, ready to copy, and a QR code for the classroom.
 
         It goes last in a lesson's fragment: the link changes with every control. The copy
         button is always visible (a phone has no hover), the QR code opens large for the back
-        of the room, and a link to this computer's own loopback name (127.0.0.1, localhost)
-        comes with a warning and the address students can open instead.
+        of the room, and every link meant for other devices (the QR codes, the student link)
+        uses this computer's network address when the page was opened on its own loopback
+        name (127.0.0.1, localhost), with a warning that says so.
         """
         st.divider()
+        if self._hidden_view:  # a student who has not answered yet: the link quotes the view
+            return
         box = self.expander("Share this view", icon=":material/share:")
         if not box.open:
             return
@@ -506,34 +516,29 @@ class LessonPage:
                 "Copy this link or scan the code: it opens this page with every control as it "
                 "is now."
             )
-            st.code(link, language=None, wrap_lines=True)
-            copy_button(link, key="share-copy")
-            advice = share_advice(link, network_address(), _server_address())
-            if advice.warning:
-                st.warning(advice.warning, icon=":material/wifi_off:")
-                if advice.reachable:
-                    st.code(advice.reachable, language=None, wrap_lines=True)
-                    copy_button(advice.reachable, key="share-copy-network", label="Copy this one")
-            scan = advice.reachable or link
-            png = qr_png(scan)
-            if png is None:
+            scan = _offer(link, key="share-copy", label="Copy link", own=True)
+            if scan is None:
                 st.caption("This link is too long for a QR code; shorten the text to get one.")
-                return
-            caption = "Scan to open this view" + (
-                " (on the network address)" if advice.reachable else ""
-            )
-            st.image(png, caption=caption, width=220)
-            if st.button(
-                "Show the QR code large",
-                key="share-qr-large",
-                icon=":material/fullscreen:",
-                help="Fills the screen, for the back of the room.",
-            ):
-                _qr_dialog(scan)
-            self._student_link()
+            else:
+                caption = "Scan to open this view" + (
+                    " (on the network address)" if scan != link else ""
+                )
+                st.image(qr_png(scan), caption=caption, width=220)
+                if st.button(
+                    "Show the QR code large",
+                    key="share-qr-large",
+                    icon=":material/fullscreen:",
+                    help="Fills the screen, for the back of the room.",
+                ):
+                    _qr_dialog(scan)
+            if not self.student:
+                self._student_link()
 
     def _student_link(self) -> None:
-        """The teacher's student link: this view, some controls hidden, predict first."""
+        """The teacher's student link: this view, some controls hidden, predict first.
+
+        It is meant for the students' phones, so it is always the address a phone can open:
+        the network address when this page was opened on loopback."""
         st.markdown("**Student link**: the same view for the class, with what you choose here.")
         names = [p.key for p in self.lesson.params] + (
             [HIDE_PRESETS] if self.lesson.presets else []
@@ -555,13 +560,14 @@ class LessonPage:
             key="student-predict",
             help="Students answer the lesson's question before the chart and numbers appear.",
         )
-        link = self.share_link(hide=hide, predict=predict)
         # Hidden controls are locked at their link values: a control at its default is not in
         # the link and stays at its default.
-        st.code(link, language=None, wrap_lines=True)
-        copy_button(link, key="share-copy-student", label="Copy the student link")
-        if st.button("Show its QR code large", key="share-qr-student", icon=":material/qr_code_2:"):
-            _qr_dialog(link)
+        link = self.share_link(hide=hide, predict=predict)
+        scan = _offer(link, key="share-copy-student", label="Copy the student link", own=False)
+        if scan is not None and st.button(
+            "Show its QR code large", key="share-qr-student", icon=":material/qr_code_2:"
+        ):
+            _qr_dialog(scan)
 
     # ---- the end of the page ----------------------------------------------------------------
 
@@ -570,13 +576,13 @@ class LessonPage:
     ) -> None:
         """The teacher's notes, the code that ran, the previous and next lessons, and a gentle
         note about link values that were ignored."""
-        if teacher is not None:
+        if teacher is not None and not self.student:  # never in a student's link
             box = self.expander("Teacher's notes", icon=":material/school:")
             if box.open:
                 box.markdown("**Ask the room**")
                 box.markdown("\n".join(f"{i}. {q}" for i, q in enumerate(teacher.ask, 1)))
                 box.markdown(f"**The misconception this lesson answers**: {teacher.misconception}")
-        if code:
+        if code and not self._hidden_view:  # the code prints the numbers: after the answer
             box = self.expander("Show the code that computed this", icon=":material/code:")
             if box.open:
                 for fn in code:
@@ -665,7 +671,7 @@ def _rejected(name: str, param: Param, values: list[str]) -> str:
     if len(values) != 1:
         return f"**{name}** was given {len(values)} times; kept {kept}"
     shown = md(shorten(values[0], 20), limit=30) or "(empty)"
-    return f"**{name}={shown}** is not valid ({md(param.describe_range())}); kept {kept}"
+    return f"**{name}={shown}** {md(param.why_not(values[0]) or '')}; kept {kept}"
 
 
 def _settle_link(key: str, text: str | None) -> None:
@@ -820,6 +826,30 @@ def copy_button(link: str, *, key: str, label: str = "Copy link") -> None:
     _copy_component(data={"link": link, "label": label}, key=key)
 
 
+def _offer(link: str, *, key: str, label: str, own: bool) -> str | None:
+    """Show ``link`` with its copy button; return the link a QR code should carry (None when
+    it is too long for one).
+
+    On a loopback address (127.0.0.1, localhost) other devices cannot open it: a warning says
+    so, and the same link on this computer's network address is offered when there is one. The
+    teacher's ``own`` link stays as it is (it works on this computer) with the network one
+    under it; a link meant only for others (the student link) is shown on the network address
+    alone. Either way the QR code, which only another device scans, carries the network one.
+    """
+    advice = share_advice(link, network_address(), _server_address())
+    reachable = advice.reachable
+    if own or reachable is None:
+        st.code(link, language=None, wrap_lines=True)
+        copy_button(link, key=key, label=label)
+    if advice.warning:
+        st.warning(advice.warning, icon=":material/wifi_off:")
+    if reachable is not None:
+        st.code(reachable, language=None, wrap_lines=True)
+        copy_button(reachable, key=f"{key}-network", label="Copy this one" if own else label)
+    scan = reachable or link
+    return scan if qr_png(scan) is not None else None
+
+
 #: Host names that mean "this computer" (besides 127.0.0.0/8 and ::1).
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
@@ -924,7 +954,8 @@ def qr_png(link: str) -> str | None:
         qr = segno.make(link, error="m", micro=False)
     except segno.DataOverflowError:
         return None
-    return qr.png_data_uri(scale=6, border=2)
+    # The standard quiet zone, 4 modules of white around the code: phones' scanners need it.
+    return qr.png_data_uri(scale=6, border=4)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

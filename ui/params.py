@@ -65,6 +65,29 @@ class Param:
             return int(value) if value.is_integer() else None
         return value
 
+    def why_not(self, raw: str) -> str | None:
+        """Why the link's ``raw`` text is not a valid value, in plain words ("is not a whole
+        number"), or None when it is valid. A notice says it after the value, so a teacher
+        sees what to fix: ``voices=2.5`` is in range but not whole."""
+        if self.parse(raw) is not None:
+            return None
+        text = raw.strip()
+        if not text:
+            return "is empty"
+        if self.kind == "bool":
+            return "is not true or false"
+        if self.kind == "choice":
+            return "is not one of " + ", ".join(self.options)
+        if not _NUMBER.fullmatch(text) or not math.isfinite(value := float(text)):
+            return "is not a plain number (write it like 3 or 0.5)"
+        if self.kind == "temperature":
+            return "is not a temperature on the slider (" + self.describe_range() + ")"
+        if value < self.low:
+            return f"is below the lowest value, {format_number(self.low)}"
+        if value > self.high:
+            return f"is above the highest value, {format_number(self.high)}"
+        return f"is not a whole number ({self.describe_range()})"
+
     def describe_range(self) -> str:
         """The allowed values in words, for the README and for notices."""
         if self.kind == "temperature":

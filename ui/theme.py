@@ -90,9 +90,15 @@ _TOUCH_CSS = (
     f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
     "background-clip:content-box}"
     "}"
-    # The share box's large QR code fills the screen without running off it.
-    "[data-testid=stDialog] [data-testid=stImage] img"
-    "{max-height:calc(100vh - 12rem);width:auto;max-width:100%;margin:0 auto}"
+    # The share box's large QR code: square (a stretched code may not scan), as large as the
+    # screen's shorter side allows beside the dialog's title and caption, drawn with sharp
+    # module edges. Streamlit sets the image's width inline, hence !important.
+    "[data-testid=stDialog] [data-testid=stFullScreenFrame]>div,"
+    "[data-testid=stDialog] [data-testid=stImage],"
+    "[data-testid=stDialog] [data-testid=stImageContainer]{width:100%}"
+    "[data-testid=stDialog] [data-testid=stImage] img{display:block;aspect-ratio:1/1;"
+    "width:min(100%,calc(100vh - 12rem))!important;height:auto!important;max-width:100%;"
+    "margin:0 auto;image-rendering:pixelated}"
     # Plotly's toolbar holds only "download as PNG", pressed by the visible button under each
     # chart (ui/downloads.py); shown, it sat on the chart's title on touch screens.
     "[data-testid=stPlotlyChart] .modebar-container{display:none!important}"

@@ -73,7 +73,7 @@ from .positions import (
     sinusoidal_positions,
     with_positions,
 )
-from .predict import BAND_NAMES, SHARE_BANDS, SHOWN_PRECISION, bands, largest
+from .predict import ROUNDING, SHARE_BANDS, SHOWN_PRECISION, bands, is_even, largest
 from .projections import HEADS, Projected, inputs, is_symmetric, project
 from .query_space import SPACE_AXES, SPACE_KEYS, SPACE_LIMIT, Probe, probe
 from .room import MAX_VOICES, MIN_VOICES, Room, listen
@@ -103,7 +103,6 @@ from .vocabulary import AMBIGUOUS_WORDS, FEATURES, VOCABULARY
 
 __all__ = [
     "AMBIGUOUS_WORDS",
-    "BAND_NAMES",
     "BASE",
     "BEHAVIOURS",
     "COUNTRIES",
@@ -126,6 +125,7 @@ __all__ = [
     "NOTES",
     "NOTE_FACTS",
     "NOTE_LABELS",
+    "ROUNDING",
     "SHARE_BANDS",
     "SHOWN_PRECISION",
     "SPACE_AXES",
@@ -184,6 +184,7 @@ __all__ = [
     "identity_links",
     "inputs",
     "is_clear_match",
+    "is_even",
     "is_symmetric",
     "largest",
     "layer_norm",

@@ -14,19 +14,16 @@ from collections.abc import Sequence
 import numpy as np
 
 #: Half a percentage point: shares closer than this look the same on screen (shown as "34%").
+#: The one tie rule of the app: predictions and the sentences beside them both use it.
 SHOWN_PRECISION = 0.005
 
 #: The edges of the "roughly how much?" bands: under a quarter, up to half, up to three
-#: quarters, more.
+#: quarters, more (``ui.questions.BAND_NAMES`` words them).
 SHARE_BANDS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
 
-#: How the bands read, one per pair of edges.
-BAND_NAMES: tuple[str, ...] = (
-    "less than a quarter",
-    "a quarter to a half",
-    "half to three quarters",
-    "more than three quarters",
-)
+#: Two numbers this close (relative) are the same number, up to float rounding: an exact tie
+#: (equal scores give equal weights), which is not the same claim as "a tie on screen".
+ROUNDING = 1e-9
 
 
 def largest(
@@ -53,3 +50,12 @@ def bands(
         for i, (low, high) in enumerate(itertools.pairwise(edges))
         if low - tolerance <= share <= high + tolerance
     )
+
+
+def is_even(weights: Sequence[float] | np.ndarray, *, tolerance: float = SHOWN_PRECISION) -> bool:
+    """Whether a row of attention weights ``(n,)`` (summing to 1) reads as an even spread: no
+    weight is more than ``tolerance`` above the even share ``1 / n``, so no word stands out on
+    screen. Every row whose weights all tie (``largest``) is even; so is a long row whose top
+    is a fraction of a point above 1/n while a few words get less."""
+    w = np.asarray(weights, dtype=np.float64)
+    return bool(w.size) and float(w.max()) <= 1.0 / w.size + tolerance

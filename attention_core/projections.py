@@ -15,6 +15,7 @@ readable; a real model learns its matrices and they rarely mean one thing each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -109,6 +110,10 @@ def inputs(
     return (), x
 
 
+#: Why a word asks nothing with a head (``Projected.why_silent``).
+Silence = Literal["asks", "no features", "links at 0", "looked for", "not asked"]
+
+
 @dataclass(frozen=True)
 class Projected:
     """One head's attention over a sentence, next to the same sentence with ``Q = K = V = X``.
@@ -151,6 +156,29 @@ class Projected:
         """``(n,)`` which words have a question at all (a non-zero query); the others get an even
         spread of attention, because every key scores 0 for them."""
         return np.any(self.q != 0, axis=1)
+
+    def why_silent(self, i: int) -> Silence:
+        """Why word ``i`` asks nothing with this head (its query is all zeros), or "asks".
+
+        "no features"    the word has no features in this toy world (a small word)
+        "links at 0"     it has features a link of W_Q reads, but those links are at strength 0
+        "looked for"     no link reads its features, but a link looks *for* one of them: it is
+                         what other words ask about (*wrote* for Person → action)
+        "not asked"      the head asks about none of its features, either way
+        """
+        if self.asks[i]:
+            return "asks"
+        x = self.x[i]  # (d,)
+        if not np.any(x):
+            return "no features"
+        at = {name: j for j, name in enumerate(self.head.dims)}
+        if self.head.query and all(link.strength == 0 for link in self.head.query):
+            return "links at 0"  # the head asks nothing of anyone
+        if any(x[at[link.source]] != 0 for link in self.head.query):
+            return "links at 0"
+        if any(x[at[link.target]] != 0 and link.strength != 0 for link in self.head.query):
+            return "looked for"
+        return "not asked"
 
     @property
     def looks_at(self) -> NDArray[np.intp]:

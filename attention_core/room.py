@@ -14,7 +14,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .attention import entropy, softmax
-from .spread import percent
 
 #: How relevant your friend's voice is to you (the chatter scores between 0 and 1.5).
 FRIEND_SCORE = 3.0
@@ -78,26 +77,6 @@ class Room:
     def friend_leads(self) -> bool:
         """Does your friend get more than any single other voice?"""
         return self.friend_share > self.loudest_chatter
-
-    def summary(self) -> str:
-        """One sentence on who gets your attention, true of these weights by construction."""
-        n_other = len(self.voices) - 1
-        others = "the other voice gets" if n_other == 1 else f"the {n_other} other voices share"
-        if self.friend_has_most:
-            lead = "most of your attention"
-        elif self.friend_leads:
-            lead = "more than any other voice, but less than all the chatter together"
-        else:
-            lead = "no more than the others"
-        friend, top_chatter = percent(self.friend_share), percent(self.loudest_chatter)
-        if friend == top_chatter:  # rounding must not hide who leads: one more decimal
-            friend = f"{100 * self.friend_share:.1f}%"
-            top_chatter = f"{100 * self.loudest_chatter:.1f}%"
-        loudest = "" if n_other == 1 else f"; the loudest of them gets {top_chatter}"
-        return (
-            f"Your friend gets {friend}: {lead}. "
-            f"{others.capitalize()} {percent(self.chatter_share)}{loudest}."
-        )
 
 
 def voices(n_voices: int) -> tuple[str, ...]:

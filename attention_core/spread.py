@@ -14,12 +14,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .predict import largest as largest_
+
 #: "Even": the largest weight is at most this many times the smallest.
 EVEN_RATIO = 1.25
 #: "Hard lookup": one key (or the keys tied at the top, together) holds at least this much.
 HARD_WEIGHT = 0.99
-#: Weights closer than this (relative) count as tied.
-TIE_RTOL = 1e-6
 
 SpreadKind = Literal["even", "hard", "tie", "soft"]
 
@@ -31,10 +31,12 @@ class Spread:
     ``kind``:
         "even"  every weight is within ``EVEN_RATIO`` of every other (``ratio <= EVEN_RATIO``)
         "hard"  one key alone holds at least ``HARD_WEIGHT`` of the weight (an arg-max)
-        "tie"   two or more keys share the largest weight (they always get the same)
+        "tie"   two or more keys share the largest weight, as the screen shows it (within
+                ``SHOWN_PRECISION``: the app's one tie rule)
         "soft"  one key leads, the others still get a real share
     ``top`` are the indices holding the largest weight (several on a tie), ``top_weight`` the
-    weight of each of them, ``top_share`` their total, ``ratio`` largest / smallest weight.
+    largest weight and ``top_low`` the smallest of the tied ones, ``top_share`` their total,
+    ``ratio`` largest / smallest weight. The words are ``ui.questions.spread_headline``'s.
     """
 
     kind: SpreadKind
@@ -42,33 +44,13 @@ class Spread:
     top_weight: float
     top_share: float
     smallest: float
+    top_low: float
     ratio: float
 
     @property
     def leader(self) -> int | None:
         """The one key with the largest weight, or None when no single key leads."""
         return self.top[0] if len(self.top) == 1 and self.kind != "even" else None
-
-    def headline(self, labels: tuple[str, ...] | list[str]) -> str:
-        """One sentence about the weights, quoting the numbers that make it true."""
-        names = [f"*{labels[i]}*" for i in self.top]
-        if self.kind == "even":
-            return (
-                "Even average: every key counts about the same (the largest weight is "
-                f"{self.ratio:.2f}× the smallest)"
-            )
-        if self.kind == "hard":
-            return f"Hard lookup (arg-max): {names[0]} takes {_pct(self.top_weight)} of the weight"
-        if self.kind == "tie":
-            together = f"{_pct(self.top_share)} together"
-            return (
-                f"A tie at the top: {_and(names)} get the same weight and share the spotlight "
-                f"({_pct(self.top_weight)} each, {together})"
-            )
-        return (
-            f"Soft lookup: {names[0]} leads with {_pct(self.top_weight)}, the others still "
-            f"count ({_pct(1.0 - self.top_share)} together)"
-        )
 
     @property
     def short(self) -> str:
@@ -85,7 +67,7 @@ def describe_spread(weights: ArrayLike) -> Spread:
     if w.ndim != 1 or w.size == 0 or not np.all(np.isfinite(w)) or np.any(w < 0):
         raise ValueError(f"need a non-empty row of non-negative weights, got shape {w.shape}")
     largest, smallest = float(w.max()), float(w.min())
-    top = tuple(int(i) for i in np.flatnonzero(np.isclose(w, largest, rtol=TIE_RTOL, atol=0)))
+    top = tuple(sorted(largest_(w)))
     share = float(w[list(top)].sum())
     ratio = largest / smallest if smallest > 0 else float("inf")
     kind: SpreadKind
@@ -97,7 +79,7 @@ def describe_spread(weights: ArrayLike) -> Spread:
         kind = "hard"
     else:
         kind = "soft"
-    return Spread(kind, top, largest, share, smallest, ratio)
+    return Spread(kind, top, largest, share, smallest, float(w[list(top)].min()), ratio)
 
 
 def _pct(x: float) -> str:
@@ -108,10 +90,6 @@ def _pct(x: float) -> str:
     if text == "0%" and x > 0:
         return "under 1%"
     return text
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def percent(x: float) -> str:

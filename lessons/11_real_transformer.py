@@ -38,10 +38,8 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
     right = ac.largest(row)
     names = questions.distinct(list(tokens.pieces), noun="token")
     n = len(names)
-    # [CLS] and [SEP] are always offered: resting there is a common answer of a trained head.
-    shown = questions.offered(n, right, first=(0, n - 1, asker, asker - 1, asker + 1))
     why = f"In {head_name(layer, head)}, " + questions.looks_most(
-        row, names, asker, right, noun="token"
+        row, names, asking=f"*{md(names[asker], 40)}*", itself=asker, noun="token"
     )
     if right == {asker - 1} or right == {asker + 1}:
         side = "before" if right == {asker - 1} else "after"
@@ -55,7 +53,9 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
     sentence = f"*{md(text, 120)}*" if text.strip() else "an empty text"
     prompt = f"In {sentence}, {head_name(layer, head)}: which token does "
     prompt += f"*{md(names[asker], 40)}* attend to most?"
-    return questions.question(prompt, names, shown, right, why)
+    # [CLS] and [SEP] are always offered: resting there is a common answer of a trained head.
+    first = (0, n - 1, asker, asker - 1, asker + 1)
+    return questions.word_question(prompt, names, row, why, first=first, noun="token")
 
 
 TEACHER = page.TeacherNotes(

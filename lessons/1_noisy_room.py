@@ -3,7 +3,7 @@
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import page, questions
 from ui.figures import weight_bars
 from ui.lessons import LESSONS, ROOM
 from ui.params import TEMPERATURES
@@ -56,7 +56,7 @@ def lesson_body() -> None:
         if run.shown:  # in predict mode, once the student has committed
             st.metric("Your friend's share", ac.percent(room.friend_share))
             st.metric("The chatter's share", ac.percent(room.chatter_share))
-            st.caption(room.summary())
+            st.caption(questions.room_summary(room))
             st.metric(
                 "Spread (entropy)",
                 f"{room.entropy_bits:.2f} bits",

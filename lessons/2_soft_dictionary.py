@@ -131,8 +131,9 @@ def lesson_body() -> None:
         else:
             st.warning(
                 f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
-                f"{ac.max_entropy(len(found.keys)):.2f} possible), so the "
-                "answer is a blur of every value.",
+                f"{ac.max_entropy(len(found.keys)):.2f} possible), so the answer is a blur of "
+                f"the values: the heaviest key, *{md(found.top_key)}*, gives only "
+                f"{ac.percent(found.weights.max())} of it.",
                 icon=":material/blur_on:",
             )
 

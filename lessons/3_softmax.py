@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 import attention_core as ac
-from ui import page
+from ui import page, questions
 from ui.figures.scaling import sample_weights, spread_by_d_k
 from ui.figures.softmax import scores_and_weights
 from ui.formats import format_number, written, written_lead
@@ -114,7 +114,9 @@ def lesson_body() -> None:
         verdict = verdicts[t]
         if run.predict(lambda: top_weight_question(scores, weights, t)):
             icon = {"even": "blur_on", "hard": "target", "tie": "drag_handle", "soft": "tune"}
-            st.markdown(f":material/{icon[verdict.kind]}: **{verdict.headline(labels)}.**")
+            st.markdown(
+                f":material/{icon[verdict.kind]}: **{questions.spread_headline(verdict, labels)}.**"
+            )
             metrics(verdict, spread, even)
 
         run.chart(
@@ -131,8 +133,12 @@ def lesson_body() -> None:
 
     # The ends of the dial, for these scores: the note quotes what the chart will show there.
     coldest, hottest = TEMPERATURES[0], TEMPERATURES[-1]
-    cold = ac.describe_spread(ac.softmax(scores, temperature=coldest)).headline(labels)
-    hot = ac.describe_spread(ac.softmax(scores, temperature=hottest)).headline(labels)
+    cold = questions.spread_headline(
+        ac.describe_spread(ac.softmax(scores, temperature=coldest)), labels
+    )
+    hot = questions.spread_headline(
+        ac.describe_spread(ac.softmax(scores, temperature=hottest)), labels
+    )
     run.note(
         f"Drag the temperature to its lowest, {format_number(coldest)}, and these scores give: "
         f"{cold}. To its highest, {format_number(hottest)}: {hot}. The closer the runner-up's "
@@ -203,8 +209,9 @@ def why_scale() -> None:
             f"{ac.percent(here.top_weight_scaled[0])} scaled."
         )
         st.markdown(
-            f"One of those queries, drawn below. Unscaled: {unscaled.headline(keys)}. "
-            f"Scaled: {scaled.headline(keys)}."
+            "One of those queries, drawn below. Unscaled: "
+            f"{questions.spread_headline(unscaled, keys)}. "
+            f"Scaled: {questions.spread_headline(scaled, keys)}."
         )
     left, right = st.columns(2)
     run.chart(spread_by_d_k(every, here, look=run.look), key="scaling-spread", container=left)

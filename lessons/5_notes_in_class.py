@@ -6,8 +6,9 @@ import streamlit as st
 import attention_core as ac
 from ui import page
 from ui.figures.classroom import notes_grid
-from ui.formats import format_number, listed
+from ui.formats import format_number
 from ui.lessons import CLASSROOM
+from ui.questions import listed
 from ui.safe import md
 
 run = page.begin(
@@ -23,6 +24,12 @@ def _no_clear_match(found: ac.Answer) -> str:
     """Which notes share the spotlight when none stands out, in words."""
     close = ac.competing_notes(found)
     brightest = found.weights[found.top]
+    if len(close) == 1:  # it leads, but holds too little of the weight to be the answer
+        return (
+            f"every note: the brightest, *{md(found.top_key)}*, leads but gets only "
+            f"{ac.percent(brightest)}, so most of the answer comes from the other notes. Lower "
+            "the temperature to sharpen the spotlight."
+        )
     if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
         return (
             f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "

@@ -9,7 +9,7 @@ from ui.figures import weight_bars, weights_heatmap
 from ui.figures.sentence import LANDMARKS, depth_curves, movement, projection_for
 from ui.formats import format_number, token_labels, two_places
 from ui.lessons import MATH, PROJECTIONS, SENTENCE
-from ui.look_question import asker, looked, where_it_looks
+from ui.questions import asker, looks_most, where_it_looks
 from ui.safe import md, plot_text
 
 run = page.begin(
@@ -39,7 +39,7 @@ def look_question(r: ac.Refinement, labels: list[str], focus: int) -> page.Quest
     silent = None
     if not np.any(r.embeddings[focus]):
         silent = f"{word} has no features in this toy (all zeros): it scores 0 with every word"
-    found = looked(labels, row, choice, focus, silent=silent)
+    found = looks_most(row, labels, asking=word, itself=focus, silent=silent)
     how = (
         f"Here every word is its own query and key (Q = K = X): the weight {word} gives a word "
         "follows the dot product of their features, the larger the product the larger the "
@@ -82,7 +82,10 @@ def depth_section(
     st.subheader("Refine again: depth", divider="gray")
     st.markdown(
         "A transformer stacks layers. Apply this same attention again and again and watch what "
-        "happens to the words, with or without the two tricks every real transformer uses."
+        "happens to the words, with or without two parts every real transformer has around its "
+        "attention: the residual (each layer adds to the word's vector) and layer norm. This toy "
+        "repeats one attention with no learned weights, so it shows what the two do to the "
+        "words' lengths and angles, not all they do in a trained model."
     )
     row = st.columns([1.4, 1, 1], vertical_alignment="bottom")
     layers = run.control("layers", container=row[0])
@@ -166,8 +169,10 @@ def depth_story(deep: ac.Depth, other: ac.Depth, focus: int, labels: list[str]) 
     if deep.residual and not deep.layer_norm and lengths[-1] > 2 * lengths[0]:
         lines.append(
             f"Adding instead of replacing makes the vectors grow, layer after layer: mean "
-            f"length {two_places(lengths[0])} → {two_places(lengths[-1])}. That is why layer "
-            "norm follows every layer in a transformer."
+            f"length {two_places(lengths[0])} → {two_places(lengths[-1])}. Layer norm rescales "
+            "them after each layer (switch it on). In a real transformer it is there mainly to "
+            "keep training stable, with a learned gain and bias; BERT and MiniLM put it after "
+            "each sublayer (post-LN), many newer models before (pre-LN)."
         )
     if deep.layer_norm and n_layers:
         longest = float(deep.norms[1:].max())
@@ -178,6 +183,13 @@ def depth_story(deep: ac.Depth, other: ac.Depth, focus: int, labels: list[str]) 
                 f"vector gets longer than √{deep.vectors.shape[-1]} ≈ {bound:.2f}: the longest "
                 f"after a layer is {two_places(longest)}."
             )
+    if deep.residual and deep.layer_norm and cos[-1] >= ALL_ALIKE:
+        lines.append(
+            f"Even with both, the words end up alike here (mean cosine {two_places(cos[-1])}): "
+            "the same attention with no learned weights, repeated, keeps averaging them. Real "
+            "layers each learn their own W_Q, W_K, W_V and add a feed-forward network, which "
+            "keeps words apart."
+        )
     return "  \n".join(lines)
 
 

@@ -29,8 +29,8 @@ from ui.figures.math import (
 )
 from ui.formats import written, written_lead
 from ui.lessons import MATH, PROJECTIONS
-from ui.look_question import named
 from ui.params import TEMPERATURES
+from ui.questions import how_much, named
 from ui.safe import md
 
 #: Past this many words the matrices stop fitting on a screen (they still work).
@@ -191,8 +191,9 @@ def step_3_scale(r: ac.Refinement) -> None:
         "÷ √d_k: calm the scores down" if scaled else "÷ √d_k: skipped (the notes' formula)",
         f"Each word has d_k = {d_k} features, so √{d_k} ≈ {root:.2f}. "
         + (
-            "A score adds up d_k products. With numbers of size about 1 (as in a trained "
-            "model), the spread of those sums grows like √d_k: the more dimensions, the bigger "
+            "A score adds up d_k products. If the entries of q and k were independent, with "
+            "mean 0 and variance 1, the spread of those sums would grow like √d_k: the more "
+            "dimensions, the bigger "
             "the scores, and softmax saturates into one weight near 1, where learning gets "
             "almost no gradient. Vaswani et al. divide by √d_k to bring the spread back to about "
             "1 whatever d_k is. It is about the number of dimensions, not long vectors: at a "
@@ -270,13 +271,12 @@ def top_weight_question(r: ac.Refinement) -> page.Question:
             if scaled
             else f"divide by √{d_k}, or raise T, and it can only shrink."
         )
-    return page.Question(
-        prompt=f"In *{md(' '.join(r.tokens), 80)}*, with the scores {division} and at "
+    return how_much(
+        f"In *{md(' '.join(r.tokens), 80)}*, with the scores {division} and at "
         f"temperature {written(t)}: how large is the largest weight in the row of {word}? "
         "(Step 2 writes that row's scores out.)",
-        options=ac.BAND_NAMES,
-        right=ac.bands(float(weights.max())),
-        why=why,
+        float(weights.max()),
+        why,
     )
 
 
@@ -369,12 +369,21 @@ def what_to_notice(r: ac.Refinement) -> str:
     if tie is None:
         at_coldest = "every row becomes a hard lookup (one weight near 1) or stays an even split."
     else:
-        word, first, second = (labels[k] for k in tie)
-        at_coldest = (
-            "most rows become a hard lookup (one weight near 1), except where two scores nearly "
-            f"tie: *{word}* scores almost the same with *{first}* as with *{second}*, so it keeps "
-            "a little of both."
-        )
+        row, first, second = tie
+        word, a, b = (labels[k] for k in tie)
+        scores = r.attention.scaled_scores[row]
+        if abs(scores[first] - scores[second]) <= ac.ROUNDING * max(1.0, abs(scores[first])):
+            at_coldest = (
+                "most rows become a hard lookup (one weight near 1), except where two scores "
+                f"tie: *{word}* scores exactly the same with *{a}* as with *{b}*, so it splits "
+                "its attention equally between them at every temperature."
+            )
+        else:
+            at_coldest = (
+                "most rows become a hard lookup (one weight near 1), except where two scores "
+                f"nearly tie: *{word}* scores almost the same with *{a}* as with *{b}*, so it "
+                "keeps a little of both."
+            )
     blanks = blank_words(r)
     small = (
         f" Small words like *{labels[blanks[0]]}* are all zeros here: they score 0 with everyone "

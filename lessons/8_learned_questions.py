@@ -5,7 +5,7 @@ import streamlit as st
 import attention_core as ac
 from ui import claims, formulas, page
 from ui.figures.heads import head_pattern, matrix_limit, projection_matrix
-from ui.figures.math import features_heatmap
+from ui.figures.math import features_heatmap, scores_heatmap, symmetric_limit
 from ui.formats import format_number, word_labels
 from ui.lessons import (
     HEADS_LESSON,
@@ -15,7 +15,7 @@ from ui.lessons import (
     TEACHER_SENTENCE,
     link_key,
 )
-from ui.look_question import asker, looked, named, shares, where_it_looks
+from ui.questions import asker, where_it_looks
 from ui.safe import md
 
 SUGGESTIONS = (
@@ -30,7 +30,9 @@ run = page.begin(
     "In lessons 6 and 7 every word used itself as its question, so it mostly found itself and "
     "words like it. Real transformers first multiply each word by three learned matrices: "
     "**W_Q** turns it into a question, **W_K** into the label it shows, **W_V** into what it hands "
-    "over. Now a word can ask for something *else*: a person can look for what they did.",
+    "over. Now a word can ask for something *else*: a person can look for what they did. "
+    "The heads here are built by hand, so you can say their question out loud; a real model "
+    "learns its own (lessons 11 and 12).",
 )
 
 
@@ -38,41 +40,22 @@ def look_question(p: ac.Projected, labels: list[str], focus: int) -> page.Questi
     """Where does the inspected word look most with this head? The words the core finds
     largest in its row (ties on screen all right), the row the head's pattern then draws; the
     why compares it with no projection (Q = K = V = X)."""
-    row, plain = p.weights[focus], p.plain.weights[focus]  # (n,) each
+    row = p.weights[focus]  # (n,)
     choice = where_it_looks(labels, row)
     word = asker(labels, focus)
     head = f"**{md(p.head.name)}**"
     if p.head.name != ac.HEADS["none"].name:  # its links, at the sliders' strengths
         links = [f"W_Q {md(link.label)} = {format_number(link.strength)}" for link in p.head.query]
         head += f" ({', '.join(links)})"
-    silent = None
-    if choice.even and not p.asks[focus]:
-        quiet = p.head.query and all(link.strength == 0 for link in p.head.query)
-        reason = (
-            "This head's links are all at 0, so it asks nothing"
-            if quiet
-            else f"{word} has none of the features this head asks about"
-        )
-        silent = f"{reason}: the query of {word} is all zeros, every key scores 0"
-    found = looked(labels, row, choice, focus, silent=silent)
-    if not choice.even:
-        found = f"With this head {found}"
-    plain_top = sorted(ac.largest(plain))
-    if len(plain_top) == len(labels) > 1:
-        before = "it would spread evenly"
-    else:
-        itself = ", itself" if plain_top == [focus] else ""
-        before = f"it would look most at {named(labels, plain_top)}{itself}"
-        before += f" ({shares(plain, labels, plain_top)})"
     return page.Question(
         prompt=f"With the head {head} on *{md(' '.join(p.tokens), 80)}*, at temperature "
         f"{format_number(p.attention.temperature)}: where does {word} look most?",
         options=choice.options,
         right=choice.right,
-        why=f"{found} With no projection (Q = K = V = X) {before}. The head's W_Q turns a "
-        "word's features into its question (its query); each key is the word itself (W_K = "
-        "identity), and the larger the dot product of the question with a key, the larger that "
-        "word's weight.",
+        why=f"{claims.question_line(p, focus, labels)}  \nThe head's W_Q turns a word's "
+        "features into its question (its query); each key is the word itself (W_K = identity), "
+        "and the larger the dot product of the question with a key, the larger that word's "
+        "weight.",
     )
 
 
@@ -87,7 +70,9 @@ TEACHER = page.TeacherNotes(
         "Can one head look for what a person did and where it happened at once? (Lesson 9.)",
     ),
     misconception="“Attention means similarity: a word looks most at the words most like it.” "
-    "Only while Q = K = X, as in lessons 6 and 7. A learned W_Q lets a word ask a question: "
+    "Only while Q = K = X, as in lessons 6 and 7. A W_Q lets a word ask a question (these "
+    "heads are built by hand, so the question can be said out loud; a real model learns its "
+    "W_Q, lessons 11 and 12): "
     "with the Person → action head at its default strength (1, T = 1), *teacher* in *the "
     "teacher wrote on the board* looks most at *wrote*, while with no projection it looks most "
     "at itself.",
@@ -131,7 +116,7 @@ def lesson_body(text: str, head: ac.Head) -> None:
     # Two lines, so it fits a phone.
     above.latex(
         r"\begin{gathered} Q = X W_Q,\quad K = X W_K,\quad V = X W_V \\ X' = "
-        + formulas.softmax_of(r"Q K^\top", scaled=scaled, d="d")
+        + formulas.softmax_of(r"Q K^\top", scaled=scaled)
         + r" V \end{gathered}"
     )
     p = ac.project(text, head, temperature=t, scaled=scaled)
@@ -144,7 +129,10 @@ def lesson_body(text: str, head: ac.Head) -> None:
     ):
         run.share()
         return
-    labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
+    known = ac.embed(list(p.tokens))[1]
+    labels = word_labels(p.tokens, known)
+    with above:  # said once: a made-up vector is noise, not a finding
+        page.made_up_notice(p.tokens, known)
     focus = run.pick("word", labels, default=claims.inspect_first(p), container=above)
     if run.predict(lambda: look_question(p, labels, focus)):  # the line says where it looks
         above.markdown(claims.question_line(p, focus, labels))
@@ -163,6 +151,14 @@ def lesson_body(text: str, head: ac.Head) -> None:
     if run.shown:  # both lines read the patterns out: they wait for the prediction
         st.caption(claims.askers_line(p, labels))
         st.markdown(claims.symmetry_line(p, labels))
+    # The line above talks about the scores: they are on screen, next to the weights they make.
+    run.chart(
+        scores_heatmap(
+            p.attention.scores, labels, title="The head's scores Q Kᵀ (before softmax)",
+            limit=symmetric_limit(p.attention.scores), look=run.look,
+        ),
+        key="projections-scores",
+    )  # fmt: skip
 
     run.note(
         "Start from **Person → action**: *teacher* looks at *wrote*, not at itself. Switch the "

@@ -40,11 +40,11 @@ def head_question(
     head, row = r.heads[k], r.weights[k, focus]
     right = ac.largest(row)
     names = questions.distinct(labels)
-    shown = questions.offered(len(names), right, first=(focus,))
     off = "" if r.active[k] else " (switched off, but its pattern is still drawn)"
     settings = f"temperature {format_number(t)}" + ("" if scaled else ", not scaled by √d_k")
-    why = f"In **{md(head.name)}**, " + questions.looks_most(row, names, focus, right, noun="word")
-    if 1 < len(right) < len(row):
+    word = questions.asker(labels, focus)
+    why = f"In **{md(head.name)}**, " + questions.looks_most(row, labels, asking=word, itself=focus)
+    if len(right) > 1 and not ac.is_even(row):
         why += (
             f" One head, one question: **{md(head.name)}** has a single query for "
             f"*{md(names[focus], 40)}*, so it has to split its attention between the words "
@@ -56,7 +56,7 @@ def head_question(
         f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the **{md(head.name)}** head "
         f"({md(head.question)}){off}, where does *{md(names[focus], 40)}* look most?"
     )
-    return questions.question(prompt, names, shown, right, why)
+    return questions.word_question(prompt, names, row, why, first=(focus,))
 
 
 TEACHER = page.TeacherNotes(

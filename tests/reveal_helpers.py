@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-import attention_core as ac
+from ui.questions import BAND_NAMES
 
 #: How close two shares must be to look the same on screen (the charts' two decimals).
 ON_SCREEN = 0.005
@@ -68,10 +68,10 @@ def why(at: AppTest, marker: str) -> str:
 
 def band_names(share: float) -> set[str]:
     """The "how much?" bands a share shown on screen belongs to (both, on an edge)."""
-    edges = np.linspace(0, 1, len(ac.BAND_NAMES) + 1)
+    edges = np.linspace(0, 1, len(BAND_NAMES) + 1)
     return {
         name
-        for name, low, high in zip(ac.BAND_NAMES, edges[:-1], edges[1:], strict=True)
+        for name, low, high in zip(BAND_NAMES, edges[:-1], edges[1:], strict=True)
         if low - ON_SCREEN <= share <= high + ON_SCREEN
     }
 

@@ -28,6 +28,7 @@ from ui.formats import csv_text
 from ui.lessons import HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from ui.params import Param
 from ui.predict import HIDDEN_CHART, Question
+from ui.questions import BAND_NAMES
 
 LESSON_IDS = [lesson.url_path for lesson in LESSONS]
 
@@ -162,7 +163,7 @@ def test_core_answers_treat_what_looks_equal_on_screen_as_a_tie() -> None:
     assert ac.largest([1.0, 1.0]) == {0, 1}
     assert ac.bands(0.1) == {0} and ac.bands(0.9) == {3} and ac.bands(1.0) == {3}
     assert ac.bands(0.5) == {1, 2} and ac.bands(0.497) == {1, 2} and ac.bands(0.49) == {1}
-    assert len(ac.BAND_NAMES) == len(ac.SHARE_BANDS) - 1
+    assert len(BAND_NAMES) == len(ac.SHARE_BANDS) - 1
 
 
 # ---- teacher links that lock the view --------------------------------------------------------

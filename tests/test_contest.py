@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import attention_core as ac
 from ui.params import TEMPERATURES
+from ui.questions import contest_options
 
 LABELS = tuple("abcdefghijklmnopqrstuvwxyz0123")
 
@@ -18,20 +19,20 @@ def test_one_clear_leader_wins_alone() -> None:
     race = ac.contest(np.array([0.1, 0.6, 0.3]))
     assert race.top == (1,) and race.close == () and not race.tie
     assert race.winners == {1}
-    assert race.options(("a", "b", "c"), "tie") == (("a", "b", "c", "tie"), frozenset({1}))
+    assert contest_options(race, ("a", "b", "c"), "tie") == (("a", "b", "c", "tie"), frozenset({1}))
 
 
 def test_an_exact_tie_has_no_winner_and_only_the_tie_is_right() -> None:
     race = ac.contest(np.full(16, 1 / 16))
     assert race.tie and race.winners == frozenset() and len(race.top) == 16
-    options, right = race.options(LABELS[:16], "tie")
+    options, right = contest_options(race, LABELS[:16], "tie")
     assert options == (*LABELS[:7], "tie") and right == {7}
 
 
 def test_keys_that_look_tied_on_screen_all_win_and_so_does_the_tie() -> None:
     race = ac.contest(np.array([0.300, 0.298, 0.200, 0.202]))  # 30% and 29.8%: both "30%"
     assert race.top == (0,) and race.close == (1,)
-    assert race.options(LABELS[:4], "tie")[1] == {0, 1, 4}
+    assert contest_options(race, LABELS[:4], "tie")[1] == {0, 1, 4}
 
 
 def test_the_heaviest_keys_are_offered_in_key_order() -> None:
@@ -69,7 +70,7 @@ def test_a_probe_knows_how_long_each_key_is_and_a_lookup_its_heaviest_keys() -> 
 def test_the_right_options_are_the_largest_weights_on_screen(scores: list[int], t: float) -> None:
     w = ac.softmax(np.array(scores) / 4, temperature=t)
     race = ac.contest(w)
-    options, right = race.options(LABELS[: len(w)], "tie")
+    options, right = contest_options(race, LABELS[: len(w)], "tie")
     assert right and len(options) <= 8
     offered = [LABELS.index(o) for o in options[:-1]]
     # Every key not offered weighs no more than any key offered: the argmax is always there.

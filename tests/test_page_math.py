@@ -24,6 +24,7 @@ import attention_core as ac
 from ui.formats import format_number, written
 from ui.lessons import MATH
 from ui.params import TEMPERATURES
+from ui.questions import BAND_NAMES
 
 DEFAULT_TEXT = MATH.param("sentence").default
 
@@ -332,13 +333,13 @@ def test_predict_mode_hides_every_answer_until_a_prediction():
     question = prompt(at)
     assert "the row of *river*?" in question and "divided by √8" in question
     assert "temperature 1" in question
-    assert options(at) == list(ac.BAND_NAMES)
+    assert options(at) == list(BAND_NAMES)
 
 
 def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
     at = open_lesson(MATH, {"predict": "true"})
     top = ac.refine(DEFAULT_TEXT).weights[1].max()  # the row of river
-    right = next(i for i, name in enumerate(ac.BAND_NAMES) if name in band_names(top))
+    right = next(i for i, name in enumerate(BAND_NAMES) if name in band_names(top))
     reveal(at, right)
     assert not at.exception
     assert verdict(at) == (True, set())
@@ -348,7 +349,7 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
     assert "leads the next one by 5.4" in line and ac.percent(top) in line  # 9 against 3.6
     predict_again(at)
     assert not at.get("plotly_chart")
-    wrong = next(i for i, name in enumerate(ac.BAND_NAMES) if name not in band_names(top))
+    wrong = next(i for i, name in enumerate(BAND_NAMES) if name not in band_names(top))
     reveal(at, wrong)
     assert verdict(at) == (False, band_names(z(at, "math-weights")[1].max()))
 
@@ -372,13 +373,13 @@ def asked_row(at, question: str) -> tuple[int, str]:
     ),
     t=st.sampled_from(TEMPERATURES),
     scaled=st.booleans(),
-    pick=st.integers(0, len(ac.BAND_NAMES) - 1),
+    pick=st.integers(0, len(BAND_NAMES) - 1),
 )
 def test_the_band_marked_right_is_what_the_revealed_row_shows(sentence, t, scaled, pick):
     query = {"predict": "true", "sentence": sentence, "t": format_number(t),
              "scaled": str(scaled).lower()}  # fmt: skip
     at = open_lesson(MATH, query)
-    assert options(at) == list(ac.BAND_NAMES)
+    assert options(at) == list(BAND_NAMES)
     question = prompt(at)
     assert f"temperature {written(t)}" in question
     assert ("the scores divided by √8" in question) == scaled
@@ -388,7 +389,7 @@ def test_the_band_marked_right_is_what_the_revealed_row_shows(sentence, t, scale
     weights = z(at, "math-weights")[row]
     shown = band_names(weights.max())
     right, named = verdict(at)
-    assert right == (ac.BAND_NAMES[pick] in shown)
+    assert right == (BAND_NAMES[pick] in shown)
     if not right:
         assert named == shown
     # The why quotes the row drawn: its largest weight, and its scores' lead.

@@ -28,8 +28,8 @@ import attention_core as ac
 from ui import claims
 from ui.formats import format_number, word_labels
 from ui.lessons import LINK_PARAMS, LINK_RANGE, PROJECTIONS, SENTENCE_PRESETS, link_key
-from ui.look_question import EVENLY
 from ui.params import TEMPERATURES
+from ui.questions import EVENLY
 
 FAST = settings(max_examples=60, deadline=None)
 PAGE = settings(max_examples=10, deadline=None)

@@ -25,8 +25,8 @@ import attention_core as ac
 from ui.figures.sentence import SAME_SPOT
 from ui.formats import format_number
 from ui.lessons import MATH, SENTENCE, SENTENCE_PRESETS
-from ui.look_question import EVENLY
 from ui.params import TEMPERATURES
+from ui.questions import EVENLY
 
 #: Words for generated sentences: known ones of every kind, small words, an unknown one.
 WORDS = ["i", "sat", "on", "the", "river", "bank", "money", "paid", "into", "spring", "bat",
@@ -168,7 +168,7 @@ def assert_labels_apart(refined: dict, tokens) -> None:
     points = np.column_stack([values(refined, "x"), values(refined, "y")])
     labels = refined["text"]
     named = " · ".join(labels).split(" · ")
-    assert set(tokens) <= {w.rstrip("?") for w in named}
+    assert set(tokens) <= {w.rstrip("?").lower() for w in named}  # "I" is shown capitalised
     shown = [p for p, label in zip(points, labels, strict=True) if label]
     span = max(np.ptp(points, axis=0).max(), 1e-9)
     for a in range(len(shown)):

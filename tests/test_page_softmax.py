@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest
 import attention_core as ac
 from ui.lessons import SOFTMAX
 from ui.params import TEMPERATURES
+from ui.questions import spread_headline
 
 WORDS = ["sous", "près", "dans", "sur", "loin"]
 SCORE_KEYS = [f"s{i}" for i in range(1, 6)]
@@ -182,8 +183,8 @@ def test_every_sentence_is_true_of_the_weights_drawn(tenths, t, compare) -> None
             words = name.split("(", 1)[1].rstrip(")").removeprefix("yours: ")
             kind = {"hard lookup": "Hard", "even": "Even", "tie": "A tie", "soft": "Soft"}[words]
             w = values(trace, "y")
-            check_spread(ac.describe_spread(w).headline(WORDS), WORDS, w)
-            assert ac.describe_spread(w).headline(WORDS).startswith(kind)
+            check_spread(spread_headline(ac.describe_spread(w), WORDS), WORDS, w)
+            assert spread_headline(ac.describe_spread(w), WORDS).startswith(kind)
     note = next(i.value for i in at.info if "Drag the temperature to its lowest" in i.value)
     cold = note.split("these scores give: ", 1)[1].split(". To its highest", 1)[0]
     hot = note.split(f"To its highest, {TEMPERATURES[-1]:g}: ", 1)[1].split(". The closer", 1)[0]

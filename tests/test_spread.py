@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import attention_core as ac
 from ui.lessons import SCORE_RANGE
 from ui.params import TEMPERATURES
+from ui.questions import room_summary, spread_headline
 
 LABELS = ["sous", "près", "dans", "sur", "loin"]
 #: The score sliders' grid: -5 to 5 in steps of 0.1 (as integers of tenths, so ties happen).
@@ -29,7 +30,7 @@ slider_scores = st.lists(
 def test_every_verdict_is_true_at_every_temperature(scores: list[float]) -> None:
     for t in TEMPERATURES:
         weights = ac.softmax(scores, temperature=t)
-        check_spread(ac.describe_spread(weights).headline(LABELS), LABELS, weights)
+        check_spread(spread_headline(ac.describe_spread(weights), LABELS), LABELS, weights)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_the_walkthrough_cases(scores: list[float], t: float, kind: str) -> None
     weights = ac.softmax(scores, temperature=t)
     verdict = ac.describe_spread(weights)
     assert verdict.kind == kind
-    check_spread(verdict.headline(LABELS), LABELS, weights)
+    check_spread(spread_headline(verdict, LABELS), LABELS, weights)
 
 
 def test_describe_spread_rejects_what_is_not_a_row_of_weights() -> None:
@@ -60,14 +61,14 @@ def test_the_rooms_summary_is_true_for_every_room_and_temperature() -> None:
     for n in range(ac.MIN_VOICES, ac.MAX_VOICES + 1):
         for t in TEMPERATURES:
             room = ac.listen(n, temperature=t)
-            check_room(room.summary(), room.weights)
+            check_room(room_summary(room), room.weights)
 
 
 def test_the_default_room_does_not_claim_most_of_the_attention() -> None:
     room = ac.listen(12, temperature=1.0)
     assert room.friend_share < 0.5  # 42% vs 58% chatter (the walkthrough's case)
-    assert "most of your attention" not in room.summary()
-    assert "more than any other voice" in room.summary()
+    assert "most of your attention" not in room_summary(room)
+    assert "more than any other voice" in room_summary(room)
 
 
 def test_a_flat_lookup_has_no_leader() -> None:

@@ -1,8 +1,10 @@
-"""What lessons 8 and 9 say about their numbers, in words: each sentence is read off the core's
+"""What lessons 8 and 9 say about their heads, in words: each sentence is read off the core's
 result it describes and chooses its wording from that result, so it is true at every setting.
 
-Pure functions of core results (no Streamlit): the page prints them, the tests check them as
-properties over sentences and controls. ``labels`` are the words as shown; they are escaped here.
+"Where does a word look most" is ``ui.questions.looks_most`` (one voice for every lesson); what is
+here is special to hand-built heads. Pure functions of core results (no Streamlit): the page
+prints them, the tests check them as properties over sentences and controls. ``labels`` are the
+words as shown; they are escaped here.
 """
 
 from __future__ import annotations
@@ -14,37 +16,8 @@ import numpy as np
 import attention_core as ac
 
 from .formats import two_places
+from .questions import asker, listed, looks_most, named, shares
 from .safe import md
-
-#: Two weights closer than this are a tie: softmax gives equal scores equal weights, up to
-#: rounding, and "most" would be a lie.
-TIE = 1e-9
-
-
-def tops(row: np.ndarray) -> list[int]:
-    """The positions that share the largest weight of ``row (n,)`` (several on a tie)."""
-    return [int(j) for j in np.flatnonzero(row >= row.max() - TIE)] if row.size else []
-
-
-def is_even(row: np.ndarray) -> bool:
-    """Is ``row (n,)`` an even spread (every weight the same)?"""
-    return bool(row.size) and float(row.max() - row.min()) <= TIE
-
-
-def _words(labels: Sequence[str], positions: Sequence[int]) -> str:
-    names = [f"*{md(labels[j], 30)}*" for j in positions]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _looks(row: np.ndarray, labels: Sequence[str], focus: int) -> str:
-    """ "*wrote* (0.83)", "*river* and *money* (0.25 each)", or "*teacher*, itself (0.83)"."""
-    if is_even(row):
-        return f"every word alike ({two_places(row[0])} each)"
-    best = tops(row)
-    each = " each" if len(best) > 1 else ""
-    itself = ", itself" if best == [focus] else ""
-    return f"{_words(labels, best)}{itself} ({two_places(row[best[0]])}{each})"
-
 
 # ---- lesson 8: one head ---------------------------------------------------------------------
 
@@ -57,20 +30,41 @@ def inspect_first(p: ac.Projected) -> int:
     return (ambiguous or asking or [ac.focus_word(p.tokens)])[0]
 
 
-def question_line(p: ac.Projected, focus: int, labels: Sequence[str]) -> str:
-    """What the inspected word finds with this head, next to what it found with Q = K = V = X."""
-    word = f"*{md(labels[focus], 30)}*"
-    alone = _looks(p.plain.weights[focus], labels, focus)
-    plain = f"with no projection (Q = K = V = X) it looks most at {alone}"
-    if not p.asks[focus]:
+def silence(p: ac.Projected, focus: int, labels: Sequence[str]) -> str | None:
+    """Why the inspected word asks nothing with this head (``p.why_silent``), or None when it
+    asks something: "*teacher* asks nothing: the link person → action is at 0"."""
+    word = asker(labels, focus)
+    why = p.why_silent(focus)
+    if why == "asks":
+        return None
+    if why == "no features":
+        return f"{word} has no features in this toy world (all zeros), so it asks nothing"
+    if why == "links at 0" and all(link.strength == 0 for link in p.head.query):
+        return f"This head's links are all at 0, so {word} asks nothing"
+    if why == "links at 0":
+        x, at = p.x[focus], {name: j for j, name in enumerate(p.head.dims)}
+        off = [link.label for link in p.head.query if x[at[link.source]] != 0]
+        are = "is" if len(off) == 1 else "are"
         return (
-            f"{word} has none of the features this head asks about: its query is all zeros, "
-            f"every key scores 0, and it spreads its attention evenly "
-            f"({two_places(p.weights[focus, 0])} each). For comparison, {plain}."
+            f"{word} asks nothing: the link{'s' if len(off) > 1 else ''} of W_Q that read "
+            f"its features ({listed(off)}) {are} at 0"
         )
-    return (
-        f"With this head, {word} looks most at {_looks(p.weights[focus], labels, focus)}; {plain}."
-    )
+    if why == "looked for":
+        return (
+            f"{word} asks nothing with this head (no link of W_Q reads its features); it is "
+            "what the other words look *for*"
+        )
+    return f"{word} has none of the features this head asks about, so it asks nothing"
+
+
+def question_line(p: ac.Projected, focus: int, labels: Sequence[str]) -> str:
+    """Where the inspected word looks with this head, next to where it looks with Q = K = X."""
+    word = asker(labels, focus)
+    quiet = silence(p, focus, labels)
+    silent = f"{quiet}: its query is all zeros, every key scores 0" if quiet else None
+    head = looks_most(p.weights[focus], labels, asking=word, itself=focus, silent=silent)
+    plain = looks_most(p.plain.weights[focus], labels, asking=word, itself=focus)
+    return f"**With this head:** {head}  \n**With no projection (Q = K = V = X):** {plain}"
 
 
 def askers_line(p: ac.Projected, labels: Sequence[str]) -> str:
@@ -82,13 +76,11 @@ def askers_line(p: ac.Projected, labels: Sequence[str]) -> str:
             "every word spreads its attention evenly."
         )
     silent = np.flatnonzero(~p.asks)
-    line = f"Words with a question here: {_words(labels, asking[:8])}"
-    line += " …" if asking.size > 8 else ""
-    if silent.size:
-        line += (
-            f". The {silent.size} other word{'s' if silent.size > 1 else ''} ask nothing (a zero "
-            "query) and spread evenly"
-        )
+    line = f"Words with a question here: {listed([labels[j] for j in asking], limit=8)}"
+    if silent.size == 1:
+        line += ". The other word asks nothing (a zero query) and spreads evenly"
+    elif silent.size:
+        line += f". The {silent.size} other words ask nothing (a zero query) and spread evenly"
     return line + "."
 
 
@@ -121,22 +113,41 @@ def symmetry_line(p: ac.Projected, labels: Sequence[str]) -> str:
             "anything with this head."
         )
     if np.array_equal(p.w_q, p.w_k):
-        return (
+        why = (
             "The score matrix Q Kᵀ is **symmetric**: W_Q = W_K, so Q = K and *a* → *b* scores "
             "exactly what *b* → *a* scores, as in lessons 6 and 7."
         )
-    if ac.is_symmetric(p.w_q @ p.w_k.T):
+    elif ac.is_symmetric(p.w_q @ p.w_k.T):
         same = _is_diagonal(p.w_q) and _is_diagonal(p.w_k)
-        return (
+        why = (
             "W_Q ≠ W_K, and yet the score matrix Q Kᵀ is **still symmetric**: W_Q W_Kᵀ is a "
             "symmetric matrix for this head"
             + (" (it asks for a feature and its keys offer that same feature)" if same else "")
             + ", so *a* → *b* scores what *b* → *a* scores. Different matrices are not enough; "
             "the question has to point somewhere else."
         )
+    else:
+        why = (
+            "W_Q W_Kᵀ is not symmetric, but on this sentence the score matrix still is: its "
+            "words do not show the difference (try one with words of both kinds the head links)."
+        )
+    return why + _rows_apart(p, labels)
+
+
+def _rows_apart(p: ac.Projected, labels: Sequence[str]) -> str:
+    """Why symmetric scores still draw asymmetric weights, quoting the pair that differs most
+    (nothing when the weights are symmetric too)."""
+    w = p.weights
+    gap = np.abs(w - w.T)  # (n, n)
+    i, j = np.unravel_index(int(np.argmax(gap)), gap.shape)
+    if ac.percent(w[i, j]) == ac.percent(w[j, i]):
+        return ""
+    a, b = asker(labels, int(i)), asker(labels, int(j))
     return (
-        "W_Q W_Kᵀ is not symmetric, but on this sentence the score matrix still is: its words "
-        "do not show the difference (try one with words of both kinds the head links)."
+        f" The weights are not symmetric, though: {a} → {b} gets {ac.percent(w[i, j])}, {b} → "
+        f"{a} gets {ac.percent(w[j, i])}. Softmax turns each row into shares on its own (a row "
+        "adds up to 1 over the words its word sees), so one score can be a large share of one "
+        "row and a small share of another."
     )
 
 
@@ -145,33 +156,32 @@ def symmetry_line(p: ac.Projected, labels: Sequence[str]) -> str:
 
 def head_lines(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> list[str]:
     """For each head: where the inspected word looks in it (and whether the head is on)."""
-    word = f"*{md(labels[focus], 30)}*"
+    word = asker(labels, focus)
     lines = []
     for head, on, weights in zip(r.heads, r.active, r.weights, strict=True):
         row = weights[focus]
         name = f"**{head.name}**" + ("" if on else " (off)")
-        if is_even(row):
-            lines.append(f"{name}: {word} asks nothing here, an even spread")
-        else:
-            lines.append(f"{name}: {word} looks most at {_looks(row, labels, focus)}")
+        lines.append(f"{name}: " + looks_most(row, labels, asking=word, itself=focus))
     return lines
 
 
 def heads_verdict(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
     """The lesson's point, as far as the numbers on screen show it: one head cannot look for two
     things at once (it splits), two heads can (each finds its own)."""
-    word = f"*{md(labels[focus], 30)}*"
+    word = asker(labels, focus)
     on = [h for h in range(len(r.heads)) if r.active[h]]
     if not on:
         return "Every head is off: W_O has nothing to mix, so every refined word is all zeros."
-    asking = [h for h in on if not is_even(r.weights[h, focus])]
-    single = {
-        h: tops(r.weights[h, focus])[0] for h in asking if len(tops(r.weights[h, focus])) == 1
-    }
+
+    def tops(h: int) -> list[int]:
+        return sorted(ac.largest(r.weights[h, focus]))
+
+    asking = [h for h in on if not ac.is_even(r.weights[h, focus])]
+    single = {h: tops(h)[0] for h in asking if len(tops(h)) == 1}
     found = {}
     for h, j in single.items():
         found.setdefault(j, h)
-    split = [h for h in asking if len(tops(r.weights[h, focus])) > 1]
+    split = [h for h in asking if len(tops(h)) > 1]
     parts = []
     if len(found) >= 2:
         (j1, h1), (j2, h2) = list(found.items())[:2]
@@ -181,10 +191,10 @@ def heads_verdict(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
             "and W_O mixes what both found."
         )
     for h in split:
-        best = tops(r.weights[h, focus])
+        best = tops(h)
         parts.append(
             f"One head, one question: **{r.heads[h].name}** has to split {word} evenly between "
-            f"{_words(labels, best)} ({two_places(r.weights[h, focus, best[0]])} each); it cannot "
+            f"{named(labels, best)} ({shares(r.weights[h, focus], labels, best)}); it cannot "
             "look fully at both."
         )
     if not parts:

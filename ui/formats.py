@@ -7,7 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from .safe import md, shorten
+from .safe import shorten
 
 if TYPE_CHECKING:
     import attention_core as ac
@@ -47,10 +47,12 @@ def token_labels(
 def word_labels(
     tokens: Sequence[str], known: Sequence[bool], *, unknown: str = "?", limit: int | None = None
 ) -> list[str]:
-    """``token_labels`` for words and their known-flags (``ac.embed``'s second result)."""
+    """``token_labels`` for words and their known-flags (``ac.embed``'s second result). The
+    tokenizer lowercases every word; the pronoun is shown as a reader writes it, "I"."""
+    shown = ["I" if t == "i" else t for t in tokens]
     return [
         (shorten(t, limit) if limit else t) + ("" if k else unknown)
-        for t, k in zip(tokens, known, strict=True)
+        for t, k in zip(shown, known, strict=True)
     ]
 
 
@@ -91,12 +93,3 @@ def distinct(labels: Sequence[str], *, noun: str = "word") -> list[str]:
         label if counts[label] == 1 else f"{label} ({noun} {i + 1})"
         for i, label in enumerate(labels)
     ]
-
-
-def listed(words: Sequence[str], *, limit: int = 6, chars: int = 40) -> str:
-    """Words for a sentence, each in italics and escaped for Markdown: "*a*", "*a* and *b*",
-    "*a*, *b* and *c*", or past ``limit`` words "*a*, *b*, ... and 7 more"."""
-    names = [f"*{md(word, chars)}*" for word in words[:limit]]
-    if len(words) > limit:
-        return ", ".join(names) + f" and {len(words) - limit} more"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -41,16 +41,18 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+import attention_core as ac
 from attention_core import tokenize
 
 from .downloads import chart_config, png_button
 from .formats import csv_text, distinct, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
-from .predict import HIDDEN_CHART, Question, ask, revealed
-from .predict import how_much as how_much  # lessons write page.how_much(...)
-from .predict import which_wins as which_wins
-from .predict import why_it_wins as why_it_wins
+from .predict import HIDDEN_CHART, ask, revealed
+from .questions import Question as Question  # lessons write page.Question(...)
+from .questions import how_much as how_much
+from .questions import which_wins as which_wins
+from .questions import why_it_wins as why_it_wins
 from .safe import md, shorten
 from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
 from .theme import PROJECTOR as PROJECTOR_LOOK
@@ -1042,8 +1044,8 @@ def forward(target: Any) -> None:
 def answer_notice(found: Any, *, source: str) -> None:
     """The answer a lookup found, and the ``source`` ("key", "note") it comes from."""
     st.success(
-        f"Answer: **{md(found.answer)}** (from the {source} *{md(found.top_key)}*, "
-        f"weight {found.weights.max():.0%})",
+        f"Answer: **{md(found.answer)}** (from the {source} *{md(found.top_key)}*: its weight, "
+        f"{ac.percent(found.weights.max())}, makes its value most of the output)",
         icon=":material/check_circle:",
     )
 
@@ -1081,7 +1083,21 @@ def text_notice(refinement: Any, *, cut: str = "", unknown: str = "") -> None:
             icon=":material/content_cut:",
         )
     if unknown and refinement.unknown_words:
-        st.caption(
-            f"Not in our vocabulary ({unknown}): "
-            + ", ".join(md(w, limit=30) for w in dict.fromkeys(refinement.unknown_words))
+        _unknown_caption(refinement.unknown_words, unknown)
+
+
+def made_up_notice(tokens: Sequence[str], known: Sequence[bool]) -> None:
+    """Say once which words are outside the toy vocabulary: each gets a small made-up vector,
+    so where it looks (or who looks at it) is noise, not a finding."""
+    words = [token for token, k in zip(tokens, known, strict=True) if not k]
+    if words:
+        _unknown_caption(
+            words, "marked with ?; each gets a small made-up vector, so what it does is noise"
         )
+
+
+def _unknown_caption(words: Sequence[str], how: str) -> None:
+    st.caption(
+        f"Not in our vocabulary ({how}): "
+        + ", ".join(md(w, limit=30) for w in dict.fromkeys(words))
+    )

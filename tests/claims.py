@@ -88,3 +88,33 @@ def check_room(sentence: str, weights: np.ndarray) -> None:
         assert friend > chatter.max(), (sentence, w)
     if "less than all the chatter together" in sentence:
         assert friend < chatter.sum(), (sentence, w)
+
+
+def top_named(sentence: str) -> set[str]:
+    """The words a ``looks_most`` sentence names as the top (before "The next is"), unescaped;
+    "itself" when it says so."""
+    if " looks most at " not in sentence:
+        return set()
+    top = sentence.split(" looks most at ", 1)[1].split(". The next is ", 1)[0]
+    top = top.split(". It gives itself", 1)[0]
+    words = {re.sub(r"\\(.)", r"\1", w) for w in re.findall(r"\*((?:[^*\\]|\\.)+)\*", top)}
+    return words | ({"itself"} if top.startswith("itself") else set())
+
+
+def check_looks_most(
+    sentence: str, row: np.ndarray, labels: Sequence[str], focus: int | None
+) -> None:
+    """Raise AssertionError unless the ``ui.questions.looks_most`` sentence is true of ``row``:
+    "spreads" exactly when the row reads even, else the top it names is the core's largest
+    (itself only when that is the asking word alone)."""
+    row = np.asarray(row, dtype=float)
+    if "spreads its attention" in sentence or "gets the same weight" in sentence:
+        assert len(row) > 1 and ac.is_even(row), (sentence, row)
+        return
+    assert not (len(row) > 1 and ac.is_even(row)), (sentence, row)
+    top = sorted(ac.largest(row))
+    names = top_named(sentence)
+    if top == [focus]:
+        assert names == {"itself"}, (sentence, row)
+    elif len({labels[j] for j in top}) <= 4:
+        assert names == {re.sub(r"\\(.)", r"\1", labels[j]) for j in top}, (sentence, row)

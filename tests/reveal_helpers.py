@@ -78,9 +78,10 @@ def band_names(share: float) -> set[str]:
 
 def looked_at(labels: list[str], row: np.ndarray, evenly: str) -> set[str]:
     """Where a row of weights, as drawn, looks most: the words within ``ON_SCREEN`` of the
-    largest, or ``evenly`` when that is every word (and the word too, if all are one word)."""
+    largest, or ``evenly`` when no word gets more than ``ON_SCREEN`` above an even share (and
+    the word too, if all are one word)."""
     row = np.asarray(row, dtype=float)
     top = [j for j in range(len(row)) if row[j] >= row.max() - ON_SCREEN]
-    if len(row) > 1 and len(top) == len(row):
+    if len(row) > 1 and row.max() <= 1 / len(row) + ON_SCREEN:
         return {evenly} | ({labels[0]} if len(set(labels)) == 1 else set())
     return {labels[j] for j in top}

@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pytest
 from apptest_helpers import chart, open_lesson, share_link, texts, values
+from claims import check_looks_most
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reveal_helpers import (
@@ -138,7 +139,8 @@ def test_each_preset_says_its_point_on_screen(preset, asker, found, symmetric):
     at.button(key=f"preset-projections-{preset}").click().run()
     assert not at.exception
     line = line_with(at, "With this head")
-    assert line.startswith(f"With this head, *{asker}* looks most at *{found}*"), line
+    target = "itself" if found == asker else f"*{found}*"
+    assert line.startswith(f"**With this head:** *{asker}* looks most at {target}"), line
     assert any(symmetric in t for t in texts(at))
 
 
@@ -183,7 +185,7 @@ def test_a_link_restores_the_head_its_strength_and_the_inspected_word():
     w_q = values(chart(at, "projections-wq")["data"][0], "z")
     nature, money = ac.FEATURES.index("nature"), ac.FEATURES.index("money")
     assert w_q[nature, nature] == 2.5 and w_q[money, money] == 0
-    assert line_with(at, "With this head").startswith("With this head, *river*")
+    assert line_with(at, "With this head").startswith("**With this head:** *river*")
     link = share_link(at)
     for key, value in query.items():
         assert f"{key}={value}" in link, link
@@ -191,8 +193,9 @@ def test_a_link_restores_the_head_its_strength_and_the_inspected_word():
 
 def test_strength_zero_takes_the_question_away():
     at = open_lesson(PROJECTIONS, {"q_person_action": "0", "word": "2"})
-    line = line_with(at, "the features this head asks about")
-    assert line.startswith("*teacher* has none of the features")
+    line = line_with(at, "With this head")
+    # teacher has the person feature: the head's one link is at 0 (not "none of the features")
+    assert line.startswith("**With this head:** This head's links are all at 0, so *teacher*")
     head = values(chart(at, "projections-head")["data"][0], "z")
     np.testing.assert_allclose(head, 1 / len(head))
     assert "only because it is all zeros" in line_with(at, "symmetric")
@@ -250,22 +253,20 @@ def named(line: str) -> list[str]:
 
 def check_question_line(p, focus, labels, line):
     row, plain = p.weights[focus], p.plain.weights[focus]
-    head_part, plain_part = line.split("with no projection", 1)
-    if not p.asks[focus]:
-        assert "none of the features" in head_part
+    head_part, plain_part = line.split("**With no projection (Q = K = V = X):**", 1)
+    if not p.asks[focus]:  # the reason is the core's, and true of the word and the head
+        assert "asks nothing" in head_part and "its query is all zeros" in head_part
         np.testing.assert_allclose(row, 1 / len(row), atol=1e-12)
+        why = p.why_silent(focus)
+        if "links of W_Q that read its features" in head_part or "links are all at 0" in head_part:
+            assert why == "links at 0"
+        if "what the other words look *for*" in head_part:
+            assert why == "looked for"
+        if "none of the features" in head_part:
+            assert why == "not asked"
     else:
-        said = named(head_part.split("looks most at", 1)[1])
-        if claims.is_even(row):
-            assert "every word alike" in head_part
-        else:
-            assert said == [labels[j] for j in claims.tops(row)], (line, row)
-    if claims.is_even(plain):
-        assert "every word alike" in plain_part
-    else:
-        tops = claims.tops(plain)
-        assert named(plain_part) == [labels[j] for j in tops], (line, plain)
-        assert (", itself" in plain_part) == (tops == [focus])
+        check_looks_most(head_part, row, labels, focus)
+    check_looks_most(plain_part, plain, labels, focus)
 
 
 def check_symmetry_line(p, labels, line):
@@ -339,11 +340,11 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
     assert verdict(at) == (True, set())
     for key in ("projections-head", "projections-plain", "projections-wq", "projections-wk"):
         chart(at, key)  # every chart is back
-    assert any(t.startswith("With this head, *teacher* looks most at") for t in texts(at))
+    assert any(t.startswith("**With this head:** *teacher* looks most at") for t in texts(at))
     line = why(at, "With no projection (Q = K = V = X)")
     # The misconception the notes name: with no projection teacher looks most at itself.
     assert "*teacher* looks most at *wrote*" in line
-    assert "it would look most at *teacher*, itself" in line
+    assert "**With no projection (Q = K = V = X):** *teacher* looks most at itself" in line
     predict_again(at)
     assert not at.get("plotly_chart")
     reveal(at, words.index("teacher"))  # what lesson 6 would say
@@ -395,18 +396,15 @@ def test_the_answer_marked_right_is_what_the_revealed_pattern_shows(
     if not right:
         assert named_right == shown
     line, before = why(at, "With no projection (Q = K = V = X)").split("With no projection")
-    if EVENLY in shown:
-        assert "every word gets" in line
+    if len(labels) == 1:
+        assert "100%" in line
+    elif EVENLY in shown:
+        assert "every word gets" in line or "no word gets more than" in line
     else:
-        assert "looks most at" in line and ac.percent(row.max()) in line
-        assert all(f"*{w}*" in line for w in shown if len(shown) <= 4)
+        assert "looks most at" in line
+        assert all(f"*{w}*" in line or "itself" in line for w in shown if len(shown) <= 4)
     plain = values(chart(at, "projections-plain")["data"][0], "z")[focus]
-    plain_shown = looked_at(labels, plain, EVENLY)
-    if EVENLY in plain_shown:
-        assert "it would spread evenly" in before
-    else:
-        assert "it would look most at" in before and ac.percent(plain.max()) in before
-        assert all(f"*{w}*" in before for w in plain_shown if len(plain_shown) <= 4)
+    check_looks_most(before.split(":**", 1)[1], plain, labels, focus)
 
 
 def test_every_head_offered_keeps_its_keys_as_the_words():
@@ -421,4 +419,4 @@ def test_picking_the_first_of_a_repeated_word_keeps_it():
     at = open_lesson(PROJECTIONS, {"word": "1"})
     at.slider(key="q_person_action").set_value(2.0).run()
     assert "word=1" in share_link(at)
-    assert line_with(at, "has none of the features").startswith("*the* has none")
+    assert line_with(at, "With this head").startswith("**With this head:** *the* (word 1) has no")

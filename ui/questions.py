@@ -148,6 +148,8 @@ def looks_most(
     row = np.asarray(row, dtype=np.float64)
     if row.shape != (len(keys),) or not len(keys):
         raise ValueError(f"{len(keys)} keys for weights of shape {row.shape}")
+    if silent is not None and len(row) == 1:
+        return f"{silent}; with no other {noun} to look at, it gives itself 100%."
     if len(row) > 1 and ac.is_even(row):  # one key alone is where it looks, not a spread
         if silent is not None:
             return f"{silent}, so every {noun} gets the same weight, {ac.percent(row[0])}."

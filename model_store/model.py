@@ -26,6 +26,19 @@ from .sources import Located, ModelUnavailable, find_on_disk, read_checked, unav
 
 
 @dataclass(frozen=True)
+class Word:
+    """One word as the tokenizer cut the text (a punctuation mark is a word of its own there).
+
+    ``text`` as typed, ``pieces`` its WordPiece tokens, ``kind``: ``"word"``; ``"mark"`` when it
+    has no letter or digit (punctuation, symbols); ``"unknown"`` when the vocabulary could not
+    spell it and the model reads one ``[UNK]`` (an emoji, say)."""
+
+    text: str
+    pieces: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
 class Tokens:
     """A text as the model sees it: WordPiece tokens with ``[CLS]`` first and ``[SEP]`` last.
 
@@ -47,6 +60,23 @@ class Tokens:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def words(self) -> tuple[Word, ...]:
+        """The text's words in order, each with its pieces and kind (``[CLS]``/``[SEP]`` left
+        out)."""
+        out = []
+        for word in dict.fromkeys(int(w) for w in self.word_ids if w >= 0):
+            at = [i for i, w in enumerate(self.word_ids) if w == word]
+            text = self.text[self.spans[at[0]][0] : self.spans[at[-1]][1]]
+            pieces = tuple(self.pieces[i] for i in at)
+            if pieces == ("[UNK]",):
+                kind = "unknown"
+            elif not any(c.isalnum() for c in text):
+                kind = "mark"
+            else:
+                kind = "word"
+            out.append(Word(text, pieces, kind))
+        return tuple(out)
 
     def find(self, word: str) -> int | None:
         """Index of the first token whose piece is ``word`` (lower-cased), or None."""

@@ -24,7 +24,13 @@ from attention_core.head_roles import BEHAVIOURS
 from ui import model as real
 from ui import questions
 from ui.lessons import DRIFT_PRESETS, REAL, ROOM
-from ui.readings import behaviours_list, drift_summary, head_summary, percent_down
+from ui.readings import (
+    behaviours_list,
+    drift_summary,
+    head_summary,
+    percent_down,
+    tokens_summary,
+)
 from ui.safe import md
 
 SENTENCES = (
@@ -180,26 +186,116 @@ def test_a_word_missing_from_a_sentence_is_explained(model) -> None:
     assert not at.exception
     assert any("not one whole token of the first sentence" in t for t in texts(at))
     assert not [c for c in at.get("plotly_chart") if "real-drift" in c.proto.id]
-    at = open_lesson(REAL, {"follow": ""})
+    at = open_lesson(REAL, {"follow": "river bank"})  # two tokens: in neither as one
     assert any("not one whole token of both sentences" in t for t in texts(at))
 
 
-def test_hostile_text_is_shown_literally(model) -> None:
-    text = "<a href=javascript:alert(1)>x</a> <b>$x$</b>"
+def _drawn(at, key: str) -> bool:
+    return any(key in c.proto.id for c in at.get("plotly_chart"))
+
+
+def _prompts(at) -> list[str]:
+    """The page's "type something" notices (the keyboard icon other lessons use too)."""
+    return [i.value for i in at.info if i.icon == ":material/keyboard:"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", " \t\n ", "\u200b"])
+@pytest.mark.parametrize("predict", [False, True])
+def test_a_blank_sentence_asks_for_one_and_narrates_nothing(model, text, predict) -> None:
+    """Nothing to read: the page asks for a sentence instead of describing zero words (it
+    said "the pieces of 0 words ... No word was split") or asking about an empty text."""
+    query = {"text": text, **({"predict": "true"} if predict else {})}
+    at = open_lesson(REAL, query)
+    assert not at.exception, at.exception
+    assert any("Type a sentence" in p for p in _prompts(at)), texts(at)
+    shown = " ".join(texts(at))
+    for narration in ("0 word", "pieces of", "No word was split", "tokens**", "an empty text"):
+        assert narration not in shown, narration
+    assert not _drawn(at, "real-head") and not _drawn(at, "real-grid")
+    assert not at.get("plotly_chart") or not predict
+    assert not any(r.label == "Your prediction" for r in at.radio)  # no question about nothing
+    assert [h.value for h in at.subheader if h.value.startswith(("1.", "2.", "3."))] == []
+    # Section 4 has sentences of its own: it still works.
+    assert any(h.value.startswith("4.") for h in at.subheader)
+    if not predict:
+        assert _drawn(at, "real-drift")
+
+
+@pytest.mark.parametrize("word", ["", "   "])
+def test_a_blank_word_to_follow_asks_for_one(model, word) -> None:
+    """It said "**(empty)** is not one whole token of both sentences"."""
+    at = open_lesson(REAL, {"follow": word})
+    assert not at.exception, at.exception
+    assert any("Type a word to follow" in p for p in _prompts(at)), texts(at)
+    shown = " ".join(texts(at))
+    assert "(empty)" not in shown and "not one whole token" not in shown
+    assert not _drawn(at, "real-drift")
+    assert _drawn(at, "real-head")  # sections 1 to 3 are untouched
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_a_blank_sentence_to_compare_asks_for_one(model, which) -> None:
+    at = open_lesson(REAL, {which: "  "})
+    assert not at.exception, at.exception
+    assert any("Type two sentences" in p for p in _prompts(at)), texts(at)
+    assert "not one whole token" not in " ".join(texts(at))
+    assert not _drawn(at, "real-drift")
+
+
+#: Texts whose "words" are not all words: punctuation, symbols, characters the vocabulary
+#: lacks ([UNK]), a mix.
+ODD_TEXTS = ("!!!", "...?", "$5 + $", "🙂🙂", "🙂 🙂", "I love 🙂", "I sat, ok.", "ッ !")
+
+
+def _kinds(tokens) -> list[str]:
+    """Each word of the tokenizer (punctuation is a word of its own there), by what it is:
+    read as [UNK], only punctuation or symbols, or a word."""
+    kinds = []
+    for w in dict.fromkeys(int(w) for w in tokens.word_ids if w >= 0):
+        at = [i for i, x in enumerate(tokens.word_ids) if x == w]
+        typed = tokens.text[tokens.spans[at[0]][0] : tokens.spans[at[-1]][1]]
+        if [tokens.pieces[i] for i in at] == ["[UNK]"]:
+            kinds.append("unknown")
+        elif not any(c.isalnum() for c in typed):
+            kinds.append("mark")
+        else:
+            kinds.append("word")
+    return kinds
+
+
+def _count(said: str, noun: str) -> int:
+    """The number the summary puts before ``noun`` (0 when it does not name it)."""
+    found = re.search(rf"(\d+) {noun}", said)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("text", (*SENTENCES, *ODD_TEXTS))
+def test_the_token_summary_counts_words_marks_and_unknowns_truly(model, text) -> None:
+    """Punctuation is not a word, and a word read as [UNK] is not "in the vocabulary whole"
+    ("🙂🙂" was "the pieces of 1 word ... No word was split: each is in the vocabulary
+    whole"; "!!!" was "the pieces of 3 words")."""
+    tokens = model.tokenize(text)
+    if tokens.special.all():
+        return  # nothing to summarise: the page asks for a sentence (tested above)
+    kinds = _kinds(tokens)
+    said = tokens_summary(tokens)
+    assert said.startswith(f"**{len(tokens)} tokens**")
+    assert _count(said, "word") == kinds.count("word")
+    assert _count(said, "punctuation mark") == kinds.count("mark")
+    assert ("[UNK]" in said) == ("unknown" in kinds)
+    if "word" not in kinds:
+        assert "No word was split" not in said and "pieces of" not in said
+    if "in the vocabulary whole" in said:
+        assert "unknown" not in kinds
+
+
+@pytest.mark.parametrize("text", ["!!!", "🙂🙂"])
+def test_a_text_of_marks_or_unknowns_only_is_read_without_calling_them_words(model, text):
     at = open_lesson(REAL, {"text": text})
-    assert not at.exception
-    ticks = chart(at, "real-head")["layout"]["xaxis"]["ticktext"]
-    assert "&lt;" in ticks and "<" not in "".join(ticks)
-    chips = next(t for t in texts(at) if t.startswith(":orange-badge"))
-    assert "\\<" in chips and "<a" not in chips
-
-
-def test_a_long_text_is_cut_at_128_tokens_with_a_notice(model) -> None:
-    at = open_lesson(REAL, {"text": "bank " * 400})
-    assert not at.exception
-    assert any("Only the first 128 tokens are read" in t for t in texts(at))
-    assert values(chart(at, "real-head")["data"][0], "z").shape == (128, 128)
-    assert any("first 32 tokens" in t for t in texts(at))
+    assert not at.exception, at.exception
+    summary = next(t for t in texts(at) if t.startswith("**") and "tokens**" in t)
+    assert "word" not in summary, summary
+    assert _drawn(at, "real-head")  # the model reads them: its heads are real
 
 
 def test_every_preset_shows_a_drift_chart(model) -> None:

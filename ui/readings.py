@@ -31,13 +31,7 @@ def head_name(layer: int, head: int) -> str:
 
 def split_words(tokens: Tokens) -> list[tuple[str, tuple[str, ...]]]:
     """The words WordPiece cut into several pieces: (the word as typed, its pieces), each once."""
-    out = []
-    for word in dict.fromkeys(int(w) for w in tokens.word_ids if w >= 0):
-        at = [i for i, w in enumerate(tokens.word_ids) if w == word]
-        if len(at) > 1:
-            start, end = tokens.spans[at[0]][0], tokens.spans[at[-1]][1]
-            out.append((tokens.text[start:end], tuple(tokens.pieces[i] for i in at)))
-    return list(dict.fromkeys(out))  # a word split twice is named once
+    return list(dict.fromkeys((w.text, w.pieces) for w in tokens.words() if len(w.pieces) > 1))
 
 
 def token_chips(tokens: Tokens) -> str:
@@ -50,13 +44,24 @@ def token_chips(tokens: Tokens) -> str:
     return " ".join(chip(p, bool(s)) for p, s in zip(tokens.pieces, tokens.special, strict=True))
 
 
+def _many(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def tokens_summary(tokens: Tokens) -> str:
-    """How many tokens, and which words were split (Markdown; user text escaped)."""
-    words = len({int(w) for w in tokens.word_ids if w >= 0})
-    text = (
-        f"**{len(tokens)} tokens**: `[CLS]`, the pieces of {words} "
-        f"word{'s' if words != 1 else ''}, `[SEP]`."
-    )
+    """How many tokens, and of what: the pieces of the words (and which were split),
+    punctuation, ``[UNK]``. Markdown, user text escaped; call it with at least one token
+    between ``[CLS]`` and ``[SEP]`` (the page asks for a sentence before that)."""
+    kinds = [w.kind for w in tokens.words()]
+    words, marks, unknown = (kinds.count(k) for k in ("word", "mark", "unknown"))
+    parts = ["`[CLS]`"]
+    if words:
+        parts.append("the pieces of " + _many(words, "word", "words"))
+    if marks:
+        parts.append(_many(marks, "punctuation mark or symbol", "punctuation marks or symbols"))
+    if unknown:
+        parts.append(f"{unknown} `[UNK]`")
+    text = f"**{len(tokens)} tokens**: {', '.join([*parts, '`[SEP]`'])}."
     split = split_words(tokens)
     if split:
         shown = "; ".join(
@@ -65,10 +70,15 @@ def tokens_summary(tokens: Tokens) -> str:
         )
         more = f" (and {len(split) - 6} more)" if len(split) > 6 else ""
         text += f" Split into pieces: {shown}{more}."
-    else:
-        text += " No word was split: each is in the vocabulary whole."
-    if "[UNK]" in tokens.pieces:
-        text += " `[UNK]` stands for characters the vocabulary does not have (an emoji, say)."
+    elif words:  # an [UNK] is a word the vocabulary could not spell at all
+        text += " No word was split" + (
+            ": each is in the vocabulary whole." if not unknown else "."
+        )
+    if unknown:
+        text += (
+            " `[UNK]` stands for characters the vocabulary does not have (an emoji, say): the "
+            "model cannot tell them apart."
+        )
     return text
 
 

@@ -7,12 +7,13 @@ from attention_core import bert
 from ui import model as real
 from ui import page, questions
 from ui.figures.real import GRID_TOKENS, drift_chart, head_grid, head_heatmap
-from ui.lessons import REAL
+from ui.lessons import REAL, REAL_LOOKS
 from ui.readings import (
     behaviours_list,
     drift_summary,
     head_name,
     head_summary,
+    presets_note,
     shares_table,
     token_chips,
     tokens_summary,
@@ -141,6 +142,7 @@ def lesson_body() -> None:
         run.chart(head_grid(weights, (layer, head), look=run.look), key="real-grid")
         if len(tokens) > GRID_TOKENS:
             st.caption(f"The small squares show the first {GRID_TOKENS} tokens of each head.")
+    run.note(presets_note(REAL_LOOKS, REAL.presets))
 
     st.subheader("3. What the heads do, found from the numbers")
     if run.shown:

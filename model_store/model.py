@@ -19,7 +19,13 @@ from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 from attention_core.bert import BertConfig, BertOutput, BertWeights, encode
-from attention_core.head_roles import HeadBehaviours, cosine_by_layer, head_behaviours
+from attention_core.head_roles import (
+    HeadBehaviours,
+    HeadLook,
+    cosine_by_layer,
+    head_behaviours,
+    heads_that_look,
+)
 
 from . import pins
 from .sources import Located, ModelUnavailable, find_on_disk, read_checked, unavailable_message
@@ -95,6 +101,13 @@ class Reading:
         """Which heads mostly look at the previous/next token, [CLS]/[SEP], or the same word."""
         return head_behaviours(
             self.output.weights, self.tokens.word_ids, self.tokens.special, threshold
+        )
+
+    def heads_that_look(self, asker: int, threshold: float = 0.5) -> tuple[HeadLook, ...]:
+        """The heads in which token ``asker`` looks most at another word (not [CLS]/[SEP],
+        itself or a neighbour) and that do no simple thing most of the time, clearest first."""
+        return heads_that_look(
+            self.output.weights, self.tokens.word_ids, self.tokens.special, asker, threshold
         )
 
 

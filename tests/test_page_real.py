@@ -23,7 +23,7 @@ import model_store
 from attention_core.head_roles import BEHAVIOURS
 from ui import model as real
 from ui import questions
-from ui.lessons import DRIFT_PRESETS, REAL, ROOM
+from ui.lessons import DRIFT_PRESETS, REAL, REAL_LOOKS, ROOM
 from ui.readings import (
     behaviours_list,
     drift_summary,
@@ -298,6 +298,107 @@ def test_a_text_of_marks_or_unknowns_only_is_read_without_calling_them_words(mod
     assert _drawn(at, "real-head")  # the model reads them: its heads are real
 
 
+# ---- the presets: each opens a head that shows what it promises (read from the weights) ------
+
+#: Presets that open a head in which their ambiguous word reads its context.
+MEANING_PRESETS = ("Money bank", "Bat", "Spring")
+#: How far the word's largest weight must stand above the rest of its row to be "clear".
+CLEAR = 0.2
+
+
+@pytest.mark.parametrize("name", MEANING_PRESETS)
+def test_the_preset_s_word_looks_most_at_a_word_of_its_context(model, name) -> None:
+    """Money bank opened a next-token head, Bat and Spring heads resting on [CLS]/[SEP]. Now
+    the followed word puts its largest weight, clearly (``CLEAR``) above every other token of
+    its row, on another word that is not its neighbour, in a head that over the whole sentence
+    neither rests on [CLS]/[SEP] nor looks at the previous or next token."""
+    preset = REAL.presets[name]
+    reading = model.read(preset["text"])
+    tokens = reading.tokens
+    asker = questions.asking_token(tokens.pieces, tokens.special)
+    assert tokens.pieces[asker] == preset["follow"]  # the word section 4 follows too
+    layer, head = preset["layer"] - 1, preset["head"] - 1
+    row = reading.output.weights[layer, head, asker].astype(float)
+    first, second = np.argsort(row)[::-1][:2]
+    looked_at = tokens.pieces[first]
+    assert not tokens.special[first], (name, looked_at, row[first])
+    assert first != asker and abs(int(first) - asker) > 1, (name, looked_at)
+    assert row[first] - row[second] >= CLEAR, (name, looked_at, row[first], row[second])
+    shares = reading.behaviours().shares
+    for simple in ("special", "previous", "next"):
+        assert shares[simple][layer, head] < 0.5, (name, simple, shares[simple][layer, head])
+
+
+def test_each_meaning_preset_opens_the_head_a_scan_of_all_72_picks(model) -> None:
+    """The registry's heads are what ``python -m model_store heads SENTENCE WORD`` picks: of the
+    heads in which the preset's word looks most at the promised word, the clearest."""
+    assert set(REAL_LOOKS) == set(MEANING_PRESETS)
+    for name, (word, target) in REAL_LOOKS.items():
+        preset = REAL.presets[name]
+        assert preset["text"] == preset["a"]  # section 4 starts from the same sentence
+        reading = model.read(preset["text"])
+        pieces = reading.tokens.pieces
+        asker = questions.asking_token(pieces, reading.tokens.special)
+        assert pieces[asker] == word == preset["follow"], name
+        best = next(h for h in reading.heads_that_look(asker) if pieces[h.target] == target)
+        assert (best.layer + 1, best.head + 1) == (preset["layer"], preset["head"]), name
+        assert best.margin >= CLEAR, (name, best)
+
+
+def test_the_tokens_know_words_from_marks_and_unknowns(model) -> None:
+    words = model.tokenize("I sat, ok 🙂 unbelievably!").words()
+    assert [(w.text, w.kind) for w in words] == [
+        ("I", "word"),
+        ("sat", "word"),
+        (",", "mark"),
+        ("ok", "word"),
+        ("🙂", "unknown"),
+        ("unbelievably", "word"),
+        ("!", "mark"),
+    ]
+    assert words[4].pieces == ("[UNK]",) and len(words[5].pieces) > 1
+
+
+#: How the page states a preset's promise (section 2's note).
+PROMISE = re.compile(
+    r"\*\*([^*]+)\*\* opens layer (\d+), head (\d+), where \*([^*]+)\* looks most at \*([^*]+)\*"
+)
+
+
+def test_the_page_says_what_each_preset_shows_and_the_numbers_agree(model) -> None:
+    """What the note promises for each preset is what its heatmap shows once it is clicked."""
+    at = open_lesson(REAL)
+    promises = {m[0]: m[1:] for t in texts(at) for m in PROMISE.findall(t)}
+    assert set(MEANING_PRESETS) <= set(promises), promises
+    for name, (layer, head, word, target) in promises.items():
+        preset = REAL.presets[name]
+        assert (int(layer), int(head)) == (preset["layer"], preset["head"]), name
+        at.button(key=f"preset-real-{name}").click().run()
+        heat = chart(at, "real-head")
+        pieces = heat["layout"]["yaxis"]["ticktext"]
+        row = values(heat["data"][0], "z")[pieces.index(word)]
+        assert pieces[int(np.argmax(row))] == target, (name, dict(zip(pieces, row, strict=True)))
+        assert f"Layer {layer}, head {head}" in heat["layout"]["title"]["text"]
+
+
+def test_hostile_text_is_shown_literally(model) -> None:
+    text = "<a href=javascript:alert(1)>x</a> <b>$x$</b>"
+    at = open_lesson(REAL, {"text": text})
+    assert not at.exception
+    ticks = chart(at, "real-head")["layout"]["xaxis"]["ticktext"]
+    assert "&lt;" in ticks and "<" not in "".join(ticks)
+    chips = next(t for t in texts(at) if t.startswith(":orange-badge"))
+    assert "\\<" in chips and "<a" not in chips
+
+
+def test_a_long_text_is_cut_at_128_tokens_with_a_notice(model) -> None:
+    at = open_lesson(REAL, {"text": "bank " * 400})
+    assert not at.exception
+    assert any("Only the first 128 tokens are read" in t for t in texts(at))
+    assert values(chart(at, "real-head")["data"][0], "z").shape == (128, 128)
+    assert any("first 32 tokens" in t for t in texts(at))
+
+
 def test_every_preset_shows_a_drift_chart(model) -> None:
     at = open_lesson(REAL)
     for name in REAL.presets:
@@ -380,8 +481,11 @@ def test_a_damaged_model_file_is_refused_with_a_clear_message(no_model, tmp_path
 
 def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
     """The note sends students to **Split words** for heads that gather a word's pieces."""
-    found = model.read(REAL.presets["Split words"]["text"]).behaviours()
+    preset = REAL.presets["Split words"]
+    found = model.read(preset["text"]).behaviours()
     assert found.heads("same word")
+    strongest = found.heads("same word")[0]  # the preset opens it
+    assert (strongest.layer + 1, strongest.head + 1) == (preset["layer"], preset["head"])
     at = open_lesson(REAL)
     at.button(key="preset-real-Split words").click().run()
     listed = next(t for t in texts(at) if t.startswith("- **the previous token**"))

@@ -8,7 +8,7 @@ are rounded *down*, so a head shown at "50%" really gives at least half of its a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -98,6 +98,23 @@ def head_summary(behaviours: HeadBehaviours, layer: int, head: int) -> str:
         f"**{head_name(layer, head).capitalize()}** does none of the simple things on its own: "
         f"its largest share is {percent_down(known[best])} on {BEHAVIOURS[best]} (less than "
         "half). It mixes several tokens, as lesson 6's words did."
+    )
+
+
+def presets_note(looks: Mapping[str, tuple[str, str]], presets: Mapping[str, Mapping]) -> str:
+    """What each meaning preset opens (``looks``: preset -> its word, the word it looks at most
+    there; ``presets``: the registry's values, heads counted from 1), as a note (Markdown)."""
+    opens = "; ".join(
+        f"**{name}** opens {head_name(presets[name]['layer'] - 1, presets[name]['head'] - 1)}, "
+        f"where *{md(word, 30)}* looks most at *{md(target, 30)}*"
+        for name, (word, target) in looks.items()
+    )
+    return (
+        "Some heads look past the neighbours and `[CLS]`/`[SEP]`, at a word that carries "
+        "meaning. The presets open, for their word, the head that does it most clearly of all "
+        f"72 (found by scanning them): {opens}. Each time it is a word that tells which meaning "
+        "is meant. Look at the other rows too: is the ambiguous word the only one looking "
+        "there? Then keep the head and type a sentence of your own."
     )
 
 

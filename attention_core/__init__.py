@@ -45,10 +45,12 @@ from .distance import DotVsDistance, dot_vs_distance
 from .head_roles import (
     BEHAVIOURS,
     HeadBehaviours,
+    HeadLook,
     NamedHead,
     behaviour_shares,
     cosine_by_layer,
     head_behaviours,
+    heads_that_look,
 )
 from .heads import NamedHeads, many_heads, mixing_matrix
 from .links import Head, Link, identity_links, link_matrix
@@ -145,6 +147,7 @@ __all__ = [
     "Generation",
     "Head",
     "HeadBehaviours",
+    "HeadLook",
     "Link",
     "Lookup",
     "MultiHead",
@@ -181,6 +184,7 @@ __all__ = [
     "gelu",
     "generate",
     "head_behaviours",
+    "heads_that_look",
     "identity_links",
     "inputs",
     "is_clear_match",

@@ -115,6 +115,65 @@ def head_behaviours(
     return HeadBehaviours(shares, tuple(named), float(threshold))
 
 
+@dataclass(frozen=True)
+class HeadLook:
+    """One head seen from one token: it looks most at ``target`` (``weight`` of its row), and
+    the next largest weight of the row, on any other token, is ``runner_up``."""
+
+    layer: int
+    head: int
+    target: int
+    weight: float
+    runner_up: float
+
+    @property
+    def margin(self) -> float:
+        """How clearly ``target`` wins its row: its weight minus the runner-up's."""
+        return self.weight - self.runner_up
+
+
+#: Behaviours that say where a token sits, not what it means: a head that mostly does one of
+#: them is not reading the sentence for meaning.
+SIMPLE = ("previous", "next", "special")
+
+
+def heads_that_look(
+    weights: ArrayLike,
+    word_ids: ArrayLike,
+    special: ArrayLike,
+    asker: int,
+    threshold: float = 0.5,
+) -> tuple[HeadLook, ...]:
+    """The heads in which token ``asker`` looks most at another word of the sentence.
+
+    A head counts when the largest weight of the asker's row falls on a token that is not
+    ``[CLS]``/``[SEP]``, not the asker, not a piece of its own word and not its neighbour (that
+    would be position, not meaning), and the head does not mostly (``threshold``) do a simple
+    thing over the whole sentence (look at the previous or next token, rest on
+    ``[CLS]``/``[SEP]``: ``head_behaviours``). Clearest first: largest ``margin``.
+    Same shapes as ``behaviour_shares``; lesson 11's presets were chosen with it.
+    """
+    w = np.asarray(weights, dtype=np.float64)  # (L, H, n, n)
+    words = np.asarray(word_ids)
+    is_special = np.asarray(special, dtype=bool)
+    rows = w[:, :, asker]  # (L, H, n): where the asker looks, in every head
+    ranked = np.sort(rows, axis=-1)  # (L, H, n), ascending
+    top = rows.argmax(axis=-1)  # (L, H)
+    own_word = (words == words[asker]) & (words >= 0)  # (n,) its own pieces (and itself)
+    near = np.abs(np.arange(len(words)) - asker) <= 1  # (n,) itself and its neighbours
+    allowed = ~is_special & ~own_word & ~near  # (n,)
+    shares = behaviour_shares(w, words, is_special)
+    simple = np.stack([np.nan_to_num(shares[b], nan=0.0) for b in SIMPLE]).max(axis=0)  # (L, H)
+    looks = [
+        HeadLook(
+            int(la), int(he), int(top[la, he]), float(ranked[la, he, -1]), float(ranked[la, he, -2])
+        )
+        for la, he in np.ndindex(top.shape)
+        if allowed[top[la, he]] and simple[la, he] < threshold
+    ]
+    return tuple(sorted(looks, key=lambda h: (-h.margin, h.layer, h.head)))
+
+
 def cosine_by_layer(
     hidden_a: ArrayLike, index_a: int, hidden_b: ArrayLike, index_b: int
 ) -> FloatArray:

@@ -7,12 +7,13 @@ from attention_core import bert
 from ui import model as real
 from ui import page, questions
 from ui.figures.real import GRID_TOKENS, drift_chart, head_grid, head_heatmap
-from ui.lessons import REAL
+from ui.lessons import REAL, REAL_LOOKS
 from ui.readings import (
     behaviours_list,
     drift_summary,
     head_name,
     head_summary,
+    presets_note,
     shares_table,
     token_chips,
     tokens_summary,
@@ -50,8 +51,7 @@ def token_question(text: str, reading: real.Reading, layer: int, head: int) -> p
             " Resting on `[CLS]` or `[SEP]` is how many heads of trained models say “nothing to "
             "do here” (Clark et al., 2019)."
         )
-    sentence = f"*{md(text, 120)}*" if text.strip() else "an empty text"
-    prompt = f"In {sentence}, {head_name(layer, head)}: which token does "
+    prompt = f"In *{md(text, 120)}*, {head_name(layer, head)}: which token does "
     prompt += f"*{md(names[asker], 40)}* attend to most?"
     # [CLS] and [SEP] are always offered: resting there is a common answer of a trained head.
     first = (0, n - 1, asker, asker - 1, asker + 1)
@@ -82,17 +82,19 @@ def lesson_body() -> None:
     text = run.control("text")
     reading = real.read(text)  # one forward pass through every layer (kept for the sliders)
     tokens = reading.tokens
+    if tokens.special.all():  # nothing but [CLS] and [SEP]: blank, or only invisible characters
+        st.info(
+            "Type a sentence (or pick a preset above) to see how the model reads it and where "
+            "each of its 72 heads looks.",
+            icon=":material/keyboard:",
+        )
+        run.share()
+        return
     if tokens.truncated:
         st.info(
             f"Only the first {tokens.max_tokens} tokens are read ({tokens.max_tokens - 2} of your "
             "text, plus `[CLS]` and `[SEP]`); the rest was cut.",
             icon=":material/content_cut:",
-        )
-    if tokens.special.all():
-        st.info(
-            "Type a sentence (or pick a preset above): the model now reads only `[CLS]` and "
-            "`[SEP]`.",
-            icon=":material/keyboard:",
         )
 
     st.subheader("1. Your sentence as the model reads it")
@@ -101,9 +103,10 @@ def lesson_body() -> None:
     st.caption(
         "WordPiece tokens: the text is lower-cased and cut into pieces from a vocabulary of "
         "30,522. A word the vocabulary lacks is split, and a piece that continues a word starts "
-        "with `##`. `[CLS]` opens every text and `[SEP]` closes it: the model adds them, and "
-        "in trained BERT models many heads rest their attention there when they have nothing "
-        "better to do (Clark et al., 2019)."
+        "with `##` (a word it cannot spell even in pieces is read as `[UNK]`). `[CLS]` opens "
+        "every text and `[SEP]` closes it: the model adds them, and in trained BERT models many "
+        "heads rest their attention there when they have nothing better to do (Clark et al., "
+        "2019)."
     )
 
     st.subheader("2. One head at a time")
@@ -139,6 +142,7 @@ def lesson_body() -> None:
         run.chart(head_grid(weights, (layer, head), look=run.look), key="real-grid")
         if len(tokens) > GRID_TOKENS:
             st.caption(f"The small squares show the first {GRID_TOKENS} tokens of each head.")
+    run.note(presets_note(REAL_LOOKS, REAL.presets))
 
     st.subheader("3. What the heads do, found from the numbers")
     if run.shown:
@@ -182,7 +186,20 @@ def follow_a_word() -> None:
     cols = st.columns([2, 2, 1])
     text_a = run.control("a", container=cols[0])
     text_b = run.control("b", container=cols[1])
-    word = run.control("follow", container=cols[2])
+    word = run.control("follow", container=cols[2]).strip()
+    if not text_a.strip() or not text_b.strip():
+        st.info(
+            "Type two sentences to compare the word in (the presets have some).",
+            icon=":material/keyboard:",
+        )
+        return
+    if not word:
+        st.info(
+            "Type a word to follow: one that appears, unsplit, in both sentences (the presets "
+            "have some).",
+            icon=":material/keyboard:",
+        )
+        return
     try:
         drift = real.drift(text_a, text_b, word)
     except ValueError:
@@ -192,7 +209,7 @@ def follow_a_word() -> None:
             if real.read(t).tokens.find(word) is None
         ]
         st.info(
-            f"**{md(word, 40) or '(empty)'}** is not one whole token of "
+            f"**{md(word, 40)}** is not one whole token of "
             f"{'both sentences' if len(where) != 1 else 'the ' + where[0] + ' sentence'}. Pick "
             "a word that appears, unsplit, in both (the presets have some).",
             icon=":material/search_off:",

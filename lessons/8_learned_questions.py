@@ -4,7 +4,7 @@ import streamlit as st
 
 import attention_core as ac
 from ui import claims, formulas, page
-from ui.figures.heads import head_pattern, matrix_limit, projection_matrix
+from ui.figures.heads import head_pattern, matrix_limit, pattern_size, projection_matrix
 from ui.figures.math import features_heatmap, scores_heatmap, symmetric_limit
 from ui.formats import format_number, word_labels
 from ui.lessons import (
@@ -137,7 +137,11 @@ def lesson_body(text: str, head: ac.Head) -> None:
     if run.predict(lambda: look_question(p, labels, focus)):  # the line says where it looks
         above.markdown(claims.question_line(p, focus, labels))
 
-    left, right = st.columns(2, gap="large")
+    # Side by side while the words fit, one above the other for long sentences.
+    size = pattern_size(labels, run.look)
+    left, right = run.chart_row(
+        "projections-patterns", 2, min_width=size.min_width, basis=size.basis
+    )
     run.chart(
         head_pattern(p.weights, labels, title=f"With the head: {head.name}", look=run.look),
         key="projections-head",

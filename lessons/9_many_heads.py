@@ -4,7 +4,13 @@ import streamlit as st
 
 import attention_core as ac
 from ui import claims, page, questions
-from ui.figures.heads import concat_heatmap, found_by_heads, head_columns, head_pattern
+from ui.figures.heads import (
+    concat_heatmap,
+    found_by_heads,
+    head_columns,
+    head_pattern,
+    pattern_size,
+)
 from ui.formats import format_number, word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
 from ui.safe import md
@@ -119,15 +125,16 @@ def lesson_body() -> None:
         above.markdown(claims.heads_verdict(r, focus, labels))
         above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
 
-    for start in range(0, len(heads), 2):
-        columns = st.columns(2, gap="large")
-        for column, i in zip(columns, range(start, min(start + 2, len(heads))), strict=False):
-            title = f"{heads[i].name}{'' if active[i] else ' (off)'}: {heads[i].question}"
-            run.chart(
-                head_pattern(r.weights[i], labels, title=title, on=active[i], look=run.look),
-                key=f"heads-head-{i + 1}",
-                container=column,
-            )
+    # Two heads side by side while their words fit, one per row for long sentences.
+    size = pattern_size(labels, run.look)
+    places = run.chart_row("heads-patterns", len(heads), min_width=size.min_width, basis=size.basis)
+    for i, place in enumerate(places):
+        title = f"{heads[i].name}{'' if active[i] else ' (off)'}: {heads[i].question}"
+        run.chart(
+            head_pattern(r.weights[i], labels, title=title, on=active[i], look=run.look),
+            key=f"heads-head-{i + 1}",
+            container=place,
+        )
 
     found_col, words_col = st.columns([3, 2], gap="large")
     run.chart(

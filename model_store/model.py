@@ -19,10 +19,29 @@ from safetensors.numpy import load as load_safetensors
 from tokenizers import Tokenizer
 
 from attention_core.bert import BertConfig, BertOutput, BertWeights, encode
-from attention_core.head_roles import HeadBehaviours, cosine_by_layer, head_behaviours
+from attention_core.head_roles import (
+    HeadBehaviours,
+    HeadLook,
+    cosine_by_layer,
+    head_behaviours,
+    heads_that_look,
+)
 
 from . import pins
 from .sources import Located, ModelUnavailable, find_on_disk, read_checked, unavailable_message
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as the tokenizer cut the text (a punctuation mark is a word of its own there).
+
+    ``text`` as typed, ``pieces`` its WordPiece tokens, ``kind``: ``"word"``; ``"mark"`` when it
+    has no letter or digit (punctuation, symbols); ``"unknown"`` when the vocabulary could not
+    spell it and the model reads one ``[UNK]`` (an emoji, say)."""
+
+    text: str
+    pieces: tuple[str, ...]
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,23 @@ class Tokens:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def words(self) -> tuple[Word, ...]:
+        """The text's words in order, each with its pieces and kind (``[CLS]``/``[SEP]`` left
+        out)."""
+        out = []
+        for word in dict.fromkeys(int(w) for w in self.word_ids if w >= 0):
+            at = [i for i, w in enumerate(self.word_ids) if w == word]
+            text = self.text[self.spans[at[0]][0] : self.spans[at[-1]][1]]
+            pieces = tuple(self.pieces[i] for i in at)
+            if pieces == ("[UNK]",):
+                kind = "unknown"
+            elif not any(c.isalnum() for c in text):
+                kind = "mark"
+            else:
+                kind = "word"
+            out.append(Word(text, pieces, kind))
+        return tuple(out)
+
     def find(self, word: str) -> int | None:
         """Index of the first token whose piece is ``word`` (lower-cased), or None."""
         wanted = word.strip().lower()
@@ -65,6 +101,13 @@ class Reading:
         """Which heads mostly look at the previous/next token, [CLS]/[SEP], or the same word."""
         return head_behaviours(
             self.output.weights, self.tokens.word_ids, self.tokens.special, threshold
+        )
+
+    def heads_that_look(self, asker: int, threshold: float = 0.5) -> tuple[HeadLook, ...]:
+        """The heads in which token ``asker`` looks most at another word (not [CLS]/[SEP],
+        itself or a neighbour) and that do no simple thing most of the time, clearest first."""
+        return heads_that_look(
+            self.output.weights, self.tokens.word_ids, self.tokens.special, asker, threshold
         )
 
 

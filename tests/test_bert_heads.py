@@ -11,6 +11,7 @@ from attention_core.head_roles import (
     behaviour_shares,
     cosine_by_layer,
     head_behaviours,
+    heads_that_look,
 )
 
 # [CLS] un ##believ ##able bank [SEP]: word 0 has three pieces, word 1 one.
@@ -100,6 +101,38 @@ def test_only_special_tokens_still_works():
     found = head_behaviours(w, np.array([-1, -1]), np.array([True, True]))
     assert found.shares["special"][0, 0] == pytest.approx(1.0)
     assert found.named[0].behaviour == "special"
+
+
+def _looking(asker: int, row: list[float], rest: np.ndarray | None = None) -> np.ndarray:
+    """A head in which token ``asker`` reads ``row``; every other row is ``rest`` (uniform)."""
+    w = np.full((N, N), 1 / N) if rest is None else rest.copy()
+    w[asker] = row
+    return w
+
+
+def test_heads_that_look_keep_heads_where_a_word_reads_another_word_clearest_first():
+    """bank (token 4) reads: [CLS] un ##believ ##able bank [SEP]."""
+    heads = [
+        _looking(4, [0.1, 0.6, 0.1, 0.1, 0.0, 0.1]),  # 0: bank -> un, clear (margin 0.5)
+        _looking(4, [0.15, 0.35, 0.2, 0.1, 0.05, 0.15]),  # 1: bank -> un, barely (0.15)
+        _looking(4, [0.1, 0.1, 0.1, 0.6, 0.0, 0.1]),  # 2: its neighbour: position
+        _looking(4, [0.0, 0.0, 0.0, 0.0, 1.0, 0.0]),  # 3: itself
+        _looking(4, [0.0, 0.2, 0.0, 0.0, 0.0, 0.8]),  # 4: [SEP]
+        _looking(4, [0.1, 0.6, 0.1, 0.1, 0.0, 0.1], _shift(-1)),  # 5: else a previous head
+        _looking(4, [0.1, 0.6, 0.1, 0.1, 0.0, 0.1], _to_special()),  # 6: else resting
+    ]
+    looks = heads_that_look(np.array([heads]), WORD_IDS, SPECIAL, asker=4)
+    assert [(h.layer, h.head, h.target) for h in looks] == [(0, 0, 1), (0, 1, 1)]
+    assert looks[0].weight == pytest.approx(0.6) and looks[0].runner_up == pytest.approx(0.1)
+    assert looks[0].margin == pytest.approx(0.5) and looks[1].margin == pytest.approx(0.15)
+
+
+def test_heads_that_look_leave_out_the_pieces_of_the_asker_s_own_word():
+    """un (token 1) looking at ##able (token 3) looks at its own word, not another."""
+    own = _looking(1, [0.0, 0.1, 0.1, 0.7, 0.0, 0.1])
+    other = _looking(1, [0.0, 0.1, 0.1, 0.1, 0.7, 0.0])
+    looks = heads_that_look(np.array([[own, other]]), WORD_IDS, SPECIAL, asker=1)
+    assert [(h.head, h.target) for h in looks] == [(1, 4)]
 
 
 def test_cosine_by_layer_matches_a_direct_computation():

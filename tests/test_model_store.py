@@ -402,6 +402,31 @@ def test_cli_fetch_offline_exits_1_with_advice(tiny, monkeypatch, capsys):
     assert "SPOTLIGHT_MODEL_DIR" in capsys.readouterr().err
 
 
+def test_cli_heads_lists_the_scan_of_every_head(tiny, monkeypatch, capsys):
+    """``heads SENTENCE WORD``: how lesson 11's presets were chosen (``heads_that_look``)."""
+    assert cli.main(["heads", "I sat on the river bank", "bank"]) == 1  # no model yet
+    assert "SPOTLIGHT_MODEL_DIR" in capsys.readouterr().err
+    monkeypatch.setenv("SPOTLIGHT_MODEL_DIR", str(tiny))
+    model = model_store.load()
+    reading = model.read("I sat on the river bank")
+    looks = reading.heads_that_look(reading.tokens.find("bank"))
+    assert looks  # the tiny model's random heads have some
+    assert cli.main(["heads", "I sat on the river bank", "bank"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heads = model.config.num_layers * model.config.num_heads
+    assert lines[0] == f"{len(looks)} of {heads} heads: 'bank' looks most at another word"
+    rows = [line.split() for line in lines[2:]]
+    assert rows == [
+        [str(h.layer + 1), str(h.head + 1), reading.tokens.pieces[h.target]]
+        + [f"{x:.2f}" for x in (h.weight, h.runner_up, h.margin)]
+        for h in looks[:10]
+    ]
+    assert cli.main(["heads", "I sat on the river bank", "money"]) == 1
+    assert "not one whole token" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["heads", "I sat on the river bank"])
+
+
 def test_status_names_a_damaged_cache(tiny, capsys):
     cache = _fill_cache(tiny)
     _damage(cache / "model.safetensors")

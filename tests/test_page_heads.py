@@ -30,6 +30,7 @@ import attention_core as ac
 from ui import claims, questions
 from ui.formats import format_number, word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS
+from ui.page import SWIPE_HINT
 from ui.params import TEMPERATURES
 from ui.safe import md
 
@@ -125,6 +126,32 @@ def test_default_view_each_head_side_by_side_on_one_scale():
         title = figure["layout"]["title"]["text"]
         assert title == f"{head.name}{' (off)' if off else ''}: {head.question}"
         assert (trace.get("opacity", 1) < 1) == off
+
+
+LONG_SENTENCE = (
+    "I paid money at the bank by the river and then the girl ran to the school by the lake "
+    "while the teacher wrote on the board and the students watched the dog run near the old "
+    "spring today too"
+)
+
+
+def test_the_patterns_write_their_weights_for_the_lessons_sentence():
+    at = open_lesson(HEADS_LESSON)
+    for i, on in enumerate(MANY_HEADS.values()):
+        trace = chart(at, f"heads-head-{i + 1}")["data"][0]
+        assert (trace.get("texttemplate") == "%{z:.2f}") == on  # an off head is faint: none
+    assert SWIPE_HINT not in texts(at)  # nine words fit a phone: nothing to swipe
+
+
+def test_a_forty_word_sentence_gets_tall_patterns_with_every_word_and_a_swipe_hint():
+    at = open_lesson(HEADS_LESSON, {"text": LONG_SENTENCE})
+    assert not at.exception
+    for i in range(len(HEADS)):
+        figure = chart(at, f"heads-head-{i + 1}")
+        assert "texttemplate" not in figure["data"][0]  # 40 numbers would not fit a phone
+        assert figure["layout"]["height"] >= 40 * 18
+        assert len(figure["layout"]["xaxis"]["ticktext"]) == 40
+    assert SWIPE_HINT in texts(at)  # shown by the browser only where the row is too narrow
 
 
 def test_shapes_are_the_arrays_shapes():

@@ -23,8 +23,14 @@ import model_store
 from attention_core.head_roles import BEHAVIOURS
 from ui import model as real
 from ui import questions
-from ui.lessons import DRIFT_PRESETS, REAL, ROOM
-from ui.readings import behaviours_list, drift_summary, head_summary, percent_down
+from ui.lessons import DRIFT_PRESETS, REAL, REAL_LOOKS, ROOM
+from ui.readings import (
+    behaviours_list,
+    drift_summary,
+    head_summary,
+    percent_down,
+    tokens_summary,
+)
 from ui.safe import md
 
 SENTENCES = (
@@ -180,8 +186,199 @@ def test_a_word_missing_from_a_sentence_is_explained(model) -> None:
     assert not at.exception
     assert any("not one whole token of the first sentence" in t for t in texts(at))
     assert not [c for c in at.get("plotly_chart") if "real-drift" in c.proto.id]
-    at = open_lesson(REAL, {"follow": ""})
+    at = open_lesson(REAL, {"follow": "river bank"})  # two tokens: in neither as one
     assert any("not one whole token of both sentences" in t for t in texts(at))
+
+
+def _drawn(at, key: str) -> bool:
+    return any(key in c.proto.id for c in at.get("plotly_chart"))
+
+
+def _prompts(at) -> list[str]:
+    """The page's "type something" notices (the keyboard icon other lessons use too)."""
+    return [i.value for i in at.info if i.icon == ":material/keyboard:"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", " \t\n ", "\u200b"])
+@pytest.mark.parametrize("predict", [False, True])
+def test_a_blank_sentence_asks_for_one_and_narrates_nothing(model, text, predict) -> None:
+    """Nothing to read: the page asks for a sentence instead of describing zero words (it
+    said "the pieces of 0 words ... No word was split") or asking about an empty text."""
+    query = {"text": text, **({"predict": "true"} if predict else {})}
+    at = open_lesson(REAL, query)
+    assert not at.exception, at.exception
+    assert any("Type a sentence" in p for p in _prompts(at)), texts(at)
+    shown = " ".join(texts(at))
+    for narration in ("0 word", "pieces of", "No word was split", "tokens**", "an empty text"):
+        assert narration not in shown, narration
+    assert not _drawn(at, "real-head") and not _drawn(at, "real-grid")
+    assert not at.get("plotly_chart") or not predict
+    assert not any(r.label == "Your prediction" for r in at.radio)  # no question about nothing
+    assert [h.value for h in at.subheader if h.value.startswith(("1.", "2.", "3."))] == []
+    # Section 4 has sentences of its own: it still works.
+    assert any(h.value.startswith("4.") for h in at.subheader)
+    if not predict:
+        assert _drawn(at, "real-drift")
+
+
+@pytest.mark.parametrize("word", ["", "   "])
+def test_a_blank_word_to_follow_asks_for_one(model, word) -> None:
+    """It said "**(empty)** is not one whole token of both sentences"."""
+    at = open_lesson(REAL, {"follow": word})
+    assert not at.exception, at.exception
+    assert any("Type a word to follow" in p for p in _prompts(at)), texts(at)
+    shown = " ".join(texts(at))
+    assert "(empty)" not in shown and "not one whole token" not in shown
+    assert not _drawn(at, "real-drift")
+    assert _drawn(at, "real-head")  # sections 1 to 3 are untouched
+
+
+@pytest.mark.parametrize("which", ["a", "b"])
+def test_a_blank_sentence_to_compare_asks_for_one(model, which) -> None:
+    at = open_lesson(REAL, {which: "  "})
+    assert not at.exception, at.exception
+    assert any("Type two sentences" in p for p in _prompts(at)), texts(at)
+    assert "not one whole token" not in " ".join(texts(at))
+    assert not _drawn(at, "real-drift")
+
+
+#: Texts whose "words" are not all words: punctuation, symbols, characters the vocabulary
+#: lacks ([UNK]), a mix.
+ODD_TEXTS = ("!!!", "...?", "$5 + $", "🙂🙂", "🙂 🙂", "I love 🙂", "I sat, ok.", "ッ !")
+
+
+def _kinds(tokens) -> list[str]:
+    """Each word of the tokenizer (punctuation is a word of its own there), by what it is:
+    read as [UNK], only punctuation or symbols, or a word."""
+    kinds = []
+    for w in dict.fromkeys(int(w) for w in tokens.word_ids if w >= 0):
+        at = [i for i, x in enumerate(tokens.word_ids) if x == w]
+        typed = tokens.text[tokens.spans[at[0]][0] : tokens.spans[at[-1]][1]]
+        if [tokens.pieces[i] for i in at] == ["[UNK]"]:
+            kinds.append("unknown")
+        elif not any(c.isalnum() for c in typed):
+            kinds.append("mark")
+        else:
+            kinds.append("word")
+    return kinds
+
+
+def _count(said: str, noun: str) -> int:
+    """The number the summary puts before ``noun`` (0 when it does not name it)."""
+    found = re.search(rf"(\d+) {noun}", said)
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("text", (*SENTENCES, *ODD_TEXTS))
+def test_the_token_summary_counts_words_marks_and_unknowns_truly(model, text) -> None:
+    """Punctuation is not a word, and a word read as [UNK] is not "in the vocabulary whole"
+    ("🙂🙂" was "the pieces of 1 word ... No word was split: each is in the vocabulary
+    whole"; "!!!" was "the pieces of 3 words")."""
+    tokens = model.tokenize(text)
+    if tokens.special.all():
+        return  # nothing to summarise: the page asks for a sentence (tested above)
+    kinds = _kinds(tokens)
+    said = tokens_summary(tokens)
+    assert said.startswith(f"**{len(tokens)} tokens**")
+    assert _count(said, "word") == kinds.count("word")
+    assert _count(said, "punctuation mark") == kinds.count("mark")
+    assert ("[UNK]" in said) == ("unknown" in kinds)
+    if "word" not in kinds:
+        assert "No word was split" not in said and "pieces of" not in said
+    if "in the vocabulary whole" in said:
+        assert "unknown" not in kinds
+
+
+@pytest.mark.parametrize("text", ["!!!", "🙂🙂"])
+def test_a_text_of_marks_or_unknowns_only_is_read_without_calling_them_words(model, text):
+    at = open_lesson(REAL, {"text": text})
+    assert not at.exception, at.exception
+    summary = next(t for t in texts(at) if t.startswith("**") and "tokens**" in t)
+    assert "word" not in summary, summary
+    assert _drawn(at, "real-head")  # the model reads them: its heads are real
+
+
+# ---- the presets: each opens a head that shows what it promises (read from the weights) ------
+
+#: Presets that open a head in which their ambiguous word reads its context.
+MEANING_PRESETS = ("Money bank", "Bat", "Spring")
+#: How far the word's largest weight must stand above the rest of its row to be "clear".
+CLEAR = 0.2
+
+
+@pytest.mark.parametrize("name", MEANING_PRESETS)
+def test_the_preset_s_word_looks_most_at_a_word_of_its_context(model, name) -> None:
+    """Money bank opened a next-token head, Bat and Spring heads resting on [CLS]/[SEP]. Now
+    the followed word puts its largest weight, clearly (``CLEAR``) above every other token of
+    its row, on another word that is not its neighbour, in a head that over the whole sentence
+    neither rests on [CLS]/[SEP] nor looks at the previous or next token."""
+    preset = REAL.presets[name]
+    reading = model.read(preset["text"])
+    tokens = reading.tokens
+    asker = questions.asking_token(tokens.pieces, tokens.special)
+    assert tokens.pieces[asker] == preset["follow"]  # the word section 4 follows too
+    layer, head = preset["layer"] - 1, preset["head"] - 1
+    row = reading.output.weights[layer, head, asker].astype(float)
+    first, second = np.argsort(row)[::-1][:2]
+    looked_at = tokens.pieces[first]
+    assert not tokens.special[first], (name, looked_at, row[first])
+    assert first != asker and abs(int(first) - asker) > 1, (name, looked_at)
+    assert row[first] - row[second] >= CLEAR, (name, looked_at, row[first], row[second])
+    shares = reading.behaviours().shares
+    for simple in ("special", "previous", "next"):
+        assert shares[simple][layer, head] < 0.5, (name, simple, shares[simple][layer, head])
+
+
+def test_each_meaning_preset_opens_the_head_a_scan_of_all_72_picks(model) -> None:
+    """The registry's heads are what ``python -m model_store heads SENTENCE WORD`` picks: of the
+    heads in which the preset's word looks most at the promised word, the clearest."""
+    assert set(REAL_LOOKS) == set(MEANING_PRESETS)
+    for name, (word, target) in REAL_LOOKS.items():
+        preset = REAL.presets[name]
+        assert preset["text"] == preset["a"]  # section 4 starts from the same sentence
+        reading = model.read(preset["text"])
+        pieces = reading.tokens.pieces
+        asker = questions.asking_token(pieces, reading.tokens.special)
+        assert pieces[asker] == word == preset["follow"], name
+        best = next(h for h in reading.heads_that_look(asker) if pieces[h.target] == target)
+        assert (best.layer + 1, best.head + 1) == (preset["layer"], preset["head"]), name
+        assert best.margin >= CLEAR, (name, best)
+
+
+def test_the_tokens_know_words_from_marks_and_unknowns(model) -> None:
+    words = model.tokenize("I sat, ok 🙂 unbelievably!").words()
+    assert [(w.text, w.kind) for w in words] == [
+        ("I", "word"),
+        ("sat", "word"),
+        (",", "mark"),
+        ("ok", "word"),
+        ("🙂", "unknown"),
+        ("unbelievably", "word"),
+        ("!", "mark"),
+    ]
+    assert words[4].pieces == ("[UNK]",) and len(words[5].pieces) > 1
+
+
+#: How the page states a preset's promise (section 2's note).
+PROMISE = re.compile(
+    r"\*\*([^*]+)\*\* opens layer (\d+), head (\d+), where \*([^*]+)\* looks most at \*([^*]+)\*"
+)
+
+
+def test_the_page_says_what_each_preset_shows_and_the_numbers_agree(model) -> None:
+    """What the note promises for each preset is what its heatmap shows once it is clicked."""
+    at = open_lesson(REAL)
+    promises = {m[0]: m[1:] for t in texts(at) for m in PROMISE.findall(t)}
+    assert set(MEANING_PRESETS) <= set(promises), promises
+    for name, (layer, head, word, target) in promises.items():
+        preset = REAL.presets[name]
+        assert (int(layer), int(head)) == (preset["layer"], preset["head"]), name
+        at.button(key=f"preset-real-{name}").click().run()
+        heat = chart(at, "real-head")
+        pieces = heat["layout"]["yaxis"]["ticktext"]
+        row = values(heat["data"][0], "z")[pieces.index(word)]
+        assert pieces[int(np.argmax(row))] == target, (name, dict(zip(pieces, row, strict=True)))
+        assert f"Layer {layer}, head {head}" in heat["layout"]["title"]["text"]
 
 
 def test_hostile_text_is_shown_literally(model) -> None:
@@ -284,8 +481,11 @@ def test_a_damaged_model_file_is_refused_with_a_clear_message(no_model, tmp_path
 
 def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
     """The note sends students to **Split words** for heads that gather a word's pieces."""
-    found = model.read(REAL.presets["Split words"]["text"]).behaviours()
+    preset = REAL.presets["Split words"]
+    found = model.read(preset["text"]).behaviours()
     assert found.heads("same word")
+    strongest = found.heads("same word")[0]  # the preset opens it
+    assert (strongest.layer + 1, strongest.head + 1) == (preset["layer"], preset["head"])
     at = open_lesson(REAL)
     at.button(key="preset-real-Split words").click().run()
     listed = next(t for t in texts(at) if t.startswith("- **the previous token**"))

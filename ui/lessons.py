@@ -563,21 +563,38 @@ ORDER = Lesson(
 
 
 #: Lesson 11's drift sentences: one word, two meanings (each word is one WordPiece token in both).
+#: A preset reads the first sentence in sections 1 to 3 too.
 DRIFT_PRESETS: dict[str, tuple[str, str, str]] = {
     "bank": ("I sat on the river bank", "I paid the money into the bank", "bank"),
-    "bat": ("a bat flew out of the dark cave at night", "he swung the bat and hit the ball", "bat"),
+    "money bank": ("I paid the cash into the bank", "I sat on the river bank", "bank"),
+    "bat": ("a bat hunted moths in the dark", "he swung the bat and hit the ball", "bat"),
     "spring": (
         "the flowers bloom in spring after a cold winter",
         "the spring in the old mattress squeaked",
         "spring",
     ),
 }
+#: What lesson 11's meaning presets show in section 2: in the head the preset opens, its word
+#: (the first sentence's ambiguous word) looks most at the second word, one that tells which
+#: meaning is meant. The word was picked by hand; the head is the one of all 72 in which the word
+#: looks most clearly at it (``python -m model_store heads SENTENCE WORD`` scans them; on the real
+#: weights: bank -> cash 72%, next 16%; bat -> moths 62%, next 25%; spring -> bloom 61%, next
+#: 24%). With *money*, *bank*'s best was 30% (next 21%), and in "a bat flew out of the dark cave
+#: at night" *bat* looked at no word clearly: hence these sentences. tests/test_page_real.py
+#: checks it all on the weights.
+REAL_LOOKS: dict[str, tuple[str, str]] = {
+    "Money bank": ("bank", "cash"),
+    "Bat": ("bat", "moths"),
+    "Spring": ("spring", "bloom"),
+}
 _MINILM = BertConfig()  # all-MiniLM-L6-v2's sizes: 6 layers x 12 heads
 
 
-def _real_preset(text: str, layer: int, head: int, drift: str = "bank") -> dict[str, Any]:
+def _real_preset(drift: str, layer: int, head: int, text: str | None = None) -> dict[str, Any]:
+    """A lesson 11 preset: the drift sentences ``drift``, the head (counted from 1), and the
+    sentence of sections 1 to 3 (default: the drift's first sentence)."""
     a, b, word = DRIFT_PRESETS[drift]
-    return {"text": text, "layer": layer, "head": head, "a": a, "b": b, "follow": word}
+    return {"text": text or a, "layer": layer, "head": head, "a": a, "b": b, "follow": word}
 
 
 REAL = Lesson(
@@ -646,11 +663,13 @@ REAL = Lesson(
         ),
     ),
     presets={
-        "River bank": _real_preset(SENTENCE_PRESETS["River bank"], 1, 3),
-        "Money bank": _real_preset(SENTENCE_PRESETS["Money bank"], 2, 9),
-        "Split words": _real_preset("Transformers tokenize unbelievably long words", 2, 9),
-        "Bat": _real_preset(SENTENCE_PRESETS["Bat, the animal"], 3, 8, "bat"),
-        "Spring": _real_preset(SENTENCE_PRESETS["Spring, the season"], 6, 1, "spring"),
+        "River bank": _real_preset("bank", 1, 3),  # a previous-token head
+        "Money bank": _real_preset("money bank", 6, 12),  # the heads: see REAL_LOOKS
+        "Split words": _real_preset(
+            "bank", 2, 9, "Transformers tokenize unbelievably long words"
+        ),  # its strongest head on the other pieces of a word
+        "Bat": _real_preset("bat", 6, 12),
+        "Spring": _real_preset("spring", 1, 2),
     },
 )
 

@@ -54,7 +54,14 @@ from .questions import how_much as how_much
 from .questions import which_wins as which_wins
 from .questions import why_it_wins as why_it_wins
 from .safe import md, shorten
-from .theme import NORMAL, Look, apply_dock_css, apply_projector_css
+from .theme import (
+    NORMAL,
+    PHONE_COLUMN_PX,
+    Look,
+    apply_dock_css,
+    apply_projector_css,
+    chart_row_css,
+)
 from .theme import PROJECTOR as PROJECTOR_LOOK
 
 # Presets set bound widgets through st.session_state, which is the documented way to change them;
@@ -77,6 +84,10 @@ PRESETS_CAPTION_LOCKED = "Start over from a preset (it resets every control you 
 def begin(lesson: Lesson, intuition: str) -> LessonPage:
     """Title, the plain-words intuition, a slot for link notices, and the lesson's presets."""
     return LessonPage(lesson, intuition)
+
+
+#: Above charts that a phone scrolls sideways (``LessonPage.chart_row``).
+SWIPE_HINT = "Swipe a chart sideways to see all of it: every word keeps its label."
 
 
 class LessonPage:
@@ -380,6 +391,17 @@ class LessonPage:
             figure, width="stretch", key=key, config=chart_config(self.lesson, key)
         )
         png_button(key, container=container)
+
+    def chart_row(self, key: str, count: int, *, min_width: int, basis: int) -> list[Any]:
+        """``count`` places for charts (``chart(..., container=place)``) at least ``min_width``
+        px wide: side by side while two of ``basis`` px fit the row, else one per row. A phone
+        scrolls a chart wider than its screen sideways, and then says so above the charts
+        (``theme.chart_row_css``); wider screens never see the hint."""
+        st.html(chart_row_css(key, min_width=min_width, basis=basis))
+        row = st.container(horizontal=True, gap="medium", key=key)
+        if min_width > PHONE_COLUMN_PX and not self._hidden_view:
+            row.container(key=f"{key}-hint").caption(SWIPE_HINT)
+        return [row.container(key=f"{key}-{i + 1}") for i in range(count)]
 
     def note(self, text: str) -> None:
         """The "what to notice" callout (it quotes the numbers: hidden until a prediction)."""

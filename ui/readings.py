@@ -8,7 +8,7 @@ are rounded *down*, so a head shown at "50%" really gives at least half of its a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -31,13 +31,7 @@ def head_name(layer: int, head: int) -> str:
 
 def split_words(tokens: Tokens) -> list[tuple[str, tuple[str, ...]]]:
     """The words WordPiece cut into several pieces: (the word as typed, its pieces), each once."""
-    out = []
-    for word in dict.fromkeys(int(w) for w in tokens.word_ids if w >= 0):
-        at = [i for i, w in enumerate(tokens.word_ids) if w == word]
-        if len(at) > 1:
-            start, end = tokens.spans[at[0]][0], tokens.spans[at[-1]][1]
-            out.append((tokens.text[start:end], tuple(tokens.pieces[i] for i in at)))
-    return list(dict.fromkeys(out))  # a word split twice is named once
+    return list(dict.fromkeys((w.text, w.pieces) for w in tokens.words() if len(w.pieces) > 1))
 
 
 def token_chips(tokens: Tokens) -> str:
@@ -50,13 +44,24 @@ def token_chips(tokens: Tokens) -> str:
     return " ".join(chip(p, bool(s)) for p, s in zip(tokens.pieces, tokens.special, strict=True))
 
 
+def _many(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def tokens_summary(tokens: Tokens) -> str:
-    """How many tokens, and which words were split (Markdown; user text escaped)."""
-    words = len({int(w) for w in tokens.word_ids if w >= 0})
-    text = (
-        f"**{len(tokens)} tokens**: `[CLS]`, the pieces of {words} "
-        f"word{'s' if words != 1 else ''}, `[SEP]`."
-    )
+    """How many tokens, and of what: the pieces of the words (and which were split),
+    punctuation, ``[UNK]``. Markdown, user text escaped; call it with at least one token
+    between ``[CLS]`` and ``[SEP]`` (the page asks for a sentence before that)."""
+    kinds = [w.kind for w in tokens.words()]
+    words, marks, unknown = (kinds.count(k) for k in ("word", "mark", "unknown"))
+    parts = ["`[CLS]`"]
+    if words:
+        parts.append("the pieces of " + _many(words, "word", "words"))
+    if marks:
+        parts.append(_many(marks, "punctuation mark or symbol", "punctuation marks or symbols"))
+    if unknown:
+        parts.append(f"{unknown} `[UNK]`")
+    text = f"**{len(tokens)} tokens**: {', '.join([*parts, '`[SEP]`'])}."
     split = split_words(tokens)
     if split:
         shown = "; ".join(
@@ -65,10 +70,15 @@ def tokens_summary(tokens: Tokens) -> str:
         )
         more = f" (and {len(split) - 6} more)" if len(split) > 6 else ""
         text += f" Split into pieces: {shown}{more}."
-    else:
-        text += " No word was split: each is in the vocabulary whole."
-    if "[UNK]" in tokens.pieces:
-        text += " `[UNK]` stands for characters the vocabulary does not have (an emoji, say)."
+    elif words:  # an [UNK] is a word the vocabulary could not spell at all
+        text += " No word was split" + (
+            ": each is in the vocabulary whole." if not unknown else "."
+        )
+    if unknown:
+        text += (
+            " `[UNK]` stands for characters the vocabulary does not have (an emoji, say): the "
+            "model cannot tell them apart."
+        )
     return text
 
 
@@ -88,6 +98,23 @@ def head_summary(behaviours: HeadBehaviours, layer: int, head: int) -> str:
         f"**{head_name(layer, head).capitalize()}** does none of the simple things on its own: "
         f"its largest share is {percent_down(known[best])} on {BEHAVIOURS[best]} (less than "
         "half). It mixes several tokens, as lesson 6's words did."
+    )
+
+
+def presets_note(looks: Mapping[str, tuple[str, str]], presets: Mapping[str, Mapping]) -> str:
+    """What each meaning preset opens (``looks``: preset -> its word, the word it looks at most
+    there; ``presets``: the registry's values, heads counted from 1), as a note (Markdown)."""
+    opens = "; ".join(
+        f"**{name}** opens {head_name(presets[name]['layer'] - 1, presets[name]['head'] - 1)}, "
+        f"where *{md(word, 30)}* looks most at *{md(target, 30)}*"
+        for name, (word, target) in looks.items()
+    )
+    return (
+        "Some heads look past the neighbours and `[CLS]`/`[SEP]`, at a word that carries "
+        "meaning. The presets open, for their word, the head that does it most clearly of all "
+        f"72 (found by scanning them): {opens}. Each time it is a word that tells which meaning "
+        "is meant. Look at the other rows too: is the ambiguous word the only one looking "
+        "there? Then keep the head and type a sentence of your own."
     )
 
 

@@ -45,6 +45,8 @@ BASE_FONT_PX = 16
 PROJECTOR_FONT_PX = 24  # 1.5x: legible from the back of a classroom
 #: Streamlit stacks columns below this width: phones, and where touch targets matter.
 NARROW = "(max-width: 640px)"
+#: A 390 px phone's column: what Streamlit's 16 px padding on each side leaves for a chart.
+PHONE_COLUMN_PX = 358
 #: The smallest touch target on a phone (WCAG 2.5.5, Apple's and Google's guidelines).
 TOUCH_PX = 44
 #: Text colours in projector mode: WCAG AA asks 4.5:1; these give 12:1 or more.
@@ -166,6 +168,29 @@ def dock_css(control_key: str, look: Look) -> str:
 
 def apply_dock_css(control_key: str, look: Look) -> None:
     st.html(dock_css(control_key, look))
+
+
+def chart_row_css(key: str, *, min_width: int, basis: int) -> str:
+    """Charts in the row container ``key`` (one place per chart, each holding a chart and its
+    PNG button) that never get narrower than ``min_width`` px and take ``basis`` px when the
+    row has room: side by side while two bases fit, else one per row, each growing to fill it.
+
+    A row narrower than ``min_width`` (a long sentence on a phone) keeps the chart's width and
+    scrolls its place sideways: every label stays whole and apart, and the page itself never
+    scrolls sideways. The place keyed ``<key>-hint`` (a "swipe sideways" caption) spans the row
+    and shows only then: the row is a CSS size container, so the browser, which knows the
+    width, decides. ``key`` comes from the code (a lesson's chart key), never from a visitor.
+    """
+    assert key.replace("-", "").replace("_", "").isalnum(), key
+    hint = f".st-key-{key}>*:has(.st-key-{key}-hint)"
+    return (
+        f"<style>.st-key-{key}{{container-type:inline-size}}"
+        f".st-key-{key}>*{{flex:1 1 {basis}px;min-width:min({min_width}px,100%);overflow-x:auto}}"
+        f".st-key-{key} [data-testid=stElementContainer]:has([data-testid=stPlotlyChart])"
+        f"{{min-width:{min_width}px}}"
+        f"{hint}{{flex-basis:100%}}"
+        f"@container (min-width:{min_width}px){{{hint}{{display:none}}}}</style>"
+    )
 
 
 def base_layout(*, height: int, titled: bool, look: Look) -> dict[str, Any]:

@@ -24,8 +24,17 @@ MAX_LABELLED_CELLS = 400
 #: A weight written in a cell ("0.25") needs ~28 px; a phone, the narrowest screen, gives a
 #: matrix ~230 px, so past seven columns the numbers would run into each other. Then hover and
 #: the numbers table below the chart show them. (A projector's letters are bigger, but its
-#: charts are several times wider.)
+#: charts are several times wider.) Charts that know how wide they are drawn ask
+#: ``number_cell_px`` instead.
 MAX_LABELLED_COLUMNS = 7
+#: The font of the numbers written in heatmap cells (px at normal size).
+CELL_FONT_PX = 13
+#: How a weight is written in its cell: two decimals, "0.57", as in every numbers table.
+WEIGHT_NUMBERS = "%{z:.2f}"
+#: "0.57" is 1.8 font sizes wide in the app's font (23 px at 13 px, measured in Chromium).
+NUMBER_EMS = 1.8
+#: ... and keeps 2 px of its cell's colour on each side, so neighbours never touch.
+CELL_PAD_PX = 4
 
 
 def two_panels(
@@ -98,7 +107,7 @@ def heatmap_trace(
         "colorbar": {"title": {"text": plot_text(colorbar_title)}},
         "xgap": 1,
         "ygap": 1,
-        "textfont": {"size": look.px(13)},
+        "textfont": {"size": look.px(CELL_FONT_PX)},
         "customdata": [[(r, c) for c in cols] for r in rows],
         "hovertemplate": hover + "<extra></extra>",
         **settings,
@@ -148,6 +157,29 @@ def weight_bars(
     return theme.figure([bar], layout, height=height, look=look)
 
 
+def number_cell_px(look: Look = NORMAL) -> float:
+    """The narrowest cell (px) a weight written in it ("0.57") fits at this look's font: a
+    projector's letters are 1.5 times bigger, so it needs 1.5 times the room."""
+    return NUMBER_EMS * look.px(CELL_FONT_PX) + CELL_PAD_PX
+
+
+def weights_trace(
+    weights: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    look: Look,
+    **settings: Any,
+) -> dict[str, Any]:
+    """Attention weights as a heatmap trace: the fixed 0..1 Viridis range of every page (so a
+    colour means the same weight everywhere), the query and key named in the hover."""
+    return heatmap_trace(
+        weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
+        colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
+        look=look, **settings,
+    )  # fmt: skip
+
+
 def weights_heatmap(
     weights: np.ndarray,
     row_labels: Sequence[str],
@@ -164,13 +196,9 @@ def weights_heatmap(
     enough on the narrowest screen (``MAX_LABELLED_COLUMNS``); ``cell_numbers=False`` leaves
     them to the hover and the table."""
     n_rows, n_cols = np.shape(weights)
-    heat = heatmap_trace(
-        weights, row_labels, col_labels, zrange=(0.0, 1.0), colorscale=theme.WEIGHTS_SCALE,
-        colorbar_title="weight", hover="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}",
-        look=look,
-    )  # fmt: skip
+    heat = weights_trace(weights, row_labels, col_labels, look=look)
     if cell_numbers and n_rows * n_cols <= MAX_LABELLED_CELLS and n_cols <= MAX_LABELLED_COLUMNS:
-        heat["texttemplate"] = "%{z:.2f}"
+        heat["texttemplate"] = WEIGHT_NUMBERS
     layout = {
         "title": {"text": title},
         "xaxis": category_axis(

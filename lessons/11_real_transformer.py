@@ -23,8 +23,10 @@ from ui.safe import md
 run = page.begin(
     REAL,
     "Everything so far ran in a toy world of named features. This is a real, well-known model, "
-    "**all-MiniLM-L6-v2** (6 layers × 12 heads, 22 million numbers learned from a billion "
-    "sentence pairs), run here by the very same `attention` function lessons 2–7 showed. Type "
+    "**all-MiniLM-L6-v2** (6 layers × 12 heads, 22 million numbers: first trained to copy the "
+    "attention of a larger model, then fine-tuned on about a billion sentence pairs to give "
+    "similar sentences similar vectors), run here by the very same `attention` function lessons "
+    "2–7 showed. Type "
     "a sentence and look inside: 72 heads, each one a spotlight with its own question.",
 )
 model = real.model_or_offer()  # None: the page has said how to get it (nothing is downloaded)
@@ -117,7 +119,8 @@ def lesson_body() -> None:
     # A real model has no temperature dial: T = 1, the formula of Vaswani et al. as it is.
     st.latex(
         r"\text{head}_h = \operatorname{softmax}\!\left(\frac{Q_h K_h^\top}{\sqrt{32}}\right)"
-        r" V_h,\qquad Q_h = X W_Q^{(h)},\ K_h = X W_K^{(h)},\ V_h = X W_V^{(h)}"
+        r" V_h,\qquad Q_h = X W_Q^{(h)} + b_Q^{(h)},\ K_h = X W_K^{(h)} + b_K^{(h)},\ "
+        r"V_h = X W_V^{(h)} + b_V^{(h)}"
     )
     row = st.columns(2)
     layer = run.control("layer", container=row[0]) - 1  # students count from 1, the code from 0
@@ -153,7 +156,9 @@ def lesson_body() -> None:
         )
     run.note(
         "A head is named above when, on average, at least half of a token's attention goes to "
-        "one kind of token. Nobody told the model to do this: it learned it. Try **Split "
+        "one kind of token. No one wrote these rules into the model: MiniLM learned its "
+        "attention by copying a larger trained model's (distillation), and that model learned "
+        "it from text. Try **Split "
         "words** to see heads that gather the pieces of one word, and compare the grid's "
         "stripes: a line just under the diagonal is a previous-token head, a column at the "
         "left or right edge is a head resting on `[CLS]` or `[SEP]`."

@@ -162,7 +162,13 @@ def drift_summary(cosine: Sequence[float], word: str) -> str:
         text += f" Lowest at layer {low}: **{two_places(cosine[low])}**."
     last = len(shown) - 1
     if shown[last] < shown[0]:
-        verdict = "further apart than they started: context pulled the two meanings apart"
+        # Lower, not "another meaning": every word drifts some as it takes in its sentence. A
+        # change of meaning can only be read against a pair where the word means the same.
+        verdict = (
+            "lower than at the start: the two vectors drifted apart as each took in its own "
+            "sentence. Any word drifts some; to see whether this is a change of meaning, compare "
+            "the same word in two sentences where it means the same thing"
+        )
     elif shown[last] > shown[0]:
         verdict = "closer than they started"
     else:

@@ -391,16 +391,15 @@ def shuffle(text: str, number: int, **kwargs: object) -> WordOrder:
 
 
 def next_shuffle(n: int, number: int, numbers: int = SHUFFLES) -> int:
-    """The next number (round ``numbers``) whose shuffle of ``n`` words differs from
-    ``number``'s, so "shuffle again" always changes the order when another one exists; pressed
-    again and again it shows every shuffle before any comes back. Two words have one shuffle,
-    one word none: then it is simply the next number."""
-    current = shuffle_order(n, number)
-    for step in range(1, numbers):
-        candidate = (number + step) % numbers
-        if shuffle_order(n, candidate) != current:
-            return candidate
-    return (number + 1) % numbers
+    """The number of the shuffle after ``number``'s, among the ``numbered_shuffles`` of ``n``
+    words: "shuffle again" always changes the order when another one exists, and pressed again
+    and again it shows every shuffle before any comes back. A number past a short sentence's
+    count is first brought into it (three words: 7 is shuffle 2, so next comes 3). Two words
+    have one shuffle, one word none: then it is simply the next number."""
+    count = len(numbered_shuffles(n, numbers))
+    if count < 2:
+        return (number + 1) % numbers
+    return (number % count + 1) % count
 
 
 # --- the causal mask is generation ---------------------------------------------------------------

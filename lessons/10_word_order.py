@@ -284,13 +284,13 @@ TEACHER = page.TeacherNotes(
         "*Dog bites man* and *man bites dog*: same words, different news. What would a model "
         "need to know to tell them apart?",
         "With position strength 0, shuffle again and again: does any refined word ever change, "
-        "or does each only move with its word? Why?",
+        "or does each only move with its word? Why? Then turn on the causal mask, still with no "
+        "positions: why does order matter now?",
         "The encodings alone compare two places only by how far apart they are (PE(i) · PE(j) "
         "depends on i − j alone), and reading backwards keeps every distance. Yet with "
         "positions added, *man bites dog* is not *dog bites man* reordered. Where does the "
         "direction come in? (A word and its place are added together, so one word's meaning "
         "meets the other word's place.)",
-        "Turn on the causal mask with no positions: why does order matter now?",
         "A chatbot writes one word at a time. When a new word arrives, do the rows already "
         "written change? Why can it train on every row of the masked matrix at once?",
         "The places are added to the same 8 numbers as the meaning: the fastest pair lands on "

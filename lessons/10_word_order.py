@@ -436,10 +436,9 @@ def lesson_body() -> None:
     with head_col:
         # W_Q turns the fastest pair back by one place (a rotation, ``ac.shift_matrix``).
         sharp = format_number(ac.PREVIOUS_WORD_STRENGTH)
-        st.latex(
-            rf"q_p = {sharp}\,(\tilde x_{{p,0}},\,\tilde x_{{p,1}})\,R_1,\quad "
-            r"k_j = (\tilde x_{j,0},\,\tilde x_{j,1}),\quad v_j = \tilde x_j"
-        )
+        # Two lines: on a phone one line ran off the screen.
+        st.latex(rf"q_p = {sharp}\,(\tilde x_{{p,0}},\,\tilde x_{{p,1}})\,R_1")
+        st.latex(r"k_j = (\tilde x_{j,0},\,\tilde x_{j,1}),\quad v_j = \tilde x_j")
         st.caption(
             "Dims 0 and 1 are *nature* and *money*, where the fastest pair (sin0, cos0) is "
             "added. R₁ turns that pair back one place: (sin p, cos p) R₁ = (sin(p − 1), "
@@ -483,9 +482,9 @@ def lesson_body() -> None:
 
     st.subheader("The causal mask is writing word by word")
     st.latex(
-        r"X' = " + formulas.softmax_of(r"\tilde X \tilde X^\top + M", scaled=True)
-        + r"\tilde X,\qquad M_{ij} = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}"
-    )  # fmt: skip
+        r"X' = " + formulas.softmax_of(r"\tilde X \tilde X^\top + M", scaled=True) + r"\tilde X"
+    )
+    st.latex(r"M_{ij} = \begin{cases} 0 & j \le i \\ -\infty & j > i \end{cases}")
     g = ac.generate(text, positions=strength, temperature=t)
     written = run.pick("step", labels, default=len(labels) - 1)
     step = g.steps[written]
@@ -494,7 +493,7 @@ def lesson_body() -> None:
         run.chart(
             weights_heatmap(
                 step.weights, labels[: written + 1], labels[: written + 1],
-                title=f"Reading {written + 1} word{'s' if written else ''}, with the mask "
+                title=f"Reading {written + 1} word{'s' if written else ''}, masked "
                 "(the last row is new)",
                 look=run.look,
             ),

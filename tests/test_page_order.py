@@ -304,7 +304,7 @@ def test_every_row_of_the_step_through_obeys_the_mask(text: str, pos: str) -> No
         assert (np.triu(step, k=1) == 0).all(), step
         np.testing.assert_allclose(step, masked[:k, :k], atol=1e-12)
     for at in pages:  # and what the page says about them
-        assert "with the mask" in chart(at, "order-step")["layout"]["title"]["text"]
+        assert "masked" in chart(at, "order-step")["layout"]["title"]["text"]
         check_claims(at)
 
 

@@ -18,9 +18,9 @@ features, so the positions land on them: the fastest pair (sin0, cos0) is added 
 *money*, the next to *animal* and *person*, and so on. A real model has hundreds of unnamed
 dimensions and learns embeddings that leave room for the positions; here you can see them share.
 The paper also multiplies its embeddings by √d_model (√8 ≈ 2.8 here) before adding; our
-features, up to 3, are about that size already, so strength ``s = 1`` is the paper's mix.
-MiniLM (lesson 11) adds positions too, but learned ones: one trained vector per place, from a
-table of 512, not sinusoids.
+features, up to 3, are about that size already. Strength ``s = 1`` adds the encoding as the
+paper writes it, ``X + PE``. MiniLM (lesson 11) adds positions too, but learned absolute ones:
+one trained vector per place, from a table of 512, not sinusoids.
 
 Why adding lets attention tell a sentence from its reversal: the encodings alone compare two
 places by their distance only, ``PE(i) · PE(j) = Σ_k cos(ω_k (i − j))``. Added to the words, a

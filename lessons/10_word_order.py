@@ -386,7 +386,7 @@ def lesson_body() -> None:
         )
         if strength and run.shown:
             st.caption(
-                "With positions on, each of the 8 columns also carries a little of a word's "
+                "With positions on, each of the 8 columns also carries some of a word's "
                 "place: the encoding is added to the same 8 numbers."
             )
     run.numbers(
@@ -421,10 +421,10 @@ def lesson_body() -> None:
             + (" (so here it adds nothing)" if strength == 0 else "")
             + ". The encoding has the embedding's width, 8: its fastest pair lands on *nature* "
             "and *money*, the next on *animal* and *person*, and so on. A real model has "
-            "hundreds of dimensions and learns room for the places; here you can see them share. "
-            f"Vaswani et al. add these sinusoids; MiniLM, the real model of lesson 11, adds "
-            f"learned positions instead: a table of {MINILM.max_positions} trained vectors of "
-            f"{MINILM.hidden_size} numbers, one per place."
+            "hundreds of dimensions, where places need not crowd meanings; here you see them "
+            "share. Vaswani et al. add these sinusoids; MiniLM, the real model of lesson 11, adds "
+            f"learned absolute positions instead: a table of {MINILM.max_positions} trained "
+            f"vectors of {MINILM.hidden_size} numbers, one per place."
         )
         run.chart(
             refined_words(

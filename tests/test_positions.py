@@ -198,6 +198,20 @@ def test_a_real_model_sees_man_bites_dog():
     assert not w.same_up_to_order and w.gap > 0.5
 
 
+@pytest.mark.parametrize("head", [None, "previous-word"])
+@pytest.mark.parametrize("temperature", TEMPERATURES)
+@pytest.mark.parametrize("strength", [0.25 * k for k in range(1, 13)])
+def test_with_positions_added_a_reversal_is_never_only_permuted(strength, temperature, head):
+    """Teacher's question 3 and the "Positions see order" preset: at every strength the slider
+    allows above 0 and every temperature, *man bites dog* is not *dog bites man* reordered."""
+    chosen = previous_word_head() if head else None
+    w = reorder(
+        "dog bites man", (2, 1, 0), positions=strength, temperature=temperature, head=chosen
+    )
+    assert not w.same_up_to_order, w.gap
+    assert w.without("positions").same_up_to_order  # and the positions are what did it
+
+
 @FAST
 @given(
     words=st.lists(st.sampled_from(sorted(VOCABULARY)), min_size=1, max_size=10),

@@ -60,13 +60,12 @@ def credit(w: ac.WordOrder, figure: Figure, explain: dict[str, str]) -> str:
         verb = "would be" if cause in named else "is still"
         return f"without {CAUSE_NAMES[cause]} it {verb} {without[cause]}"
 
-    if len(w.causes) == 1:
-        (cause,) = w.causes
-        if named:
-            return explain[cause] + " " + gone(cause)[0].upper() + gone(cause)[1:] + "."
-        return " " + gone(cause)[0].upper() + gone(cause)[1:] + "."
-    if len(w.causes) < 2:
+    if not w.causes:
         return ""
+    if len(w.causes) == 1:  # the one cause on: why it sees order, if taking it away shows so
+        (cause,) = w.causes
+        said = gone(cause)
+        return (explain[cause] if named else "") + f" {said[0].upper()}{said[1:]}."
     if len(named) == 2:
         return (
             " The positions and the causal mask both make it: "

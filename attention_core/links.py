@@ -70,7 +70,7 @@ class Head:
 
     ``query`` links say what a word asks for, ``key`` links how it presents itself, ``value``
     links what it hands over when someone looks at it. ``dims`` names the axes the head works
-    in: the named features, and for the word-order lesson also the positional dimensions.
+    in: the named features (lesson 10 adds each word's place to those same numbers).
     Matrices are ``(d, d)`` with ``d = len(dims)``, applied as ``X @ W``.
     """
 

@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .attention import Attention, attention, causal_mask
 from .links import Head, Link, identity_links
-from .positions import D_POS, position_dims, positioned
+from .positions import positioned
 from .sentence import MAX_TOKENS, embed, tokenize
 from .vocabulary import FEATURES
 
@@ -90,20 +90,16 @@ def inputs(
 ) -> tuple[tuple[str, ...], Array]:
     """The words and the ``(n, len(dims))`` input matrix X for a head working in ``dims``.
 
-    Text is embedded over the named features, with ``positions``-strength positional dimensions
-    appended when the head uses them; an array is taken as X itself (no words).
+    Text is embedded over the named features, with each word's place added at ``positions``
+    strength (``X + s·PE``, lesson 10; 0 adds nothing); an array is taken as X itself (no words).
     """
     if isinstance(sentence, str):
-        d_pos = len(dims) - len(FEATURES)
-        if dims == FEATURES:
+        if dims != FEATURES:
+            raise ValueError(f"cannot embed text in dims {dims}: use the named features")
+        if not positions:
             tokens = tuple(tokenize(sentence)[:MAX_TOKENS])
             return tokens, embed(list(tokens))[0]
-        if d_pos > 0 and dims == FEATURES + position_dims(d_pos):
-            return positioned(sentence, positions, d_pos)
-        raise ValueError(
-            f"cannot embed text in dims {dims}: use the named features, optionally followed by "
-            f"positional dims (e.g. position_dims({D_POS}))"
-        )
+        return positioned(sentence, positions)
     x = np.asarray(sentence, dtype=np.float64)
     if x.ndim != 2 or x.shape[1] != len(dims):
         raise ValueError(f"embeddings must have shape (n, {len(dims)}), got {x.shape}")
@@ -199,8 +195,8 @@ def project(
     """Attention with the head's projections: ``softmax(X W_Q (X W_K)^T / sqrt(d)) X W_V``.
 
     ``sentence`` is text or an ``(n, d)`` embedding matrix; ``mask`` (bool ``(n, n)``, True = may
-    attend) and ``causal`` combine; ``positions`` is the strength of the positional dims, used
-    only by heads that work in them (``positions.previous_word_head``).
+    attend) and ``causal`` combine; ``positions`` is the strength of the places added to text
+    (``X + s·PE``, as ``positions.previous_word_head`` needs).
     """
     tokens, x = inputs(sentence, head.dims, positions)  # (n, d)
     if causal:

@@ -44,7 +44,11 @@ def assert_notice_matches_widget(lesson: Lesson, query: dict[str, Any]) -> None:
     assert not at.exception, at.exception
     notice = link_notice(at)
     for param in (p for p in lesson.params if p.bound and p.key in query):
-        raw, value = query[param.key], widget(at, param).value
+        try:
+            raw, value = query[param.key], widget(at, param).value
+        except KeyError:  # lesson 11 with no text draws only its prompt (and section 4)
+            assert any(i.icon == ":material/keyboard:" for i in at.info), param.key
+            continue
         kept = _kept(notice, param.key)
         where = f"{lesson.url_path}?{param.key}={raw!r:.40}"
         if kept is not None:

@@ -108,7 +108,11 @@ def test_hostile_link_values_fall_back_to_defaults(lesson: Lesson, name: str) ->
     assert not at.exception, at.exception
     assert charts(at) or name in ("empty",), "the page lost its chart"
     for param in bound_params(lesson):
-        value = widget(at, param).value
+        try:
+            value = widget(at, param).value
+        except KeyError:  # lesson 11 with no text draws only its prompt (and section 4)
+            assert any(i.icon == ":material/keyboard:" for i in at.info), param.key
+            continue
         assert in_range(param, value), f"{param.key}={value!r} out of range after {name}"
         if param.kind != "text" and param.parse(raw if isinstance(raw, str) else "") is None:
             assert value == param.default, f"{param.key} should fall back to its default"

@@ -483,17 +483,21 @@ HEADS_LESSON = Lesson(
 
 #: Lesson 10's sentences: the famous pair, and one whose shuffles are not all reversals.
 ORDER_SENTENCES = ("dog bites man", "the dog bites the man")
-#: Lesson 10's heads: plain ``Q = K = V = X``, or ``ac.previous_word_head``.
+#: Lesson 10's heads: plain ``Q = K = V = X̃``, or ``ac.previous_word_head``.
 ORDER_HEADS = ("plain", "previous-word")
-#: Lesson 10's shuffles are numbered 0 .. SHUFFLES - 1 (``ac.shuffle_order(n, number)``).
-SHUFFLES = 1000
+#: Lesson 10's shuffles are numbered 0 .. SHUFFLES - 1 (``ac.shuffle_order(n, number)``); a short
+#: sentence has fewer shuffles, and its numbers go round.
+SHUFFLES = ac.SHUFFLES
+#: The shuffle number of *man bites dog* from *dog bites man*: the lesson opens on it.
+REVERSAL = ac.numbered_shuffles(3).index((2, 1, 0))
 ORDER = Lesson(
     title="Word order",
     icon=":material/reorder:",
     url_path="order",
     file="lessons/10_word_order.py",
     live_chart="order-shuffled",
-    summary="Attention alone is blind to word order; positions and the causal mask give it back.",
+    summary="Attention alone is blind to word order; positions added to the words and the causal "
+    "mask give it back.",
     params=(
         Param(
             "text",
@@ -507,35 +511,39 @@ ORDER = Lesson(
             "order",
             "Shuffle number",
             "int",
-            3,  # "dog bites man" -> "man bites dog"
-            "which shuffle of the words (each number is one fixed shuffle)",
+            REVERSAL,  # "dog bites man" -> "man bites dog"
+            "which shuffle of the words: each number is one fixed shuffle; a sentence of n words "
+            "has n! − 1 of them, so for short ones the numbers go round (3 words: 5 shuffles)",
             low=0,
             high=SHUFFLES - 1,
             step=1,
             help="Each number stands for one fixed shuffle of the words, so a link brings back "
-            "the same shuffle. The button draws the next one.",
+            "the same shuffle. A short sentence has fewer shuffles than numbers, and its numbers "
+            "go round (3 words have 5 shuffles: 0, 5, 10, ... are the same). The button shows "
+            "the next shuffle, and every one before any comes back.",
         ),
         Param(
             "pos",
             "Position strength",
             "float",
             0.0,
-            "strength of the sinusoidal position dims (0 = no positions)",
+            "strength s of the sinusoidal positions added to the words, X + s·PE "
+            "(0 = no positions; 1 is the paper's)",
             low=0.0,
             high=3.0,
             step=0.25,
-            help="How strongly each word's place in the sentence is added next to its "
-            "features. 0: attention knows nothing about order.",
+            help="How strongly each word's place in the sentence is added to its 8 numbers "
+            "(X + s·PE, as in Vaswani et al.). 0: attention knows nothing about order.",
         ),
         Param(
             "head",
             "Attention",
             "choice",
             ORDER_HEADS[0],
-            "plain Q = K = V = X, or the previous-word head",
+            "plain Q = K = V = X + s·PE, or the previous-word head",
             options=ORDER_HEADS,
-            help="plain: every word is its own query, key and value. previous-word: each word "
-            "asks for the position just before its own.",
+            help="plain: every word (plus its place) is its own query, key and value. "
+            "previous-word: a hand-built head whose query asks for the place just before its own.",
         ),
         CAUSAL,
         temperature(),
@@ -554,9 +562,8 @@ ORDER = Lesson(
     ),
     presets={
         "Blind to order": {"text": ORDER_SENTENCES[0]},
-        "Positions see order": {"text": ORDER_SENTENCES[1], "order": 0, "pos": 1.0},
-        "A reversal fools plain attention": {"text": ORDER_SENTENCES[0], "pos": 2.0},
-        "Who bit whom?": {"text": ORDER_SENTENCES[0], "pos": 2.0, "head": "previous-word"},
+        "Positions see order": {"text": ORDER_SENTENCES[0], "pos": 1.0},
+        "Who bit whom?": {"text": ORDER_SENTENCES[0], "pos": 1.0, "head": "previous-word"},
         "Look back only": {"text": ORDER_SENTENCES[0], "causal": True},
     },
 )

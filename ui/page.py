@@ -58,9 +58,9 @@ from .theme import (
     NORMAL,
     PHONE_COLUMN_PX,
     Look,
+    apply_chart_row_css,
     apply_dock_css,
     apply_projector_css,
-    chart_row_css,
 )
 from .theme import PROJECTOR as PROJECTOR_LOOK
 
@@ -397,7 +397,7 @@ class LessonPage:
         px wide: side by side while two of ``basis`` px fit the row, else one per row. A phone
         scrolls a chart wider than its screen sideways, and then says so above the charts
         (``theme.chart_row_css``); wider screens never see the hint."""
-        st.html(chart_row_css(key, min_width=min_width, basis=basis))
+        apply_chart_row_css(key, min_width=min_width, basis=basis)
         row = st.container(horizontal=True, gap="medium", key=key)
         if min_width > PHONE_COLUMN_PX and not self._hidden_view:
             row.container(key=f"{key}-hint").caption(SWIPE_HINT)

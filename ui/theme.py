@@ -193,6 +193,10 @@ def chart_row_css(key: str, *, min_width: int, basis: int) -> str:
     )
 
 
+def apply_chart_row_css(key: str, *, min_width: int, basis: int) -> None:
+    st.html(chart_row_css(key, min_width=min_width, basis=basis))
+
+
 def base_layout(*, height: int, titled: bool, look: Look) -> dict[str, Any]:
     """What every chart shares: tight margins, scaled height and fonts, legend on top."""
     return {

@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .attention import Attention, attention, causal_mask
 from .links import Head, Link, identity_links
+from .predict import ROUNDING  # the app's one "equal up to rounding"
 from .sentence import MAX_TOKENS, embed, tokenize
 from .vocabulary import FEATURES, VOCABULARY
 
@@ -50,8 +51,6 @@ Array = NDArray[np.float64]
 D_MODEL = len(FEATURES)
 #: The paper's base: wavelengths from 2π to 10000 · 2π positions.
 BASE = 10_000.0
-#: Differences up to this are float rounding, not a different result.
-ROUNDING = 1e-12
 #: Shuffle numbers run 0 .. SHUFFLES - 1 (the share link's contract, ``shuffle_order``).
 SHUFFLES = 1000
 

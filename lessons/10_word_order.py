@@ -8,8 +8,9 @@ import attention_core as ac
 from ui import formulas, page, questions
 from ui.figures import weights_heatmap
 from ui.figures.order import encodings_heatmap, refined_words, word_limit
-from ui.formats import format_number, listed, two_places
+from ui.formats import format_number, two_places
 from ui.lessons import ORDER, ORDER_SENTENCES
+from ui.questions import listed
 from ui.safe import md, shorten
 
 run = page.begin(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import attention_core as ac
-from ui import formulas, page
+from ui import formulas, page, questions
 from ui.figures.dictionary import scores_and_weights, vectors_heatmap
 from ui.formats import format_number, two_places
 from ui.lessons import DICTIONARY
@@ -129,11 +129,19 @@ def lesson_body() -> None:
         elif found.answer is not None:
             page.answer_notice(found, source="key")
         else:
+            tied = sorted(ac.largest(found.weights))  # the one tie rule
+            heaviest = (
+                f"every key gives {ac.percent(found.weights.max())} of it"
+                if len(tied) == len(found.keys)
+                else f"the heaviest key{'s' if len(tied) > 1 else ''}, "
+                f"{questions.listed([found.keys[i] for i in tied])}, "
+                f"{'give' if len(tied) > 1 else 'gives'} only {ac.percent(found.weights.max())}"
+                f"{' each' if len(tied) > 1 else ''} of it"
+            )
             st.warning(
                 f"No clear match: the weights are spread ({found.entropy_bits:.2f} bits of "
                 f"{ac.max_entropy(len(found.keys)):.2f} possible), so the answer is a blur of "
-                f"the values: the heaviest key, *{md(found.top_key)}*, gives only "
-                f"{ac.percent(found.weights.max())} of it.",
+                f"the values: {heaviest}.",
                 icon=":material/blur_on:",
             )
 

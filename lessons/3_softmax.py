@@ -53,7 +53,8 @@ def top_weight_question(scores: list[float], weights: np.ndarray, t: float) -> p
         f"At temperature {format_number(t)}: how large is the largest weight softmax gives?",
         float(np.max(weights)),
         f"{lead}. The largest weight is {ac.percent(float(np.max(weights)))} "
-        f"({' and '.join(md(w) for w in leaders)}). The lower the temperature, the more a lead "
+        f"({questions.joined([md(w) for w in leaders])}). The lower the temperature, the more a "
+        "lead "
         "counts; the order of the weights never changes.",
     )
 

@@ -1,6 +1,5 @@
 """Lesson 5: notes in class (the classroom analogy)."""
 
-import numpy as np
 import streamlit as st
 
 import attention_core as ac
@@ -30,17 +29,18 @@ def _no_clear_match(found: ac.Answer) -> str:
             f"{ac.percent(brightest)}, so most of the answer comes from the other notes. Lower "
             "the temperature to sharpen the spotlight."
         )
-    if len(close) == len(found.keys) and not np.allclose(found.weights, brightest):
+    tied = ac.largest(found.weights)  # the one tie rule
+    if len(close) == len(found.keys) and len(tied) < len(found.keys):
         return (
             f"all {len(found.keys)} notes (the brightest, *{md(found.top_key)}*, gets only "
-            f"{brightest:.0%}). Lower the temperature to sharpen the spotlight."
+            f"{ac.percent(brightest)}). Lower the temperature to sharpen the spotlight."
         )
-    if np.allclose(found.weights[close], brightest):
+    if set(close) <= tied:
         return (
-            f"{listed([found.keys[i] for i in close])}, which tie ({brightest:.0%} each). "
-            "Name both a country and a topic to single out one note."
+            f"{listed([found.keys[i] for i in close])}, which tie ({ac.percent(brightest)} "
+            "each). Name both a country and a topic to single out one note."
         )
-    named = [f"{found.keys[i]} ({found.weights[i]:.0%})" for i in close]
+    named = [f"{found.keys[i]} ({ac.percent(found.weights[i])})" for i in close]
     return f"{listed(named)}. Lower the temperature to sharpen the spotlight."
 
 

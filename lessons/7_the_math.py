@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 import attention_core as ac
-from ui import formulas, page
+from ui import formulas, page, questions
 from ui.figures import weights_heatmap
 from ui.figures.math import (
     blank_words,
@@ -372,11 +372,15 @@ def what_to_notice(r: ac.Refinement) -> str:
         row, first, second = tie
         word, a, b = (labels[k] for k in tie)
         scores = r.attention.scaled_scores[row]
-        if abs(scores[first] - scores[second]) <= ac.ROUNDING * max(1.0, abs(scores[first])):
+        same = np.abs(scores - scores[first]) <= ac.ROUNDING * max(1.0, abs(scores[first]))
+        if same[second]:  # an exact tie, of two words or more: every one of them alike
+            tied = questions.joined(
+                ["itself" if k == row else f"*{labels[k]}*" for k in np.flatnonzero(same)]
+            )
             at_coldest = (
-                "most rows become a hard lookup (one weight near 1), except where two scores "
-                f"tie: *{word}* scores exactly the same with *{a}* as with *{b}*, so it splits "
-                "its attention equally between them at every temperature."
+                "most rows become a hard lookup (one weight near 1), except where scores tie: "
+                f"*{word}* scores exactly the same with {tied}, so it splits its attention "
+                "equally among them at every temperature."
             )
         else:
             at_coldest = (

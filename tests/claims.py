@@ -108,7 +108,10 @@ def check_looks_most(
     "spreads" exactly when the row reads even, else the top it names is the core's largest
     (itself only when that is the asking word alone)."""
     row = np.asarray(row, dtype=float)
-    if "spreads its attention" in sentence or "gets the same weight" in sentence:
+    if "gets the same weight" in sentence:  # a zero query: every word it sees alike
+        assert np.ptp(row[row > 0]) <= 1e-9, (sentence, row)
+        return
+    if "spreads its attention" in sentence:
         assert len(row) > 1 and ac.is_even(row), (sentence, row)
         return
     assert not (len(row) > 1 and ac.is_even(row)), (sentence, row)

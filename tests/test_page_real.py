@@ -574,7 +574,7 @@ def test_the_right_token_is_what_the_revealed_heatmap_shows(model, text, layer, 
     row = values(chart(at, "real-head")["data"][0], "z")[asker].astype(float)
     right = {j for j in range(len(row)) if row[j] >= row.max() - 0.005}
     if len(row) > 1 and ac.is_even(row):  # one voice: an even row's answer is the even spread
-        offered_right = {"every token alike (an even spread)"}
+        offered_right = {"no token stands out (an even spread)"}
         right = set()
     else:
         offered_right = {names[j] for j in right} & set(options)

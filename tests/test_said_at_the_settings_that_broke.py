@@ -26,7 +26,7 @@ def page_text(at) -> str:
 def test_no_answer_is_named_when_most_of_the_output_comes_from_other_values(
     lesson, query, top
 ) -> None:
-    """"Answer: below (from the key sous, weight 12%)" at T = 7: 88% of the output came from
+    """ "Answer: below (from the key sous, weight 12%)" at T = 7: 88% of the output came from
     other values. An answer is named only when its value is most of the output."""
     at = open_lesson(lesson, query)
     assert not at.exception
@@ -51,10 +51,13 @@ def test_the_d_k_argument_states_its_assumption() -> None:
 
 
 def test_an_exact_tie_is_called_a_tie() -> None:
-    """"the river lake bank": river·river = river·lake, 50/50 at every temperature."""
+    """ "the river lake bank": river·river = river·lake, 50/50 at every temperature."""
     at = open_lesson(MATH, {"sentence": "the river lake bank"})
     said = page_text(at)
-    assert "scores exactly the same with" in said and "almost the same" not in said
+    assert "*river* scores exactly the same with itself and *lake*" in said
+    assert "almost the same" not in said
+    at = open_lesson(MATH, {"sentence": "bank river lake sea"})  # a three-way tie
+    assert "exactly the same with itself, *lake* and *sea*" in page_text(at)
 
 
 def test_depth_says_what_the_toy_shows_and_what_layer_norm_is_for() -> None:

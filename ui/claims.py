@@ -46,8 +46,8 @@ def silence(p: ac.Projected, focus: int, labels: Sequence[str]) -> str | None:
         off = [link.label for link in p.head.query if x[at[link.source]] != 0]
         are = "is" if len(off) == 1 else "are"
         return (
-            f"{word} asks nothing: the link{'s' if len(off) > 1 else ''} of W_Q that read "
-            f"its features ({listed(off)}) {are} at 0"
+            f"{word} asks nothing: the link{'s' if len(off) > 1 else ''} of W_Q that "
+            f"{'read' if len(off) > 1 else 'reads'} its features ({listed(off)}) {are} at 0"
         )
     if why == "looked for":
         return (
@@ -101,9 +101,9 @@ def symmetry_line(p: ac.Projected, labels: Sequence[str]) -> str:
     if not p.symmetric:
         i, j = most_asymmetric_pair(s)
         return (
-            f"The score matrix Q Kᵀ is **not symmetric**: *{md(labels[i], 30)}* → "
-            f"*{md(labels[j], 30)}* scores {two_places(s[i, j])}, but *{md(labels[j], 30)}* → "
-            f"*{md(labels[i], 30)}* scores {two_places(s[j, i])}. The question a word asks (its "
+            f"The score matrix Q Kᵀ is **not symmetric**: {asker(labels, i)} → "
+            f"{asker(labels, j)} scores {two_places(s[i, j])}, but {asker(labels, j)} → "
+            f"{asker(labels, i)} scores {two_places(s[j, i])}. The question a word asks (its "
             "query) is no longer the label it shows (its key), so looking for someone and being "
             "looked for are different things."
         )

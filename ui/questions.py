@@ -28,7 +28,7 @@ from .safe import md, shorten
 #: A radio of more than this many words is a wall of text on a phone.
 MAX_OPTIONS = 8
 #: The choice for a row the chart shows as even (``ac.is_even``).
-EVENLY = "every word alike (an even spread)"
+EVENLY = "no word stands out (an even spread)"
 #: At most this many words to pick from (with ``EVENLY``, eight choices): a long sentence
 #: offers its words with the largest weights, so the right ones are always among them.
 MAX_WORD_OPTIONS = MAX_OPTIONS - 1
@@ -73,13 +73,18 @@ class Question:
 # ---- words in a sentence ---------------------------------------------------------------------
 
 
+def joined(parts: Sequence[str], *, limit: int = 6) -> str:
+    """The one "a, b and c" of the app (parts already written as Markdown): "a", "a and b",
+    "a, b and c", or past ``limit`` parts "a, b, ... and 7 more"."""
+    if len(parts) > limit:
+        return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def listed(words: Sequence[str], *, limit: int = 6, chars: int = 40) -> str:
     """Words for a sentence, each in italics and escaped for Markdown: "*a*", "*a* and *b*",
     "*a*, *b* and *c*", or past ``limit`` words "*a*, *b*, ... and 7 more"."""
-    names = [f"*{md(word, chars)}*" for word in words[:limit]]
-    if len(words) > limit:
-        return ", ".join(names) + f" and {len(words) - limit} more"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return joined([f"*{md(word, chars)}*" for word in words], limit=limit)
 
 
 def named(labels: Sequence[str], positions: Iterable[int], *, limit: int = 4) -> str:
@@ -150,37 +155,48 @@ def looks_most(
         raise ValueError(f"{len(keys)} keys for weights of shape {row.shape}")
     if silent is not None and len(row) == 1:
         return f"{silent}; with no other {noun} to look at, it gives itself 100%."
+    seen = row > 0  # a causal mask gives the words after it exactly 0
+    if silent is not None and np.ptp(row[seen]) <= ac.ROUNDING:  # a zero query: all alike
+        which = f"every {noun}" if seen.all() else f"every {noun} it may see"
+        return f"{silent}, so {which} gets the same weight, {ac.percent(row.max())}."
     if len(row) > 1 and ac.is_even(row):  # one key alone is where it looks, not a spread
-        if silent is not None:
-            return f"{silent}, so every {noun} gets the same weight, {ac.percent(row[0])}."
+        low, high = ac.percent(row.min()), ac.percent(row.max())
         if len(ac.largest(row)) == len(row):
-            each = shares(row, keys, range(len(keys)))
+            each = low if low == high else f"{low} to {high}"
             return f"{asking} spreads its attention evenly: every {noun} gets {each}."
+        least = [j for j in range(len(row)) if row[j] == row.min()]
         return (
             f"{asking} spreads its attention about evenly: no {noun} gets more than "
-            f"{ac.percent(row.max())}, within half a percentage point of an even share "
-            f"({ac.percent(1 / len(row))})."
+            f"{100 * row.max():.1f}%, within half a percentage point of an even share "
+            f"({100 / len(row):.1f}%); the least, {low}, goes to {_places(keys, least, itself)}."
         )
     top = sorted(ac.largest(row))
     rest = [j for j in range(len(row)) if j not in top]
     runner = max(rest, key=lambda j: row[j]) if rest else None
-    tied = len({keys[j] for j in top}) > 1
     if runner is not None:  # the top shares, written so the next one never reads the same
         most, next_share = _apart([float(row[j]) for j in top], float(row[runner]))
         by_weight = sorted(range(len(top)), key=lambda k: row[top[k]])
         low, high = most[by_weight[0]], most[by_weight[-1]]
-        amount = f"{low} to {high}" if low != high else low + (" each" if tied else "")
     else:
-        amount, next_share = shares(row, keys, top), ""
-    target = "itself" if top == [itself] else named(keys, top)
-    text = f"{asking} looks most at {target}: {amount}"
-    text += f", {TIE_ON_SCREEN}." if tied else "."
+        low, high = ac.percent(row[top].min()), ac.percent(row[top].max())
+    amount = f"{low} to {high}" if low != high else low + (" each" if len(top) > 1 else "")
+    text = f"{asking} looks most at {_places(keys, top, itself)}: {amount}"
+    if len(top) > 1:
+        exact = row[top].min() >= row[top].max() * (1 - ac.ROUNDING)
+        text += ", an exact tie." if exact else f", {TIE_ON_SCREEN}."
+    else:
+        text += "."
     if runner is not None:
-        after = "itself" if runner == itself else f"*{md(keys[runner], 40)}*"
-        text += f" The next is {after} ({next_share})."
+        text += f" The next is {_places(keys, [runner], itself)} ({next_share})."
     if itself is not None and itself not in top and runner != itself:
         text += f" It gives itself {ac.percent(row[itself])}."
     return text
+
+
+def _places(keys: Sequence[str], positions: Sequence[int], itself: int | None) -> str:
+    """The keys at ``positions`` for a "looks most" sentence: "itself" for the query's own
+    token, a repeated word told apart by its place ("*bank* (word 5)"), "a, b and c"."""
+    return joined(["itself" if j == itself else asker(keys, j) for j in positions], limit=4)
 
 
 @dataclass(frozen=True)
@@ -202,7 +218,7 @@ def where_it_looks(labels: Sequence[str], row: Sequence[float] | np.ndarray) -> 
     """The choices for one row of weights ``row (n,)`` over the words ``labels (n,)``.
 
     A word that occurs twice is one choice, right when any of its places is. When the row is
-    even (two words or more), "every word alike" is the right answer — what ``looks_most``
+    even (two words or more), "no word stands out" is the right answer — what ``looks_most``
     then says; the words are then right only if they are all one word ("word word word").
     """
     weights = np.asarray(row, dtype=np.float64)
@@ -253,18 +269,21 @@ def word_question(
     noun: str = "word",
 ) -> Question:
     """ "Where does it look most?" offering the words (or tokens) ``names (n,)`` on screen,
-    for the weights ``row (n,)`` the chart then draws: the core's largest ones are right (ties
-    on screen all right, ``offered`` keeps them among the options); when the row is even
-    (``ac.is_even``), "every word alike" is offered and is the one right answer — what
-    ``looks_most`` then says, so verdict and sentence agree."""
+    for the weights ``row (n,)`` the chart then draws, and "no word stands out" (with two or
+    more): the core's largest are right (ties on screen all right, ``offered`` keeps them among
+    the options), or, when the row is even (``ac.is_even``), only "no word stands out" — what
+    ``looks_most`` then says, so verdict and sentence agree. Offered either way, so its
+    presence gives nothing away (as ``where_it_looks`` does for lessons 6 and 8)."""
     row = np.asarray(row, dtype=np.float64)
-    even = len(row) > 1 and ac.is_even(row)
+    several = len(row) > 1
+    even = several and ac.is_even(row)
     right = ac.largest(row)
-    shown = offered(len(names), right, first=first, limit=MAX_OPTIONS - even)
+    shown = offered(len(names), right, first=first, limit=MAX_OPTIONS - several)
     options = tuple(names[j] for j in shown)
+    if several:
+        options += (EVENLY if noun == "word" else f"no {noun} stands out (an even spread)",)
     if even:
-        alike = EVENLY if noun == "word" else f"every {noun} alike (an even spread)"
-        return Question(prompt, (*options, alike), frozenset({len(options)}), why)
+        return Question(prompt, options, frozenset({len(options) - 1}), why)
     return Question(prompt, options, frozenset(shown.index(j) for j in right if j in shown), why)
 
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+import attention_core as ac
+
 from .. import theme
 from ..formats import format_number
 from ..lessons import SCORE_RANGE
@@ -54,7 +56,8 @@ def scores_and_weights(
 
     comparing = len(weights_by_t) > 1
     # Every key tied for the top weight gets the accent: a tie shares the spotlight.
-    top = np.isclose(weights_by_t[chosen], np.max(weights_by_t[chosen]))
+    top = np.zeros(len(weights_by_t[chosen]), dtype=bool)  # the one tie rule: as the sentence
+    top[list(ac.largest(weights_by_t[chosen]))] = True
     if top.all():  # every key ties: nothing stands out, so nothing gets the accent
         top[:] = False
     references = iter(_REFERENCE_COLORS)

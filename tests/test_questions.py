@@ -14,6 +14,7 @@ import sys
 
 import numpy as np
 import pytest
+from claims import top_named
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,13 +41,7 @@ def unescaped(text: str) -> str:
 
 def named_in(sentence: str) -> set[str]:
     """The words a "looks most at" sentence names as the top (before "The next is")."""
-    if " looks most at " not in sentence:
-        return set()
-    top = sentence.split(" looks most at ", 1)[1].split(". The next is ", 1)[0]
-    top = top.split(". It gives itself", 1)[0]
-    return set(re.findall(r"\*((?:[^*\\]|\\.)+)\*", top)) | (
-        {"itself"} if "itself:" in top else set()
-    )
+    return top_named(sentence)
 
 
 # ---- the pure module ------------------------------------------------------------------------
@@ -69,19 +64,23 @@ def test_looks_most_says_where_the_word_looks_as_the_row_shows() -> None:
     said = looks_most([0.1, 0.2, 0.6, 0.1], labels, asking=asker(labels, 1), itself=1)
     assert said == "*teacher* looks most at *wrote*: 60%. The next is itself (20%)."
     said = looks_most([0.1, 0.7, 0.1, 0.1], labels, asking="*teacher*", itself=1)
-    assert said == "*teacher* looks most at itself: 70%. The next is *the* (10%)."
+    assert said == "*teacher* looks most at itself: 70%. The next is *the* (word 1) (10%)."
     said = looks_most([0.1, 0.1, 0.398, 0.402], labels, asking="*teacher*", itself=1)
     assert said == (
-        "*teacher* looks most at *wrote* and *the*: 40% each, a tie on screen (within half a "
-        "percentage point). The next is *the* (10%). It gives itself 10%."
-    ) or said.startswith("*teacher* looks most at *wrote* and *the*: 40% each, a tie on screen")
+        "*teacher* looks most at *wrote* and *the* (word 4): 39.8% to 40.2%, a tie on screen "
+        "(within half a percentage point). The next is *the* (word 1) (10.0%). It gives itself "
+        "10%."
+    ) or said.startswith("*teacher* looks most at *wrote* and *the* (word 4): 40% each, a tie")
     even = np.full(4, 0.25)
     assert looks_most(even, labels, asking=asker(labels, 0), itself=0) == (
-        "*the* (word 1) spreads its attention evenly: every word gets 25% each."
+        "*the* (word 1) spreads its attention evenly: every word gets 25%."
     )
     assert looks_most(even, labels, asking="*the*", silent="It asks nothing") == (
         "It asks nothing, so every word gets the same weight, 25%."
     )
+    # A repeated word: itself named as such in a tie, the other told apart by its place.
+    said = looks_most([0.1, 0.45, 0.0, 0.45], labels, asking=asker(labels, 3), itself=3)
+    assert said.startswith("*the* (word 4) looks most at *teacher* and itself: 45% each, an exact")
     assert asker(labels, 3) == "*the* (word 4)" and asker(labels, 2) == "*wrote*"
 
 
@@ -142,10 +141,8 @@ def test_the_sentence_and_the_prediction_agree_on_every_row(labels, data) -> Non
         return
     assert "spreads" not in said and EVENLY not in rights
     top = {labels[j] for j in choice.top}
-    names = named_in(said)
-    if names == {"itself"}:
-        names = {labels[focus]}
-    if len(top) <= 4 and len(top) <= MAX_WORD_OPTIONS:
+    names = {labels[focus] if name == "itself" else name for name in named_in(said)}
+    if len(choice.top) <= 4:  # a sentence lists four places, then "and N more"
         assert names == top == rights, (said, rights)
     else:  # more than a sentence lists: "a, b, c, d and 3 more"
         assert names <= top and rights <= top

@@ -156,12 +156,17 @@ class NamedHeads:
         return self.result.attention.output
 
     @property
-    def written(self) -> Array:
-        """``(h, n, d_model)`` what each head writes into each word through its block of W_O;
-        summed over the heads it is ``output``."""
-        h, _, d_head = self.head_outputs.shape
-        blocks = self.result.w_o.reshape(h, d_head, -1)  # (h, d_head, d_model)
+    def found(self) -> Array:
+        """``(h, n, d_model)`` what each head would write into each word through its own
+        block of W_O (``head_i @ W_O^i``), switched on or not: what a page draws faintly."""
+        blocks = np.stack([h.w_o for h in self.heads])  # (h, d_head, d_model)
         return self.head_outputs @ blocks  # (h, n, d_model)
+
+    @property
+    def written(self) -> Array:
+        """``(h, n, d_model)`` what each head does write into each word (zeros for a head that
+        is off); summed over the heads it is ``output``."""
+        return self.found * np.asarray(self.active, dtype=float)[:, None, None]
 
     @property
     def output(self) -> Array:

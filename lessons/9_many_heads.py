@@ -84,8 +84,8 @@ TEACHER = page.TeacherNotes(
         "With two heads on, how much nature and how much money does the refined *bank* carry, "
         "and what would a third head have to ask to add something new?",
         "Turn every head off: why is every refined word all zeros?",
-        "Each head here is 2 numbers wide, and MiniLM's are 32 (lesson 11). Why cut the width "
-        "into 12 heads instead of one head 384 wide?",
+        f"Each head here is {ac.D_HEAD} numbers wide, and MiniLM's are 32 (lesson 11). Why cut "
+        "the width into 12 heads instead of one head 384 wide?",
     ),
     misconception="“One head can look for two things at once.” Not in full: a head gives each "
     "word one query, softmax hands out one set of weights that sum to 1, so the head hands "
@@ -196,7 +196,7 @@ def lesson_body() -> None:
         run.chart(
             concat_heatmap(
                 w_o, w_o_rows(heads), ac.FEATURES,
-                title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): writes each head back",
+                title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): writes each head back (off: zeros)",
                 x_title="feature of the refined word", y_title="head: its number",
                 colorbar_title="weight", look=run.look,
             ),

@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .attention import MultiHead, causal_mask, multi_head_attention
 from .links import Link, link_matrix
+from .predict import SHOWN_PRECISION
 from .projections import inputs
 from .vocabulary import FEATURES
 
@@ -225,8 +226,9 @@ class BothAtOnce:
     them (0 for a head that is off); ``one_head_most`` the most of the two *together* that any
     one of these heads can write into a word, at any temperature: a head hands over a weighted
     average of its words' values (weights >= 0, summing to 1), so it never passes the word that
-    has the most. ``beyond_one_head`` says the refined word carries more than that: only several
-    heads together can do it.
+    has the most. ``beyond_one_head`` says the refined word carries more than that, by more than
+    the screen's two decimals can hide (``SHOWN_PRECISION``, the app's one tie rule): only
+    several heads together can do it.
     """
 
     features: tuple[str, str]
@@ -240,7 +242,7 @@ class BothAtOnce:
 
     @property
     def beyond_one_head(self) -> bool:
-        return self.together > self.one_head_most + 1e-9
+        return self.together > self.one_head_most + SHOWN_PRECISION
 
 
 def both_at_once(r: NamedHeads, focus: int, features: tuple[str, str] = BOTH) -> BothAtOnce:

@@ -215,7 +215,7 @@ def found_by_heads(
         "title": {"text": f"What each head writes into “{plot_text(word, 30)}”, and the sum"},
         "barmode": "group",
         "xaxis": category_axis(ac.FEATURES, tickangle=-45),
-        "yaxis": {"title": {"text": "value"}, "zeroline": True},
+        "yaxis": {"title": {"text": "amount in the word"}, "zeroline": True},
         "legend": {"y": -0.3, "yanchor": "top"},
     }
     return theme.figure(traces, layout, height=420, look=look)

@@ -336,6 +336,10 @@ def test_what_the_page_says_is_true_of_the_numbers(text, active, t, scaled, data
 
     m = r.result
     assert claims.shapes_line(r).startswith(f"X is {m.x.shape[0]} × {m.x.shape[1]}")
+    (h, _, d_head), d_model = m.q.shape, m.x.shape[1]
+    assert h * d_head == d_model  # a real model's width, whatever is switched on
+    assert f"d_model / h = {d_model} / {h} = **{d_head}** numbers" in claims.width_line(r)
+    assert f"√{d_head} (its own d_k)" in claims.width_line(r) and m.attention.d_k == d_head
 
 
 @PAGE

@@ -52,7 +52,17 @@ from .head_roles import (
     head_behaviours,
     heads_that_look,
 )
-from .heads import NamedHeads, many_heads, mixing_matrix
+from .heads import (
+    BOTH,
+    D_HEAD,
+    NARROW_HEADS,
+    BothAtOnce,
+    NamedHeads,
+    NarrowHead,
+    both_at_once,
+    many_heads,
+    write_back,
+)
 from .links import Head, Link, identity_links, link_matrix
 from .lookup import Contest, Lookup, contest, is_clear_match
 from .positions import (
@@ -113,10 +123,12 @@ __all__ = [
     "AMBIGUOUS_WORDS",
     "BASE",
     "BEHAVIOURS",
+    "BOTH",
     "COUNTRIES",
     "DICTIONARY_FEATURES",
     "DICTIONARY_KEYS",
     "DICTIONARY_VALUES",
+    "D_HEAD",
     "D_K_CHOICES",
     "D_MODEL",
     "ENCODINGS",
@@ -130,6 +142,7 @@ __all__ = [
     "MAX_TOKENS",
     "MAX_VOICES",
     "MIN_VOICES",
+    "NARROW_HEADS",
     "NOTES",
     "NOTE_FACTS",
     "NOTE_LABELS",
@@ -150,6 +163,7 @@ __all__ = [
     "BertConfig",
     "BertOutput",
     "BertWeights",
+    "BothAtOnce",
     "Contest",
     "Depth",
     "DotVsDistance",
@@ -162,6 +176,7 @@ __all__ = [
     "MultiHead",
     "NamedHead",
     "NamedHeads",
+    "NarrowHead",
     "Note",
     "Probe",
     "Projected",
@@ -177,6 +192,7 @@ __all__ = [
     "bands",
     "behaviour_shares",
     "blurs_place",
+    "both_at_once",
     "causal_mask",
     "check_temperature",
     "competing_notes",
@@ -209,7 +225,6 @@ __all__ = [
     "many_heads",
     "max_entropy",
     "meaning",
-    "mixing_matrix",
     "multi_head_attention",
     "nearest_words",
     "next_shuffle",
@@ -239,4 +254,5 @@ __all__ = [
     "vector_features",
     "with_positions",
     "word_vector",
+    "write_back",
 ]

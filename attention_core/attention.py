@@ -285,8 +285,8 @@ def multi_head_attention(
     head_i = attention(X W_Q^i, X W_K^i, X W_V^i);  MultiHead(X) = Concat(head_1 … head_h) W_O
 
     Shapes: ``x (n, d_model)``; ``w_q, w_k, w_v (d_model, h · d_head)`` applied as ``x @ w``,
-    head ``i`` using columns ``i · d_head`` to ``(i + 1) · d_head`` (a real model has
-    ``h · d_head = d_model``; lesson 9's named heads keep all their features, so they are wider);
+    head ``i`` using columns ``i · d_head`` to ``(i + 1) · d_head`` (a real model, and lesson 9,
+    has ``h · d_head = d_model``: the heads share the width; wider or narrower also computes);
     ``w_o (h · d_head, d_out)``; ``mask`` bool broadcastable to ``(n, n)``, True = may attend.
     Each head scales by ``sqrt(d_head)``.
     """

@@ -45,22 +45,26 @@ def identity_links(dims: Iterable[str]) -> tuple[Link, ...]:
     return tuple(Link(f, f) for f in dims)
 
 
-def link_matrix(links: Iterable[Link], dims: tuple[str, ...] = FEATURES) -> Array:
-    """``(d, d)`` matrix with ``W[source, target] = strength`` for every link (repeats add up).
+def link_matrix(
+    links: Iterable[Link], dims: tuple[str, ...] = FEATURES, targets: tuple[str, ...] | None = None
+) -> Array:
+    """``(d, d_out)`` matrix with ``W[source, target] = strength`` for every link (repeats add up).
 
-    Rows are the features a word has, columns the features of its query, key or value.
+    Rows are the features a word has (``dims``), columns the features of its query, key or value
+    (``targets``, by default the same ``dims``; a narrow head of lesson 9 has fewer).
     """
-    w = np.zeros((len(dims), len(dims)))  # (d, d)
+    targets = dims if targets is None else targets
+    w = np.zeros((len(dims), len(targets)))  # (d, d_out)
     for link in links:
-        for name in (link.source, link.target):
-            if name not in dims:
+        for name, names in ((link.source, dims), (link.target, targets)):
+            if name not in names:
                 raise ValueError(
-                    f"unknown feature {name!r} in a link; choose from {', '.join(dims)}"
+                    f"unknown feature {name!r} in a link; choose from {', '.join(names)}"
                 )
         strength = float(link.strength)
         if not np.isfinite(strength):
             raise ValueError(f"link {link.label} needs a finite strength, got {link.strength!r}")
-        w[dims.index(link.source), dims.index(link.target)] += strength
+        w[dims.index(link.source), targets.index(link.target)] += strength
     return w
 
 

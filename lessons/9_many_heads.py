@@ -1,4 +1,4 @@
-"""Lesson 9: many heads (several questions at once, concatenated, mixed back by W_O)."""
+"""Lesson 9: many heads (several questions at once, each d_model / h wide, written back by W_O)."""
 
 import streamlit as st
 
@@ -10,6 +10,7 @@ from ui.figures.heads import (
     head_columns,
     head_pattern,
     pattern_size,
+    w_o_rows,
 )
 from ui.formats import format_number, word_labels
 from ui.lessons import BANK_SENTENCE, HEADS_LESSON, MANY_HEADS, SENTENCE_PRESETS
@@ -26,8 +27,8 @@ run = page.begin(
     HEADS_LESSON,
     "One head asks one question. A word often needs several answers at once: *bank* wants to "
     "know whether there is water nearby **and** whether there is money. So a transformer runs "
-    "several heads side by side, each with its own W_Q, W_K, W_V, and a last matrix **W_O** "
-    "mixes what they found back into one vector per word.",
+    "several heads side by side, each with its own W_Q, W_K, W_V in its own slice of the "
+    "width, and a last matrix **W_O** writes what they found back into one vector per word.",
 )
 
 
@@ -57,7 +58,9 @@ def head_question(
             "that answer it about equally well."
         )
     if not r.active[k]:
-        why += " This head is off: W_O leaves what it found out of the mix."
+        why += (
+            " This head is off: its block of W_O is zero, so the refined word gets nothing of it."
+        )
     prompt = (
         f"In *{md(' '.join(r.tokens), 120)}* at {settings}: in the **{md(head.name)}** head "
         f"({md(head.question)}){off}, where does *{md(names[focus], 40)}* look most?"
@@ -65,22 +68,34 @@ def head_question(
     return questions.word_question(prompt, names, row, why, first=(focus,))
 
 
+#: The misconception's two settings: the presets "One topic head" and "Two heads, two things".
+_TOPIC, _TWO = (
+    [HEADS_LESSON.presets[name].get(key, on) for key, on in MANY_HEADS.items()]
+    for name in ("One topic head", "Two heads, two things")
+)
+_BANK = ac.tokenize(BANK_SENTENCE).index("bank")
+
 TEACHER = page.TeacherNotes(
     ask=(
         "Before switching anything: *bank* can mean a river's edge or a place for money. "
         "Which words of the sentence would tell you which one?",
         "Pick **One topic head**: why does *bank* split its attention between *money* and "
-        "*river* instead of choosing one?",
-        "With two heads on, where does the refined *bank* end up, and what would a third "
-        "head have to ask to add something new?",
+        "*river* instead of choosing one? Can any temperature give it both in full?",
+        "With two heads on, how much nature and how much money does the refined *bank* carry, "
+        "and what would a third head have to ask to add something new?",
         "Turn every head off: why is every refined word all zeros?",
-        "A real model has 12 heads per layer (lesson 11). Why not one big head instead?",
+        f"Each head here is {ac.D_HEAD} numbers wide, and MiniLM's are 32 (lesson 11). Why cut "
+        "the width into 12 heads instead of one head 384 wide?",
     ),
-    misconception="“One head can look for two things at once.” It cannot: a head gives each "
-    "word one query, and softmax hands out one set of weights. Pick **One topic head** (at the "
-    "preset's temperature, 1) and *bank* splits its attention evenly between *money* and "
-    "*river*; with a **Nature** and a **Money** head, each head looks most at its own word and "
-    "W_O mixes both answers.",
+    misconception="“One head can look for two things at once.” Not in full: a head gives each "
+    "word one query, softmax hands out one set of weights that sum to 1, so the head hands "
+    "over a weighted average of its words' values. At the presets' temperature, 1, "
+    + claims.one_vs_two(
+        ac.many_heads(BANK_SENTENCE, [ac.NARROW_HEADS[n] for n in MANY_HEADS], active=_TOPIC),
+        ac.many_heads(BANK_SENTENCE, [ac.NARROW_HEADS[n] for n in MANY_HEADS], active=_TWO),
+        _BANK,
+    )
+    + ": each head looks mostly at its own word, and W_O writes both answers back.",
 )
 
 
@@ -89,7 +104,7 @@ def lesson_body() -> None:
     text = run.control(
         "text", suggestions=SUGGESTIONS, suggestions_label="Or try one of these sentences"
     )
-    heads = [ac.HEADS[name] for name in MANY_HEADS]
+    heads = [ac.NARROW_HEADS[name] for name in MANY_HEADS]
     switches = st.columns(len(heads))
     active = []
     for column, name in zip(switches, MANY_HEADS, strict=True):
@@ -124,6 +139,9 @@ def lesson_body() -> None:
     if run.predict(lambda: head_question(r, focus, labels, t, scaled)):
         above.markdown(claims.heads_verdict(r, focus, labels))
         above.markdown("\n".join(f"- {line}" for line in claims.head_lines(r, focus, labels)))
+        carried = claims.carried_line(r, focus, labels)
+        if carried:
+            above.markdown(carried)
 
     # Two heads side by side while their words fit, one per row for long sentences.
     size = pattern_size(labels, run.look)
@@ -139,7 +157,7 @@ def lesson_body() -> None:
     found_col, words_col = st.columns([3, 2], gap="large")
     run.chart(
         found_by_heads(
-            r.head_outputs[:, focus],
+            r.found[:, focus],
             r.output[focus],
             [h.name for h in heads],
             active,
@@ -153,19 +171,20 @@ def lesson_body() -> None:
         if run.shown:
             st.markdown(claims.closest_line(r, focus, labels))
         st.caption(
-            "W_O here averages the heads that are on (each head's block is I / number on), "
-            "so switching a head off takes its answer out of the mix. A real model learns W_O."
+            "W_O is built by hand here: each head's answer goes back into the feature it is "
+            "about (the Nature head's into *nature*, the Topic head's into *nature* and "
+            "*money*), and where two heads write the same feature their answers add up. A "
+            "head switched off gets a zero block. A real model learns W_O."
         )
 
+    st.markdown(claims.width_line(r))
     st.markdown("**Shapes:** " + claims.shapes_line(r))
     concat_tab, w_o_tab = run.tabs(["Concat(heads)", "W_O"], key="heads-mix")
-    names = [h.name for h in heads]
-    d = r.result.x.shape[1]
     if concat_tab.open:
         concat = r.result.concat
         run.chart(
             concat_heatmap(
-                concat, labels, head_columns(names, d),
+                concat, labels, head_columns(heads),
                 title=f"The heads' outputs side by side ({concat.shape[0]} × {concat.shape[1]})",
                 look=run.look,
             ),
@@ -176,9 +195,9 @@ def lesson_body() -> None:
         w_o = r.result.w_o
         run.chart(
             concat_heatmap(
-                w_o, head_columns(names, d), ac.FEATURES,
-                title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): mixes the heads back",
-                x_title="feature of the refined word", y_title="head: feature",
+                w_o, w_o_rows(heads), ac.FEATURES,
+                title=f"W_O ({w_o.shape[0]} × {w_o.shape[1]}): writes each head back (off: zeros)",
+                x_title="feature of the refined word", y_title="head: its number",
                 colorbar_title="weight", look=run.look,
             ),
             key="heads-w-o",
@@ -187,9 +206,11 @@ def lesson_body() -> None:
 
     run.note(
         "With **Two heads, two things**, *bank* looks at *river* in the Nature head and at "
-        "*money* in the Money head, and the mix carries both. Now pick **One topic head**: a "
-        "single head that asks for nature *or* money splits *bank* evenly between them. Switch "
-        "the heads one by one and watch the refined *bank* (the diamonds) move."
+        "*money* in the Money head, and the refined *bank* (the diamonds) carries nature "
+        "**and** money, each close to full strength (3). Now pick **One topic head**: a single "
+        "head that asks for nature *or* money splits *bank* evenly between them, and hands "
+        "over at most half of each (1.5 of 3). Slide the temperature: no setting lets one "
+        "head give both in full; raise it far enough and the two heads lose their edge too."
     )
 
     numbered = [f"{i + 1}. {w}" for i, w in enumerate(labels)]
@@ -206,15 +227,17 @@ def lesson_body() -> None:
         lambda: {
             "feature": list(ac.FEATURES),
             **{
-                f"{h.name}{'' if a else ' (off)'}": r.head_outputs[i, focus]
+                f"{h.name}{'' if a else ' (off)'}": r.written[i, focus]
                 for i, (h, a) in enumerate(zip(heads, active, strict=True))
             },
-            "refined (W_O mix)": r.output[focus],
+            "refined (sum through W_O)": r.output[focus],
         },
-        title=f"What each head found for word {focus + 1}, and the mix",
+        title=f"What each head writes into word {focus + 1}, and the sum",
     )
     run.share()
 
 
 lesson_body()
-run.finish(code=[ac.many_heads, ac.multi_head_attention, ac.attention], teacher=TEACHER)
+run.finish(
+    code=[ac.many_heads, ac.write_back, ac.multi_head_attention, ac.attention], teacher=TEACHER
+)

@@ -6,6 +6,7 @@ builders do: they are pure functions of their inputs."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -155,9 +156,11 @@ def gallery() -> dict[str, Builder]:
 def _head_figures(text: str) -> dict[str, Builder]:
     """Lessons 8 and 9: a head's matrices and pattern, several heads' findings and their mix."""
     p = ac.project(text, ac.HEADS["person-action"])
-    many = ac.many_heads(text, [ac.HEADS["nature"], ac.HEADS["money"]], active=[True, False])
+    narrow = [ac.NARROW_HEADS[name] for name in ("nature", "money", "topic", "action-place")]
+    many = ac.many_heads(text, narrow, active=[True, False, True, False])
+    hostile = dataclasses.replace(narrow[0], name=HOSTILE)  # a head name is escaped too
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
-    names = [HOSTILE, "Money"]
+    names = [HOSTILE, "Money", "Topic", "Action → place"]
     focus = len(labels) - 1
     limit = heads.matrix_limit(p.w_q, p.w_k)
     figures: dict[str, Builder] = {
@@ -170,11 +173,15 @@ def _head_figures(text: str) -> dict[str, Builder]:
     }
     if labels:
         figures[f"heads-found[{text[:12]}]"] = lambda look: heads.found_by_heads(
-            many.head_outputs[:, focus], many.output[focus], names, many.active,
+            many.found[:, focus], many.output[focus], names, many.active,
             word=labels[focus], look=look,
         )  # fmt: skip
         figures[f"heads-concat[{text[:12]}]"] = lambda look: heads.concat_heatmap(
-            many.result.concat, labels, heads.head_columns(names, 8), title=HOSTILE, look=look
+            many.result.concat,
+            labels,
+            heads.head_columns([hostile, *narrow[1:]]),
+            title=HOSTILE,
+            look=look,
         )
     return figures
 

@@ -94,7 +94,8 @@ PHONE_ROW, LAPTOP_ROW, GAP = 358, 906, 32
 
 
 def _pattern(text: str, look: theme.Look, on: bool = True) -> tuple[go.Figure, list[str]]:
-    r = ac.many_heads(text, [ac.HEADS["nature"]], active=[True])
+    narrow = [ac.NARROW_HEADS[name] for name in ("nature", "money", "topic", "action-place")]
+    r = ac.many_heads(text, narrow)
     labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
     return heads.head_pattern(r.weights[0], labels, title="Nature", on=on, look=look), labels
 

@@ -166,32 +166,35 @@ def head_lines(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> list[str]
 
 
 def heads_verdict(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
-    """The lesson's point, as far as the numbers on screen show it: one head cannot look for two
-    things at once (it splits), two heads can (each finds its own)."""
+    """Where the heads look, as far as the numbers on screen show it: one head has one query and
+    must split between words that answer it equally well; two heads can each find their own.
+    Ties and even rows are the core's (``ac.largest``, ``ac.is_even``)."""
     word = asker(labels, focus)
     on = [h for h in range(len(r.heads)) if r.active[h]]
     if not on:
-        return "Every head is off: W_O has nothing to mix, so every refined word is all zeros."
+        return (
+            "Every head is off: W_O has nothing to write back, so every refined word is all zeros."
+        )
 
-    def tops(h: int) -> list[int]:
+    def top(h: int) -> list[int]:
         return sorted(ac.largest(r.weights[h, focus]))
 
     asking = [h for h in on if not ac.is_even(r.weights[h, focus])]
-    single = {h: tops(h)[0] for h in asking if len(tops(h)) == 1}
-    found = {}
-    for h, j in single.items():
-        found.setdefault(j, h)
-    split = [h for h in asking if len(tops(h)) > 1]
+    found: dict[int, int] = {}
+    for h in asking:
+        if len(top(h)) == 1:
+            found.setdefault(top(h)[0], h)
+    split = [h for h in asking if len(top(h)) > 1]
     parts = []
     if len(found) >= 2:
         (j1, h1), (j2, h2) = list(found.items())[:2]
         parts.append(
             f"Two heads, two things: {word} looks most at *{md(labels[j1], 30)}* in "
             f"**{r.heads[h1].name}** and at *{md(labels[j2], 30)}* in **{r.heads[h2].name}**, "
-            "and W_O mixes what both found."
+            "and W_O writes what both found back into the word."
         )
     for h in split:
-        best = tops(h)
+        best = top(h)
         parts.append(
             f"One head, one question: **{r.heads[h].name}** has to split {word} evenly between "
             f"{named(labels, best)} ({shares(r.weights[h, focus], labels, best)}); it cannot "
@@ -208,6 +211,83 @@ def heads_verdict(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
     return " ".join(parts)
 
 
+def _writers(both: ac.BothAtOnce, r: ac.NamedHeads) -> list[int]:
+    """The heads that write a visible amount (two decimals) of either feature into the word."""
+    return [h for h in range(len(r.heads)) if both.by_head[h].max() >= ac.SHOWN_PRECISION]
+
+
+def carried_line(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str | None:
+    """What the refined word carries of nature and money, against the most one head can ever
+    hand over (``ac.both_at_once``): the lesson's point, read off the numbers. None when every
+    head is off (the verdict says so)."""
+    if not any(r.active):
+        return None
+    both = ac.both_at_once(r, focus)
+    word = asker(labels, focus)
+    (a, b), most = both.features, two_places(both.one_head_most)
+    if both.one_head_most < ac.SHOWN_PRECISION:
+        return f"No word here has any {a} or {b}, so no head can hand {word} either."
+    x, y = (two_places(v) for v in both.amounts)
+    total = two_places(both.together)
+    carries = f"The refined {word} carries {a} **{x}** and {b} **{y}** ({total} together)"
+    limit = (
+        f"one head hands over a weighted average of its words' values, and no word here has "
+        f"more than {most} of {a} and {b} together"
+    )
+    writers = _writers(both, r)
+    if both.beyond_one_head:
+        credit = "; ".join(
+            f"{f} from "
+            + " and ".join(
+                f"**{r.heads[h].name}** ({two_places(both.by_head[h, k])})"
+                for h in writers
+                if both.by_head[h, k] >= ac.SHOWN_PRECISION
+            )
+            for k, f in enumerate(both.features)
+            if both.amounts[k] >= ac.SHOWN_PRECISION
+        )
+        return (
+            f"{carries}: more than any one head can give it, at any temperature ({limit}). "
+            f"Several heads did it: {credit}."
+        )
+    if not writers:
+        return f"{carries}: none of the heads that are on writes {a} or {b} into {word}."
+    if len(writers) == 1:
+        return (
+            f"{carries}, all from **{r.heads[writers[0]].name}**. One head can never give more "
+            f"than {most} of the two together, at any temperature: {limit}."
+        )
+    names = " and ".join(f"**{r.heads[h].name}**" for h in writers)
+    return (
+        f"{carries}, from {names}: no more than one head alone could give here (up to {most}; "
+        f"{limit}). At this setting the heads add nothing one head could not."
+    )
+
+
+def width_line(r: ac.NamedHeads) -> str:
+    """How wide each head is and why, from the arrays, and the link to lesson 11's MiniLM."""
+    m = r.result
+    d_model, (h, _, d_head) = m.x.shape[1], m.q.shape
+    spare = [f"**{head.name}**" for head in r.heads if "unused" in head.slots]
+    line = (
+        f"**How wide is a head?** d_model / h = {d_model} / {h} = **{d_head}** numbers: the "
+        f"{h} heads share the {d_model} features, so W_Q, W_K and W_V are {d_model} × "
+        f"{h * d_head} in all, and the {h} heads cost what one full-width head costs. Each head "
+        f"divides its scores by √{d_head} (its own d_k), not √{d_model}."
+    )
+    if spare:
+        line += (
+            f" {', '.join(spare[:-1]) + ' and ' if len(spare) > 1 else ''}{spare[-1]} "
+            f"need{'s' if len(spare) == 1 else ''} only one of {d_head} numbers (a question "
+            "of one number); a learned head uses all of its width, and nobody can "
+            "name its numbers."
+        )
+    return line + (
+        " The real model of lesson 11, all-MiniLM-L6-v2, does the same: 384 = 12 heads × 32, "
+        "hence the √32 in its scores."
+    )
+
+
 def shapes_line(r: ac.NamedHeads) -> str:
     """The shapes, from the arrays: n × d_model → h × n × d_head → n × h·d_head → n × d_model."""
     m = r.result
@@ -222,7 +302,7 @@ def shapes_line(r: ac.NamedHeads) -> str:
 
 
 def closest_line(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
-    """Which vocabulary words the inspected word is closest to, alone and after the mix.
+    """Which vocabulary words the inspected word is closest to, alone and after the heads.
 
     A word without features (a small word, or every head off) is close to nothing: say so
     rather than name the first words of the vocabulary."""
@@ -240,3 +320,16 @@ def closest_line(r: ac.NamedHeads, focus: int, labels: Sequence[str]) -> str:
     if np.any(mixed):
         return line + f";  \nafter the heads and W_O, closest to {closest(mixed)}."
     return line + ";  \nafter the heads and W_O it is all zeros: nothing to compare."
+
+
+def one_vs_two(one: ac.NamedHeads, two: ac.NamedHeads, focus: int) -> str:
+    """The misconception's numbers, from the core at the two presets: what the refined word
+    carries with one topic head and with two heads, and one head's limit."""
+    a, b = ac.both_at_once(one, focus), ac.both_at_once(two, focus)
+    x, y = (f"{n} {two_places(v)}" for n, v in zip(a.features, a.amounts, strict=True))
+    p, q = (f"{n} {two_places(v)}" for n, v in zip(b.features, b.amounts, strict=True))
+    return (
+        f"with one topic head the refined *bank* carries {x} and {y}, and no single head can "
+        f"ever give it more than {two_places(a.one_head_most)} of the two together; with the "
+        f"**Nature** and **Money** heads it carries {p} and {q}"
+    )

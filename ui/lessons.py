@@ -447,7 +447,7 @@ HEADS_LESSON = Lesson(
     url_path="heads",
     file="lessons/9_many_heads.py",
     live_chart="heads-head-1",
-    summary="Several questions at once: each head looks for one thing, W_O mixes what they found.",
+    summary="Several questions at once, each head a slice of the width; W_O writes them back.",
     params=(
         Param(
             "text",

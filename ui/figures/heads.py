@@ -190,8 +190,9 @@ def found_by_heads(
     word: str,
     look: Look = NORMAL,
 ) -> go.Figure:
-    """What each head found for one word (``head_rows (h, d)``, the heads' outputs), and the
-    refined word ``mixed (d,)`` that W_O makes of them, feature by feature. Off heads are faint."""
+    """What each head writes into one word (``head_rows (h, d_model)``: each head's output
+    through its block of W_O), and the refined word ``mixed (d_model,)``, their sum, feature by
+    feature. Off heads are faint (and write zeros)."""
     s = look.scale
     positions = np.arange(len(ac.FEATURES))
     traces = [
@@ -205,16 +206,16 @@ def found_by_heads(
     ]  # fmt: skip
     traces.append(
         {"type": "scatter", "x": positions, "y": mixed, "mode": "markers",
-         "name": "refined (mixed by W_O)",
+         "name": "refined (the sum through W_O)",
          "marker": {"symbol": "diamond", "size": 13 * s, "color": theme.OKABE_ITO["vermillion"],
                     "line": {"width": 1.5 * s, "color": "white"}},
          "hovertemplate": "refined: %{y:.2f}<extra></extra>"}
     )  # fmt: skip
     layout = {
-        "title": {"text": f"What each head found for “{plot_text(word, 30)}”, and the mix"},
+        "title": {"text": f"What each head writes into “{plot_text(word, 30)}”, and the sum"},
         "barmode": "group",
         "xaxis": category_axis(ac.FEATURES, tickangle=-45),
-        "yaxis": {"title": {"text": "value"}, "zeroline": True},
+        "yaxis": {"title": {"text": "amount in the word"}, "zeroline": True},
         "legend": {"y": -0.3, "yanchor": "top"},
     }
     return theme.figure(traces, layout, height=420, look=look)
@@ -240,6 +241,12 @@ def concat_heatmap(
     )  # fmt: skip
 
 
-def head_columns(names: Sequence[str], d: int) -> list[str]:
-    """Column labels of the concatenation: "Nature: nature", ... one block of ``d`` per head."""
-    return [f"{name}: {feature}" for name in names for feature in ac.FEATURES[:d]]
+def head_columns(heads: Sequence[ac.NarrowHead]) -> list[str]:
+    """Column labels of the concatenation (and rows of W_O): "Nature: nature", "Nature:
+    unused", ... one block of ``d_head`` named numbers per head."""
+    return [f"{head.name}: {slot}" for head in heads for slot in head.slots]
+
+
+def w_o_rows(heads: Sequence[ac.NarrowHead]) -> list[str]:
+    """Row labels of W_O: the same named numbers as the concatenation's columns."""
+    return head_columns(heads)

@@ -75,20 +75,40 @@ _PROJECTOR_CSS = (
     "{color:var(--spotlight-ink)!important}"
     "</style>"
 )
-# Phones: every tap target at least TOUCH_PX (word pills, radio options, switches, buttons,
-# expander headers), and slider thumbs whose hit area is TOUCH_PX while the dot stays small.
-# Every screen: the large QR code fits the screen.
+# Phones: every tap target at least TOUCH_PX (WCAG 2.5.5), wherever it is: the page, the header and
+# the sidebar. Word pills, radio options, switches, buttons (the table toolbars' and the header's
+# Stop too), expander headers, tabs, text boxes, the multiselect, the lesson links and Previous/Next
+# grow to it. The sidebar's open button grows with them: on a phone it is the only way to the lesson
+# list. Slider thumbs and the "?" help icons keep their small drawing inside a TOUCH_PX hit area (a
+# help icon's negative margin gives the room back, so labels keep their line). Every screen: the
+# large QR code fits the screen.
+_HELP_PAD = (TOUCH_PX - 16) // 2  # Streamlit draws the "?" 16 px wide
 _TOUCH_CSS = (
     f"<style>@media {NARROW}{{"
     "[data-testid=stMain] [data-testid=stButtonGroup] button,"
     "[data-testid=stMain] [data-testid=stBaseButton-tertiary],"
-    "[data-testid=stMain] [data-testid=stBaseButton-secondary]"
+    "[data-testid=stMain] [data-testid=stBaseButton-secondary],"
+    "[data-testid=stElementToolbar] button,"
+    "[data-testid=stExpandSidebarButton],[data-testid=stSidebarCollapseButton] button,"
+    "[data-testid=stMainMenuButton],[data-testid=stStatusWidget] button,[role=tab],"
+    "[data-testid=stMultiSelect] [role=group] > button,"  # "clear all" and "open"
+    "[data-testid=stMultiSelect] [data-tag] button"
     f"{{min-height:{TOUCH_PX}px;min-width:{TOUCH_PX}px}}"
     "[data-testid=stMain] [data-testid=stRadio] [role=radiogroup] label,"
-    "[data-testid=stCheckbox] label"
+    "[data-testid=stCheckbox] label,"
+    "[data-testid=stMain] [data-testid=stExpander] summary,"
+    "[data-testid=stSidebarNavLink],[data-testid=stPageLink-NavLink],"
+    "[data-testid=stMultiSelect] [data-tag]"
     f"{{min-height:{TOUCH_PX}px;align-items:center}}"
-    "[data-testid=stMain] [data-testid=stExpander] summary"
-    f"{{min-height:{TOUCH_PX}px;align-items:center}}"
+    "[data-testid=stTextInputRootElement],[data-testid=stTextInput] input,"
+    "[data-testid=stMultiSelect] [data-rac][role=group]"
+    f"{{min-height:{TOUCH_PX}px}}"
+    # A table's toolbar keeps the 44 px Streamlit leaves for it above the table: its padding
+    # goes, its buttons grow into the room.
+    "[data-testid=stElementToolbar],[data-testid=stElementToolbarButtonContainer]{padding:0}"
+    "[data-testid=stTooltipIcon] button"
+    f"{{min-width:{TOUCH_PX}px;min-height:{TOUCH_PX}px;margin:-{_HELP_PAD}px;"
+    "display:inline-flex;align-items:center;justify-content:center}"
     "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"
     f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
     "background-clip:content-box}"

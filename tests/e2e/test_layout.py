@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ui.lessons import LESSONS, Lesson
 from ui.params import format_number
@@ -312,41 +312,134 @@ def test_the_main_control_and_its_chart_are_on_screen_together(
 
 
 # --------------------------------------------------------------------------------------------
-# Touch targets on a phone (issue 12, item 13)
+# Touch targets on a phone (issue 12, item 13; issue 21, item 5)
 # --------------------------------------------------------------------------------------------
 
 MIN_TOUCH_PX = 44
+# Every target a finger can tap, anywhere on the screen (page, header, open sidebar), with its
+# size. Named kinds first, so a failure says what it is; then anything else interactive. An
+# input a student never taps itself stands for the box around it: a radio or switch for its
+# label, a range input for its thumb, the multiselect's text field for its whole field. Left
+# out, as WCAG 2.5.5 leaves them out: links inside a sentence, and what is not on screen
+# (visually hidden skip links, invisible hover-only anchors, a closed sidebar).
 TOUCH_TARGETS_JS = """() => {
-  const main = document.querySelector("[data-testid='stMain']");
-  const kinds = {
-    pill: "[data-testid=stButtonGroup] button",
-    radio: "[data-testid=stRadio] [role=radiogroup] label",
-    toggle: "[data-testid=stCheckbox] label",
-    "slider thumb": "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])",
-    "preset button": "[data-testid=stBaseButton-tertiary]",
-  };
-  const out = [];
-  for (const [kind, selector] of Object.entries(kinds)) {
-    for (const e of main.querySelectorAll(selector)) {
-      const r = e.getBoundingClientRect();
-      if (!r.width || !r.height) continue;  // in a closed expander
-      out.push({kind, text: (e.innerText || '').trim().slice(0, 30),
-                width: Math.round(r.width), height: Math.round(r.height)});
+  const kinds = [
+    ["pill", "[data-testid=stButtonGroup] button"],
+    ["radio", "[data-testid=stRadio] [role=radiogroup] label"],
+    ["toggle", "[data-testid=stCheckbox] label"],
+    ["slider thumb", "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"],
+    ["preset button", "[data-testid=stBaseButton-tertiary]"],
+    ["download button", "[data-testid=stDownloadButton] button"],
+    ["sidebar open", "[data-testid=stExpandSidebarButton]"],
+    ["sidebar close", "[data-testid=stSidebarCollapseButton] button"],
+    ["menu", "[data-testid=stMainMenuButton]"],
+    ["toolbar button", "[data-testid=stElementToolbar] button"],
+    ["help icon", "[data-testid=stTooltipIcon] button"],
+    ["button", "[data-testid^=stBaseButton-]"],
+    ["expander", "[data-testid=stExpander] summary"],
+    ["tab", "[role=tab]"],
+    ["page link", "[data-testid=stPageLink-NavLink]"],
+    ["lesson link", "[data-testid=stSidebarNavLink]"],
+    ["text box", "[data-testid=stTextInput] input, [data-testid=stTextArea] textarea"],
+    ["multiselect", "[data-testid=stMultiSelect] [data-rac][role=group]"],
+    ["multiselect open", "[data-testid=stMultiSelect] button[aria-haspopup=listbox]"],
+    ["multiselect clear", "[data-testid=stMultiSelect] [role=group] > button"],
+    ["multiselect remove", "[data-testid=stMultiSelect] [data-tag] button"],
+    ["selectbox", "[data-testid=stSelectbox] [role=combobox]"],
+  ];
+  const interactive = "a[href], button, input:not([type=hidden]), select, textarea, summary, " +
+    "[role=button], [role=tab], [role=link], [role=switch], [role=checkbox], [role=radio], " +
+    "[role=combobox], [role=slider], [role=menuitem]";
+  const standsFor = e =>
+    e.matches("input[type=radio], input[type=checkbox]") ? e.closest("label") || e :
+    e.matches("input[type=range]") ?
+      e.closest("div[data-rac]:has(> div > input[type=range])") || e :
+    e.matches("[data-testid=stMultiSelect] input") ? e.closest("[data-rac][role=group]") || e :
+    e;
+  const shown = e => {
+    const r = e.getBoundingClientRect();
+    if (r.width < 2 && r.height < 2) return false;  // visually hidden (a skip link)
+    if (r.right <= 0 || r.left >= innerWidth || r.bottom <= 0 && r.top <= 0) return false;
+    for (let x = e; x; x = x.parentElement) {
+      const style = getComputedStyle(x);
+      if (style.opacity === "0" || style.visibility === "hidden" || style.display === "none")
+        return false;
     }
+    return true;
+  };
+  const inline = e => e.matches("a") && !!e.closest("[data-testid=stMarkdownContainer] :is(p, li)")
+    && !e.closest("[data-testid=stPageLink-NavLink], [data-testid=stSidebarNavLink]");
+  const targets = new Set();
+  for (const e of document.querySelectorAll(interactive)) {
+    if (e.matches("[role=tabpanel], [data-testid=stMain]") || inline(e)) continue;
+    targets.add(standsFor(e));
+  }
+  const out = [];
+  for (const e of targets) {
+    if (!shown(e)) continue;
+    const r = e.getBoundingClientRect();
+    const kind = kinds.find(([, selector]) => e.matches(selector));
+    const where = e.closest("[data-testid]");
+    out.push({kind: kind ? kind[0] : "other " + e.tagName.toLowerCase() + " in " +
+                (where ? where.dataset.testid : "page"),
+              text: (e.innerText || e.getAttribute("aria-label") || "").trim().slice(0, 30),
+              width: Math.round(r.width), height: Math.round(r.height)});
   }
   return out;
 }"""
+
+
+def _touch_targets(page: Page) -> list[dict[str, Any]]:
+    """What a finger can tap: the page with every expander open (the share box holds a
+    multiselect, the tables their toolbars), then the sidebar, opened with its button."""
+    page.evaluate(
+        """() => document.querySelectorAll("[data-testid='stMain'] details:not([open]) > summary")
+                   .forEach(summary => summary.click())"""
+    )
+    page.wait_for_timeout(1000)
+    targets = page.evaluate(TOUCH_TARGETS_JS)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_test_id("stSidebarNavLink").first).to_be_in_viewport()
+    page.wait_for_timeout(500)  # the sidebar slides in
+    seen = {(t["kind"], t["text"]) for t in targets}
+    targets += [t for t in page.evaluate(TOUCH_TARGETS_JS) if (t["kind"], t["text"]) not in seen]
+    sidebar.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    page.wait_for_timeout(500)
+    return targets
+
+
+def _assert_big_enough(targets: list[dict[str, Any]], where: str) -> None:
+    small = [t for t in targets if min(t["width"], t["height"]) < MIN_TOUCH_PX - 0.5]
+    assert not small, f"touch targets under {MIN_TOUCH_PX}px on {where}: {small}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_touch_targets_are_at_least_44_px_on_a_phone(
     app_url: str, browser_pages: dict[str, Page], lesson: Lesson
 ) -> None:
+    """Every target on a phone is at least 44 x 44 px (WCAG 2.5.5): pills, radios, switches,
+    slider thumbs, buttons, tabs, text boxes, the multiselect, help icons, the Previous/Next
+    links, and the sidebar's button, which is the only way to the lesson list."""
     page = browser_pages["phone"]
     page.errors.clear()  # type: ignore[attr-defined]
     visit(page, app_url, lesson)
-    targets = page.evaluate(TOUCH_TARGETS_JS)
+    targets = _touch_targets(page)
     kinds = {t["kind"] for t in targets}
-    assert "slider thumb" in kinds, f"no slider found on {lesson.url_path}: {targets}"
-    small = [t for t in targets if min(t["width"], t["height"]) < MIN_TOUCH_PX - 0.5]
-    assert not small, f"touch targets under {MIN_TOUCH_PX}px on {lesson.url_path}: {small}"
+    for kind in ("slider thumb", "sidebar open", "sidebar close", "lesson link", "help icon"):
+        assert kind in kinds, f"no {kind} found on {lesson.url_path}: {targets}"
+    _assert_big_enough(targets, lesson.url_path)
+
+
+def test_touch_targets_of_a_chosen_multiselect_on_a_phone(
+    app_url: str, browser_pages: dict[str, Page]
+) -> None:
+    """A teacher's link that hides a control: the share box's "Hide these controls" then holds
+    a chosen value, with its remove and "clear all" buttons, and they are 44 px too."""
+    page = browser_pages["phone"]
+    page.errors.clear()  # type: ignore[attr-defined]
+    visit(page, app_url, LESSONS[0], {"hide": "voices"})
+    targets = _touch_targets(page)
+    kinds = {t["kind"] for t in targets}
+    assert {"multiselect remove", "multiselect clear"} <= kinds, targets
+    _assert_big_enough(targets, f"{LESSONS[0].url_path}?hide=voices")

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from ui.lessons import LESSONS, Lesson
 from ui.params import format_number
 
-from .conftest import REPO_ROOT, recording_page
+from .conftest import REPO_ROOT, recording_page, wait_for_app
 from .helpers import (
     LESSON_IDS,
     MAIN,
@@ -434,12 +434,20 @@ def test_touch_targets_are_at_least_44_px_on_a_phone(
 def test_touch_targets_of_a_chosen_multiselect_on_a_phone(
     app_url: str, browser_pages: dict[str, Page]
 ) -> None:
-    """A teacher's link that hides a control: the share box's "Hide these controls" then holds
-    a chosen value, with its remove and "clear all" buttons, and they are 44 px too."""
+    """The teacher picks a control to hide in the share box's "Hide these controls": the
+    multiselect then holds a chosen value, with its remove and "clear all" buttons, and they
+    are 44 px too. (A link that already hides one is a student's: it has no such box.)"""
     page = browser_pages["phone"]
     page.errors.clear()  # type: ignore[attr-defined]
-    visit(page, app_url, LESSONS[0], {"hide": "voices"})
+    visit(page, app_url, LESSONS[0])
+    page.locator(f"{MAIN} summary", has_text="Share this view").click()
+    choose = page.locator(MAIN).get_by_test_id("stMultiSelect").first
+    choose.scroll_into_view_if_needed()
+    choose.click()
+    page.get_by_role("option").first.click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
     targets = _touch_targets(page)
     kinds = {t["kind"] for t in targets}
     assert {"multiselect remove", "multiselect clear"} <= kinds, targets
-    _assert_big_enough(targets, f"{LESSONS[0].url_path}?hide=voices")
+    _assert_big_enough(targets, f"{LESSONS[0].url_path}, a control chosen to hide")

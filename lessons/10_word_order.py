@@ -321,11 +321,12 @@ def lesson_body() -> None:
     with controls:
         seed = run.control("order")
         shuffle_again = st.container()
-        strength = run.control("pos")
         head = run.control("head")
         causal = run.control("causal")
-        # Last in the column, so scrolling to it brings the shuffled words beside it into view.
         t = run.control("t")
+        # The lesson's main control, last in the column: scrolling to it brings the shuffled
+        # words beside it into view (on a phone it docks at the bottom of the screen).
+        strength = run.control("pos")
 
         chosen = ac.previous_word_head() if head == "previous-word" else None
         st.latex(r"\tilde X = X + s\,PE")

@@ -144,8 +144,10 @@ def dot_versus_distance(found: ac.Probe) -> None:
 def lesson_body() -> None:
     controls, charts = st.columns([1, 2.2], gap="large")
     with controls:
-        qx = run.control("qx")
-        qy = run.control("qy")
+        # Together: on a phone the query's two coordinates dock at the bottom of the screen.
+        with st.container(key=QUERY.main_control):
+            qx = run.control("qx")
+            qy = run.control("qy")
         t = run.control("t")
         scaled = run.control("scaled")
 

@@ -79,8 +79,8 @@ TEACHER = page.TeacherNotes(
 )
 
 
-def choose_head() -> tuple[str, ac.Head]:
-    """The sentence and the head, with its links at the sliders' strengths.
+def choose_head() -> tuple[str, str]:
+    """The sentence and the head (by its short name).
 
     Outside the fragment below: a temperature step does not redraw them, and moving them reruns
     the page (the fragment then gets the new sentence and head).
@@ -91,6 +91,18 @@ def choose_head() -> tuple[str, ac.Head]:
     chosen = run.control("head")
     base = ac.HEADS[chosen]
     st.markdown(f"**{base.name}**: *{base.question}*.")
+    return text, chosen
+
+
+def link_sliders(chosen: str) -> ac.Head:
+    """The head ``chosen`` with its W_Q links at the sliders' strengths.
+
+    The sliders sit right above the patterns they change (on a phone the first one docks at
+    the bottom of the screen, in sight of them). They live in the fragment with the patterns,
+    but "Inside the head" (outside it) draws W_Q too: when a link moves, the whole page reruns,
+    so no chart shows an old W_Q.
+    """
+    base = ac.HEADS[chosen]
     st.caption(
         "The links of W_Q (a word's feature → the feature its query asks for); only the chosen "
         "head's apply. Keys and values stay the words themselves: W_K = W_V = identity."
@@ -100,16 +112,18 @@ def choose_head() -> tuple[str, ac.Head]:
         key: run.control(key, container=column, disabled=owner != chosen)
         for column, (key, (owner, _)) in zip(sliders, LINK_PARAMS.items(), strict=True)
     }
+    run.rerun_page_if_changed("W_Q links", strengths)  # "Inside the head" draws W_Q too
     if chosen == "none":  # no links, no sliders of its own
-        return text, base
-    return text, base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
+        return base
+    return base.with_strengths({link.label: strengths[link_key(link)] for link in base.query})
 
 
 @st.fragment
-def lesson_body(text: str, head: ac.Head) -> None:
-    # The formula, the notices and the word picker go above the temperature, which sits right
-    # over the patterns it sharpens (a student sees both at once); they are filled in below.
+def lesson_body(text: str, chosen: str) -> ac.Head:
+    # The formula, the notices and the word picker go first; then the head's links and the
+    # temperature, right over the patterns they change (a student sees both at once).
     above = st.container()
+    head = link_sliders(chosen)
     row = st.columns(2)
     t = run.control("t", container=row[0])
     scaled = run.control("scaled", container=row[1])
@@ -128,7 +142,7 @@ def lesson_body(text: str, head: ac.Head) -> None:
         container=above,
     ):
         run.share()
-        return
+        return head
     known = ac.embed(list(p.tokens))[1]
     labels = word_labels(p.tokens, known)
     with above:  # said once: a made-up vector is noise, not a finding
@@ -180,13 +194,14 @@ def lesson_body(text: str, head: ac.Head) -> None:
         title="The head's attention weights as a table",
     )
     run.share()
+    return head
 
 
 def inside_the_head(text: str, head: ac.Head) -> None:
     """W_Q and W_K, and the Q and K they make of the sentence.
 
     Outside the fragment above: they do not depend on the temperature, so a temperature step
-    does not redraw them; the sentence and the head rerun the page.
+    does not redraw them; the sentence, the head and its links rerun the page.
     """
     p = ac.project(text, head)
     if not p.tokens:
@@ -231,7 +246,7 @@ def inside_the_head(text: str, head: ac.Head) -> None:
     run.link_to(HEADS_LESSON, "Next: several heads at once, each with its own question")
 
 
-text, head = choose_head()
-lesson_body(text, head)
+text, chosen = choose_head()
+head = lesson_body(text, chosen)
 inside_the_head(text, head)
 run.finish(code=[ac.project, ac.attention], teacher=TEACHER)

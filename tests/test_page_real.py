@@ -528,9 +528,7 @@ def test_predict_mode_hides_the_heads_until_the_student_commits(model) -> None:
     assert chart(at, "real-head") and chart(at, "real-drift")
     assert any("**Layer 1, head 3** mostly looks at" in t for t in texts(at))
     again(at)
-    wrong = next(
-        o for o in options[:-1] if o != best and row[pieces.index(o)] < row.max() - 0.01
-    )
+    wrong = next(o for o in options[:-1] if o != best and row[pieces.index(o)] < row.max() - 0.01)
     answer(at, options.index(wrong))
     assert answered(at) == (False, {best})
 

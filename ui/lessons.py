@@ -57,9 +57,11 @@ class Lesson:
     params: tuple[Param, ...]
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     live_chart: str | None = None
-    #: The key of the control that moves ``live_chart`` most (default: the temperature, else
-    #: the first control). On a phone it docks at the bottom of the screen, so it stays in
-    #: sight of its chart; the layout tests check the two are on screen together.
+    #: The key of the control the lesson is about, the one that moves ``live_chart`` most
+    #: (default: the temperature, else the first control), or of a container of controls that
+    #: go together (lesson 4: the query's x and y). On a phone it docks at the bottom of the
+    #: screen, so it stays in sight of its chart; the layout tests check the two are on screen
+    #: together, and that no chart of the lesson ends up under the dock.
     main_control_key: str | None = None
     #: The key of the lesson's main chart, the one a student watches while moving the main
     #: control (default: ``live_chart``).
@@ -223,7 +225,10 @@ QUERY = Lesson(
     url_path="query",
     file="lessons/4_move_the_query.py",
     live_chart="query-weights",
-    main_chart_key="query-space",  # the map of keys, drawn first: T sizes and colours them
+    # The query is what the lesson moves: its two coordinates, docked together on a phone
+    # (the lesson keeps them in a container of this key), in sight of the map of keys.
+    main_control_key="query-position",
+    main_chart_key="query-space",  # the map of keys, drawn first
     summary="Steer a query through a space of keys and watch the weights follow it.",
     params=(
         *(
@@ -403,6 +408,8 @@ PROJECTIONS = Lesson(
     url_path="projections",
     file="lessons/8_learned_questions.py",
     live_chart="projections-head",
+    # The link of the head the lesson opens on: slide it to 0 and the question goes away.
+    main_control_key="q_person_action",
     summary="Learned matrices let a word ask for something other than what it is.",
     params=(
         Param(
@@ -496,6 +503,9 @@ ORDER = Lesson(
     url_path="order",
     file="lessons/10_word_order.py",
     live_chart="order-shuffled",
+    # Positions are what the lesson adds to attention: they decide whether a shuffle changes
+    # the refined words (the temperature only sharpens what is already there).
+    main_control_key="pos",
     summary="Attention alone is blind to word order; positions added to the words and the causal "
     "mask give it back.",
     params=(

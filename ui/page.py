@@ -113,6 +113,7 @@ class LessonPage:
         self._arrived = self._start_from_link_on_arrival(link)
         self._managed: dict[str, Any] = {}
         self._drawn: set[str] = set()
+        self._seen_by_page: dict[str, Any] = {}  # see ``rerun_page_if_changed``
         # On a phone the lesson's main control docks at the bottom of the screen, in sight of
         # whatever chart it moves (see ``theme.dock_css``).
         apply_dock_css(lesson.main_control, _look())
@@ -256,6 +257,17 @@ class LessonPage:
     def _locked(self, param: Param) -> Any:
         """The value of a control hidden by the link: the link's value, else its default."""
         return self._from_link.get(param.key, param.default)
+
+    def rerun_page_if_changed(self, name: str, value: Any) -> None:
+        """Rerun the whole page when ``value``, drawn inside the lesson's fragment, is not what
+        the last whole-page run saw: something outside the fragment shows it too (lesson 8's
+        W_Q links move the patterns inside it and draw W_Q outside it), and must not go stale.
+
+        A fragment reruns with this object of the last whole-page run, so what that run saw is
+        kept right here; a temperature step leaves ``value`` alone and stays a fragment rerun.
+        """
+        if self._seen_by_page.setdefault(name, value) != value:
+            st.rerun()
 
     def hidden(self, key: str) -> bool:
         """Whether the link hides the control ``key`` (a lesson may skip its caption too)."""

@@ -60,7 +60,10 @@ BACKGROUND = {"light": "#FFFFFF", "dark": "#0E1117"}  # Streamlit's own, light a
 _PROJECTOR_CSS = (
     f"<style>html{{font-size:{PROJECTOR_FONT_PX}px}}"
     ".block-container{max-width:100%;padding-left:2rem;padding-right:2rem}"
-    "[data-testid=stSidebar]{width:max(300px,20rem)!important;min-width:max(300px,20rem)!important}"
+    # Not on a phone: there the sidebar slides over the page, and Streamlit slides it away by
+    # its own width (300 px), which left 180 px of a wider one over the page and the dock.
+    f"@media not all and {NARROW}{{[data-testid=stSidebar]"
+    "{width:max(300px,20rem)!important;min-width:max(300px,20rem)!important}}"
     "[data-testid=stSidebarNavLink] span,[data-testid=stSidebarNavLink] p"
     "{white-space:normal!important;overflow:visible!important;text-overflow:clip!important}"
     "[data-testid=stCaptionContainer],[data-testid=stCaptionContainer] *,"
@@ -74,20 +77,40 @@ _PROJECTOR_CSS = (
     "{color:var(--spotlight-ink)!important}"
     "</style>"
 )
-# Phones: every tap target at least TOUCH_PX (word pills, radio options, switches, buttons,
-# expander headers), and slider thumbs whose hit area is TOUCH_PX while the dot stays small.
-# Every screen: the large QR code fits the screen.
+# Phones: every tap target at least TOUCH_PX (WCAG 2.5.5), wherever it is: the page, the header and
+# the sidebar. Word pills, radio options, switches, buttons (the table toolbars' and the header's
+# Stop too), expander headers, tabs, text boxes, the multiselect, the lesson links and Previous/Next
+# grow to it. The sidebar's open button grows with them: on a phone it is the only way to the lesson
+# list. Slider thumbs and the "?" help icons keep their small drawing inside a TOUCH_PX hit area (a
+# help icon's negative margin gives the room back, so labels keep their line). Every screen: the
+# large QR code fits the screen.
+_HELP_PAD = (TOUCH_PX - 16) // 2  # Streamlit draws the "?" 16 px wide
 _TOUCH_CSS = (
     f"<style>@media {NARROW}{{"
     "[data-testid=stMain] [data-testid=stButtonGroup] button,"
     "[data-testid=stMain] [data-testid=stBaseButton-tertiary],"
-    "[data-testid=stMain] [data-testid=stBaseButton-secondary]"
+    "[data-testid=stMain] [data-testid=stBaseButton-secondary],"
+    "[data-testid=stElementToolbar] button,"
+    "[data-testid=stExpandSidebarButton],[data-testid=stSidebarCollapseButton] button,"
+    "[data-testid=stMainMenuButton],[data-testid=stStatusWidget] button,[role=tab],"
+    "[data-testid=stMultiSelect] [role=group] > button,"  # "clear all" and "open"
+    "[data-testid=stMultiSelect] [data-tag] button"
     f"{{min-height:{TOUCH_PX}px;min-width:{TOUCH_PX}px}}"
     "[data-testid=stMain] [data-testid=stRadio] [role=radiogroup] label,"
-    "[data-testid=stCheckbox] label"
+    "[data-testid=stCheckbox] label,"
+    "[data-testid=stMain] [data-testid=stExpander] summary,"
+    "[data-testid=stSidebarNavLink],[data-testid=stPageLink-NavLink],"
+    "[data-testid=stMultiSelect] [data-tag]"
     f"{{min-height:{TOUCH_PX}px;align-items:center}}"
-    "[data-testid=stMain] [data-testid=stExpander] summary"
-    f"{{min-height:{TOUCH_PX}px;align-items:center}}"
+    "[data-testid=stTextInputRootElement],[data-testid=stTextInput] input,"
+    "[data-testid=stMultiSelect] [data-rac][role=group]"
+    f"{{min-height:{TOUCH_PX}px}}"
+    # A table's toolbar keeps the 44 px Streamlit leaves for it above the table: its padding
+    # goes, its buttons grow into the room.
+    "[data-testid=stElementToolbar],[data-testid=stElementToolbarButtonContainer]{padding:0}"
+    "[data-testid=stTooltipIcon] button"
+    f"{{min-width:{TOUCH_PX}px;min-height:{TOUCH_PX}px;margin:-{_HELP_PAD}px;"
+    "display:inline-flex;align-items:center;justify-content:center}"
     "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"
     f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
     "background-clip:content-box}"
@@ -145,23 +168,56 @@ def apply_projector_css(on: bool, look: Look = NORMAL) -> None:
         st.html(_PROJECTOR_CSS)
 
 
+#: Streamlit's header (1.67): 3.75rem tall, fixed over the top of the page as it scrolls.
+HEADER_REM = 3.75
+#: The dock's height: one row of sliders (label, value, track) and its padding. Measured at
+#: 390x844: 5.65rem at 16 px and at the projector's 24 px (everything in it is in rem).
+DOCK_REM = 5.75
+#: Room between a chart scrolled into view and the dock, clear of the dock's shadow.
+DOCK_GAP_REM = 0.75
+
+
 def dock_css(control_key: str, look: Look) -> str:
     """A lesson's main control docked at the bottom of a phone's screen.
 
     On a phone the columns stack, and a control ends up hundreds of pixels from the chart it
     moves; docked, it stays in sight whatever the student scrolls to. ``control_key`` comes from
-    the lesson registry (a Python identifier), never from a visitor. Wider screens keep the
+    the lesson registry, never from a visitor: a control's key, or the key of a container whose
+    controls dock together, side by side (lesson 4's query: x and y). Wider screens keep the
     control where the lesson put it, next to its chart.
+
+    A dock must never sit on a chart. The page scrolls inside Streamlit's ``stMain``; its
+    ``scroll-padding`` tells the browser that the bottom of the screen (the dock) and the top
+    (Streamlit's header) are not really there, so a chart a student scrolls to, taps or follows
+    a link to stops above the dock and below the header, the way a fixed toolbar should be
+    treated. The extra padding at the end lets the last chart scroll clear of the dock too.
+    A control that cannot move (disabled, or hidden by a teacher's link) does not dock: there
+    is nothing to keep in sight.
     """
-    assert control_key.replace("_", "").isalnum(), control_key
+    assert control_key.replace("_", "").replace("-", "").isalnum(), control_key
+    dock = f".st-key-{control_key}:has(input:not(:disabled))"
+    height = f"calc({DOCK_REM}rem + env(safe-area-inset-bottom))"
     return (
         f"<style>@media {NARROW}{{"
-        f".st-key-{control_key}{{position:fixed;left:0;right:0;bottom:0;z-index:999980;"
-        f"margin:0;padding:.25rem 1.25rem calc(.5rem + env(safe-area-inset-bottom));"
+        f"{dock}{{position:fixed;left:0;right:0;bottom:0;z-index:999980;box-sizing:border-box;"
+        f"min-height:{height};margin:0;"
+        f"padding:.25rem 1.25rem calc(.5rem + env(safe-area-inset-bottom));"
         f"background:{look.background};box-shadow:0 -2px 10px rgba(0,0,0,.25)}}"
-        # The value rides above the thumb: keep it off the label's line.
-        f".st-key-{control_key} [data-testid=stWidgetLabel]{{margin-bottom:.9rem}}"
-        "[data-testid=stMainBlockContainer]{padding-bottom:9rem}"
+        # A docked container: its controls share the one row, side by side.
+        f"{dock}[data-testid=stVerticalBlock]{{flex-direction:row;gap:1rem}}"
+        f"{dock}[data-testid=stVerticalBlock] > *{{flex:1 1 0;min-width:0}}"
+        # The value rides above the thumb: keep it off the label's line. One line of label,
+        # so the dock keeps the height the page's scroll padding makes room for (a long label
+        # in projector mode ends in an ellipsis; its full text stays the slider's name).
+        f".st-key-{control_key} [data-testid=stWidgetLabel]{{margin-bottom:.9rem;min-width:0}}"
+        f".st-key-{control_key} [data-testid=stWidgetLabel] > span{{min-width:0;overflow:hidden}}"
+        f".st-key-{control_key} [data-testid=stWidgetLabel] p"
+        "{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
+        f"[data-testid=stMain]:has(.st-key-{control_key} input:not(:disabled)){{"
+        f"scroll-padding-top:{HEADER_REM}rem;"
+        f"scroll-padding-bottom:calc({DOCK_REM + DOCK_GAP_REM}rem + env(safe-area-inset-bottom))}}"
+        f"[data-testid=stMainBlockContainer]{{padding-bottom:calc({DOCK_REM + 3}rem"
+        " + env(safe-area-inset-bottom))}"
         "}</style>"
     )
 

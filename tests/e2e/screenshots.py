@@ -6,8 +6,10 @@ Run from the repository root (starts its own server, needs Debian's Chromium)::
     .venv/bin/python -m tests.e2e.screenshots --theme dark --out /tmp/shots
     .venv/bin/python -m tests.e2e.screenshots --size phone --lesson heads  # <n>_<path>-phone.png
 
-``--classroom`` takes the README's two classroom-mode images instead: predict mode on a laptop
-(``classroom-predict.png``) and a locked student link on a phone (``classroom-locked-phone.png``).
+``--classroom`` takes the README's classroom-mode images instead: predict mode on a laptop
+(``classroom-predict.png``), a locked student link on a phone (``classroom-locked-phone.png``),
+a student's predict link on a phone (``classroom-student-phone.png``) and the large QR code on a
+projector (``classroom-qr-projector.png``).
 
 ``--size phone`` (390 x 844, touch) and ``--size projector`` (1920 x 1080, projector mode) add
 the size to the file name; ``--lesson`` (a URL path, repeatable) takes only those lessons.
@@ -84,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
         )
         if args.classroom:
-            for name, size, lesson, params in CLASSROOM_SHOTS:
+            for name, size, lesson, params, *then in CLASSROOM_SHOTS:
                 width, load_height, shot_height, options, _ = SIZES[size]
                 context = browser.new_context(
                     viewport={"width": width, "height": load_height},
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
                 page.dialogs = []  # type: ignore[attr-defined]
                 open_page(page, lesson_link(server.url, lesson, params))
                 page.wait_for_timeout(1000)
+                for action in then:
+                    action(page)
                 _save(page.screenshot(animations="disabled"), args.out / name)
                 context.close()
             browser.close()
@@ -118,7 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-#: The README's classroom images: file name, size, lesson, link values.
+def _large_qr(page) -> None:
+    """Open the share box and its large QR code, as a teacher does for the back of the room."""
+    page.locator("[data-testid=stMain] summary", has_text="Share this view").click()
+    page.get_by_role("button", name="Show the QR code large").click()
+    page.get_by_test_id("stDialog").get_by_test_id("stImage").wait_for()
+    page.wait_for_timeout(800)  # the dialog's opening animation
+
+
+#: The README's classroom images: file name, size, lesson, link values, then what to do.
 CLASSROOM_SHOTS = (
     ("classroom-predict.png", "desktop", LESSONS[0], {"t": "0.1", "predict": "true"}),
     (
@@ -126,6 +138,15 @@ CLASSROOM_SHOTS = (
         "phone",
         LESSONS[2],
         {"t": "0.1", "hide": "s1,s2,s3,s4,s5,compare,dk,presets"},
+    ),
+    # A student link on a phone: the question, and nothing that gives the answer away.
+    ("classroom-student-phone.png", "phone", LESSONS[7], {"predict": "true", "hide": "presets"}),
+    (
+        "classroom-qr-projector.png",
+        "projector",
+        LESSONS[0],
+        {"t": "0.5", "projector": "true"},
+        _large_qr,
     ),
 )
 

@@ -107,3 +107,55 @@ def test_a_chart_saves_as_a_png(app_url: str, page: Page) -> None:
     # Plotly's own toolbar stays hidden: it sat on the titles of charts on touch screens.
     toolbar = page.locator(MAIN).locator(".modebar-container").first
     assert not toolbar.is_visible()
+
+
+# What gives a prediction's answer away, before the student commits: charts, numbers tables,
+# metrics, the notes (which quote the numbers), the Teacher's notes (lesson 8's name the
+# answer), the share box and the code (they print the view and its numbers).
+GIVEAWAYS_JS = """() => {
+  const main = document.querySelector("[data-testid='stMain']");
+  const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const found = [];
+  const kinds = {chart: "[data-testid=stPlotlyChart]", table: "[data-testid=stDataFrame]",
+                 metric: "[data-testid=stMetric]"};
+  for (const [what, selector] of Object.entries(kinds))
+    for (const e of main.querySelectorAll(selector)) if (visible(e)) found.push(what);
+  const hidden = /Teacher's notes|Share this view|Show the code|numbers|as a table/;
+  for (const e of main.querySelectorAll("[data-testid=stExpander] summary"))
+    if (hidden.test(e.innerText)) found.push(e.innerText);
+  // A link meant for another device must not name this computer's loopback address.
+  for (const a of document.querySelectorAll("a[href^='http']")) {
+    const host = new URL(a.href).hostname;
+    if (host !== location.hostname && /^(localhost|127[.])/.test(host)) found.push(a.href);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param(PHONE, id="phone"),
+        pytest.param({"viewport": {"width": 1920, "height": 1080}}, id="projector"),
+    ],
+)
+def test_a_student_walk_of_every_lesson_sees_no_answer_before_committing(
+    app_url: str, browser: Browser, size: dict
+) -> None:
+    """Issue 21: every lesson opened from a student link (predict first), on a phone and on a
+    projector, shows the question and nothing that answers it until the student commits."""
+    context = browser.new_context(**size)
+    page = recording_page(context)
+    try:
+        for lesson in LESSONS:
+            params = {"predict": "true"} | (
+                {"projector": "true"} if "is_mobile" not in size else {}
+            )
+            open_page(page, lesson_link(app_url, lesson, params))
+            main = page.locator(MAIN)
+            expect(main.get_by_text("Predict first.")).to_be_visible()
+            assert page.evaluate(GIVEAWAYS_JS) == [], lesson.url_path
+            assert not drawn_charts(page), lesson.url_path
+            assert_app_healthy(page)
+    finally:
+        context.close()

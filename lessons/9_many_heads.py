@@ -132,7 +132,10 @@ def lesson_body() -> None:
     ):
         run.share()
         return
-    labels = word_labels(r.tokens, ac.embed(list(r.tokens))[1])
+    known = ac.embed(list(r.tokens))[1]
+    labels = word_labels(r.tokens, known)
+    with above:  # said once: a made-up vector is noise, not a finding
+        page.made_up_notice(r.tokens, known)
     focus = run.pick("word", labels, default=ac.focus_word(r.tokens), container=above)
     # Predict mode asks first, right over the patterns; once answered (or outside predict mode)
     # what the patterns show for that word is read right above them.

@@ -19,7 +19,7 @@ ON_SCREEN = 0.005
 
 
 def plain(text: str) -> str:
-    """Markdown-escaped text as it reads: "every word alike \\(an even spread\\)" → "(…)"."""
+    """Markdown-escaped text as it reads: "no word stands out \\(an even spread\\)" → "(…)"."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 

@@ -312,7 +312,7 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected() -> None:
 
 
 def test_a_word_without_features_spreads_evenly_and_says_so() -> None:
-    # "the" is all zeros in this toy: every score 0, an even row, "every word alike".
+    # "the" is all zeros in this toy: every score 0, an even row, "no word stands out".
     at = open_lesson(SENTENCE, {"predict": "true", "word": "4"})
     assert "where does *the* look most?" in prompt(at)
     reveal(at, options(at).index("the"))

@@ -128,7 +128,7 @@ def test_between_two_sentences_no_key_is_itself() -> None:
 )
 def test_the_sentence_and_the_prediction_agree_on_every_row(labels, data) -> None:
     """The one property of the one voice: the words the sentence names as the top are the
-    right words of the question beside it; "spreads" exactly when "every word alike" is right."""
+    right words of the question beside it; "spreads" exactly when "no word stands out" is right."""
     raw = data.draw(st.lists(st.floats(0, 10), min_size=len(labels), max_size=len(labels)))
     t = data.draw(st.sampled_from([0.05, 0.3, 1.0, 5.0, 20.0]), label="t")
     focus = data.draw(st.integers(0, len(labels) - 1), label="focus")

@@ -169,14 +169,7 @@ def lesson_body(text: str, chosen: str) -> ac.Head:
     if run.shown:  # both lines read the patterns out: they wait for the prediction
         st.caption(claims.askers_line(p, labels))
         st.markdown(claims.symmetry_line(p, labels))
-    # The line above talks about the scores: they are on screen, next to the weights they make.
-    run.chart(
-        scores_heatmap(
-            p.attention.scores, labels, title="The head's scores Q Kᵀ (before softmax)",
-            limit=symmetric_limit(p.attention.scores), look=run.look,
-        ),
-        key="projections-scores",
-    )  # fmt: skip
+        st.caption("The scores Q Kᵀ are drawn below, in *Inside the head*.")
 
     run.note(
         "Start from **Person → action**: *teacher* looks at *wrote*, not at itself. Switch the "
@@ -208,6 +201,16 @@ def inside_the_head(text: str, head: ac.Head) -> None:
         return
     labels = word_labels(p.tokens, ac.embed(list(p.tokens))[1])
     st.subheader("Inside the head")
+    # The scores the symmetry line talks about. They do not depend on the temperature (it
+    # divides them later), so they are drawn here, outside the fragment: a temperature step
+    # does not rebuild them.
+    run.chart(
+        scores_heatmap(
+            p.attention.scores, labels, title="The head's scores Q Kᵀ (before softmax)",
+            limit=symmetric_limit(p.attention.scores), look=run.look,
+        ),
+        key="projections-scores",
+    )  # fmt: skip
     matrices_tab, vectors_tab = run.tabs(["W_Q and W_K", "Q and K"], key="projections-inside")
     if matrices_tab.open:
         limit = matrix_limit(p.w_q, p.w_k)

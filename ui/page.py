@@ -42,7 +42,6 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 import attention_core as ac
-from attention_core import tokenize
 
 from .downloads import chart_config, png_button
 from .formats import csv_text, distinct, format_number
@@ -1100,7 +1099,7 @@ def words_or_prompt(tokens: Sequence[str], text: str, *, empty: str, container: 
     if not tokens:
         container.info(empty, icon=":material/keyboard:")
         return False
-    n_words = len(tokenize(text))
+    n_words = len(ac.tokenize(text))
     with container:
         text_notice(_Read(tuple(tokens), n_words, n_words > len(tokens)), cut="used")
     return True

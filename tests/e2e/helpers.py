@@ -325,3 +325,19 @@ def luminance(color: tuple[float, ...]) -> float:
 def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def overlapping(boxes: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
+    """The pairs of drawn texts (``{text, left, right, top, bottom, hidden}`` boxes, as the
+    label tests read them off a chart) that sit on top of each other by more than ``slack``
+    px; hidden and blank texts take no room."""
+    shown = [b for b in boxes if not b.get("hidden") and b["text"].strip()]
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(shown)
+        for b in shown[i + 1 :]
+        if a["left"] < b["right"] - slack
+        and b["left"] < a["right"] - slack
+        and a["top"] < b["bottom"] - slack
+        and b["top"] < a["bottom"] - slack
+    ]

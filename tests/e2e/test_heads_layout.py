@@ -16,7 +16,7 @@ from ui.lessons import HEADS_LESSON, MANY_HEADS
 from ui.page import SWIPE_HINT
 
 from .conftest import recording_page
-from .helpers import visit
+from .helpers import overlapping, visit
 
 LONG_SENTENCE = (
     "I paid money at the bank by the river and then the girl ran to the school by the lake "
@@ -60,18 +60,6 @@ PAGE_JS = """() => ({vw: innerWidth, document: document.documentElement.scrollWi
   main: document.querySelector("[data-testid='stMain']").scrollWidth,
   hint: [...document.querySelectorAll("[data-testid='stCaptionContainer']")]
     .some(c => c.textContent.includes(%r) && c.getBoundingClientRect().height > 0)})"""
-
-
-def overlapping(boxes: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
-    return [
-        (a["text"], b["text"])
-        for i, a in enumerate(boxes)
-        for b in boxes[i + 1 :]
-        if a["left"] < b["right"] - slack
-        and b["left"] < a["right"] - slack
-        and a["top"] < b["bottom"] - slack
-        and b["top"] < a["bottom"] - slack
-    ]
 
 
 @pytest.fixture(params=["laptop", "phone"])

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 from ui.lessons import CLASSROOM, MATH, SENTENCE
 
 from .conftest import recording_page
-from .helpers import visit
+from .helpers import overlapping, visit
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
@@ -36,19 +36,6 @@ BOXES_JS = """([key, selector]) => {
 
 def boxes(page: Page, key: str, selector: str) -> list[dict]:
     return page.evaluate(BOXES_JS, [key, selector])
-
-
-def overlapping(found: list[dict], slack: float = 1.0) -> list[tuple[str, str]]:
-    shown = [b for b in found if not b["hidden"] and b["text"].strip()]
-    return [
-        (a["text"], b["text"])
-        for i, a in enumerate(shown)
-        for b in shown[i + 1 :]
-        if a["left"] < b["right"] - slack
-        and b["left"] < a["right"] - slack
-        and a["top"] < b["bottom"] - slack
-        and b["top"] < a["bottom"] - slack
-    ]
 
 
 @pytest.fixture(params=["phone", "projector"])

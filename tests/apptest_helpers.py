@@ -77,16 +77,26 @@ def in_range(param: Param, value: Any) -> bool:
     return isinstance(value, str) and (param.max_chars is None or len(value) <= param.max_chars)
 
 
+def chart_elements(at: AppTest) -> list[Any]:
+    """Every lesson chart on the page (``ui.chart``'s element), in page order."""
+    return [el for el in at.get("bidi_component") if el.proto.component_name == "spotlight_chart"]
+
+
+def figure_of(element: Any) -> dict[str, Any]:
+    """The Plotly figure a chart element sends to the browser, as its JSON dict."""
+    return json.loads(element.proto.bytes)["figure"]
+
+
 def charts(at: AppTest) -> list[dict[str, Any]]:
     """Every Plotly figure on the page, as its JSON dict."""
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return [figure_of(el) for el in chart_elements(at)]
 
 
 def chart(at: AppTest, key_fragment: str) -> dict[str, Any]:
-    """The Plotly figure whose element id contains ``key_fragment`` (the st.plotly_chart key)."""
-    for el in at.get("plotly_chart"):
+    """The Plotly figure whose element id contains ``key_fragment`` (the chart's key)."""
+    for el in chart_elements(at):
         if key_fragment in el.proto.id:
-            return json.loads(el.proto.spec)
+            return figure_of(el)
     raise AssertionError(f"no chart with key containing {key_fragment!r}")
 
 

@@ -10,7 +10,6 @@ import dataclasses
 from collections.abc import Callable
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 from ui.figures import (
@@ -28,11 +27,11 @@ from ui.figures import (
     weights_heatmap,
 )
 from ui.formats import token_labels, word_labels
-from ui.theme import Look
+from ui.theme import Figure, Look
 
 HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) $\\href{javascript:alert(1)}{x}$"
 
-Builder = Callable[[Look], go.Figure]
+Builder = Callable[[Look], Figure]
 
 
 def _sentence_figures(text: str, view: str) -> dict[str, Builder]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
 from apptest_helpers import (
+    chart_elements,
     charts,
     link_notice,
     open_lesson,
@@ -23,7 +25,6 @@ from apptest_helpers import (
 )
 
 import attention_core as ac
-from ui.downloads import chart_config
 from ui.formats import csv_text
 from ui.lessons import HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from ui.params import Param
@@ -313,19 +314,17 @@ def test_every_lesson_has_teachers_notes(lesson: Lesson) -> None:
 @pytest.mark.parametrize("lesson", LESSONS, ids=LESSON_IDS)
 def test_every_chart_can_be_saved_and_every_table_downloaded(lesson: Lesson) -> None:
     at = open_lesson(lesson)
-    assert at.get("plotly_chart")  # each with its "Save as PNG" (tests/e2e/test_classroom.py)
+    # Each chart carries its "Save as PNG" button (pressed in tests/e2e/test_classroom.py),
+    # saving under a name that says which lesson and chart it is.
+    for element in chart_elements(at):
+        assert "Save as PNG</button>" in element.proto.html_content
+        file = json.loads(element.proto.bytes)["file"]
+        assert file == f"spotlight-{lesson.url_path}-{element.key}"
     labels = [e.label for e in at.expander if e.icon == ":material/table:"]
     assert labels
     for label in labels:
         open_section(at, label)
         assert len(at.get("download_button")) == len(labels[: labels.index(label) + 1]), label
-
-
-def test_chart_config_offers_only_the_png_button() -> None:
-    config = chart_config(LESSONS[0], "room-chart")
-    assert config["modeBarButtons"] == [["toImage"]]
-    assert config["toImageButtonOptions"]["filename"] == "spotlight-why-room-chart"
-    assert config["toImageButtonOptions"]["format"] == "png"
 
 
 def test_csv_keeps_numbers_exact_and_disarms_formulas() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from apptest_helpers import (
     chart,
+    chart_elements,
     charts,
     open_lesson,
     open_section,
@@ -69,7 +70,7 @@ def test_every_chart_shows_the_numbers_the_core_computed(at):
     np.testing.assert_allclose(z(at, "math-scores"), expected.attention.scores)
     np.testing.assert_allclose(z(at, "math-scaled"), expected.attention.scaled_scores)
     np.testing.assert_allclose(z(at, "math-refined"), expected.refined)
-    assert not [c for c in at.get("plotly_chart") if "math-change" in c.proto.id]  # closed tab
+    assert not [c for c in chart_elements(at) if "math-change" in c.proto.id]  # closed tab
     at.session_state["math-x-tab"] = "Change X' − X"
     at.run()
     np.testing.assert_allclose(z(at, "math-change"), expected.refined - expected.embeddings)
@@ -322,7 +323,7 @@ def test_step_1_reads_out_words_of_this_sentence():
 def test_predict_mode_hides_every_answer_until_a_prediction():
     at = open_lesson(MATH, {"predict": "true"})
     assert not at.exception
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     assert not any("table" in e.label for e in at.expander)
     shown = " ".join(texts(at))
     assert "By hand:" not in shown  # step 5's mix quotes the weights
@@ -348,7 +349,7 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
     line = why(at, "The largest weight is")
     assert "leads the next one by 5.4" in line and ac.percent(top) in line  # 9 against 3.6
     predict_again(at)
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     wrong = next(i for i, name in enumerate(BAND_NAMES) if name not in band_names(top))
     reveal(at, wrong)
     assert verdict(at) == (False, band_names(z(at, "math-weights")[1].max()))

@@ -11,7 +11,16 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, link_notice, open_lesson, open_section, share_link, texts, values
+from apptest_helpers import (
+    chart,
+    chart_elements,
+    link_notice,
+    open_lesson,
+    open_section,
+    share_link,
+    texts,
+    values,
+)
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from predict_helpers import (
@@ -508,7 +517,7 @@ SAME, CHANGED = "No: the same vector", "Yes: a different vector"
 def test_predict_mode_hides_the_comparison_until_the_student_commits() -> None:
     at = open_lesson(ORDER, {"predict": "true"})
     assert not at.exception
-    assert not at.get("plotly_chart") and hidden_captions(at) >= 7
+    assert not chart_elements(at) and hidden_captions(at) >= 7
     assert {e.label for e in at.expander} <= PAGE_SECTIONS  # no numbers table
     everything = " ".join(texts(at))
     for answer_text in ("**The same", "**Different", "largest weight", "exactly the same"):
@@ -529,7 +538,7 @@ def test_predict_mode_hides_the_comparison_until_the_student_commits() -> None:
     )
     assert "the same vector, in the same place" in why(at)  # the middle of a reversal
     assert "Without positions or a mask" in why(at)
-    assert len(at.get("plotly_chart")) >= 7
+    assert len(chart_elements(at)) >= 7
     assert verdict(at).startswith("**The same")
 
 
@@ -578,7 +587,7 @@ def test_the_right_answer_is_what_the_revealed_charts_show(text, seed, pos, head
     query = {"text": text, "order": str(seed), "pos": format_number(pos), "head": head}
     query |= {"causal": str(causal).lower(), "t": format_number(t), "predict": "true"}
     at = open_lesson(ORDER, query)
-    assert not at.exception and not at.get("plotly_chart")
+    assert not at.exception and not chart_elements(at)
     asked = prompt(at)
     assert f"position strength {format_number(pos)}," in asked
     assert f"causal mask {'on' if causal else 'off'}" in asked

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, open_lesson, share_link, texts, values
+from apptest_helpers import chart, chart_elements, open_lesson, share_link, texts, values
 from claims import check_looks_most
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -321,7 +321,7 @@ def test_the_page_prints_what_the_core_computes(text, name, strength, scaled):
 def test_predict_mode_hides_every_answer_until_a_prediction():
     at = open_lesson(PROJECTIONS, {"predict": "true"})
     assert not at.exception
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     assert not any("table" in e.label for e in at.expander)
     shown = " ".join(texts(at))
     for answer in ("With this head", "score matrix", "Words with a question", "Start from"):
@@ -346,7 +346,7 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected():
     assert "*teacher* looks most at *wrote*" in line
     assert "**With no projection (Q = K = V = X):** *teacher* looks most at itself" in line
     predict_again(at)
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     reveal(at, words.index("teacher"))  # what lesson 6 would say
     assert verdict(at) == (False, {"wrote"})
 

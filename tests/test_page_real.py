@@ -13,7 +13,15 @@ import re
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, open_lesson, open_section, share_link, texts, values
+from apptest_helpers import (
+    chart,
+    chart_elements,
+    open_lesson,
+    open_section,
+    share_link,
+    texts,
+    values,
+)
 from claims import check_looks_most
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -190,13 +198,13 @@ def test_a_word_missing_from_a_sentence_is_explained(model) -> None:
     at = open_lesson(REAL, {"follow": "money"})  # in the second sentence only
     assert not at.exception
     assert any("not one whole token of the first sentence" in t for t in texts(at))
-    assert not [c for c in at.get("plotly_chart") if "real-drift" in c.proto.id]
+    assert not [c for c in chart_elements(at) if "real-drift" in c.proto.id]
     at = open_lesson(REAL, {"follow": "river bank"})  # two tokens: in neither as one
     assert any("not one whole token of both sentences" in t for t in texts(at))
 
 
 def _drawn(at, key: str) -> bool:
-    return any(key in c.proto.id for c in at.get("plotly_chart"))
+    return any(key in c.proto.id for c in chart_elements(at))
 
 
 def _prompts(at) -> list[str]:
@@ -217,7 +225,7 @@ def test_a_blank_sentence_asks_for_one_and_narrates_nothing(model, text, predict
     for narration in ("0 word", "pieces of", "No word was split", "tokens**", "an empty text"):
         assert narration not in shown, narration
     assert not _drawn(at, "real-head") and not _drawn(at, "real-grid")
-    assert not at.get("plotly_chart") or not predict
+    assert not chart_elements(at) or not predict
     assert not any(r.label == "Your prediction" for r in at.radio)  # no question about nothing
     assert [h.value for h in at.subheader if h.value.startswith(("1.", "2.", "3."))] == []
     # Section 4 has sentences of its own: it still works.
@@ -438,14 +446,14 @@ def test_without_the_model_the_page_offers_it_and_downloads_nothing(no_model) ->
     at = open_lesson(REAL)
     assert not at.exception, at.exception
     assert no_model == []  # opening the page never downloads
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     assert any("not on this computer yet" in t for t in texts(at))
     assert [b.label for b in at.button if "Get the model" in b.label] == ["Get the model (90 MB)"]
     assert model_store.FETCH_COMMAND in [c.value for c in at.code]
     assert at.title[0].value == REAL.title
     # The rest of the app is unaffected.
     room = open_lesson(ROOM)
-    assert not room.exception and room.get("plotly_chart")
+    assert not room.exception and chart_elements(room)
 
 
 def test_a_failed_download_says_so_and_the_page_still_works(no_model) -> None:
@@ -467,7 +475,7 @@ def test_after_a_download_the_page_shows_the_model(no_model, minilm, monkeypatch
 
     monkeypatch.setattr(model_store, "fetch", fake_fetch)
     at = open_lesson(REAL)
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     next(b for b in at.button if "Get the model" in b.label).click().run()
     assert not at.exception, at.exception
     assert chart(at, "real-head")
@@ -504,7 +512,7 @@ def test_the_split_words_preset_shows_what_the_note_promises(model) -> None:
 def test_predict_mode_hides_the_heads_until_the_student_commits(model) -> None:
     at = open_lesson(REAL, {"predict": "true"})
     assert not at.exception, at.exception
-    assert not at.get("plotly_chart") and hidden_captions(at) >= 3
+    assert not chart_elements(at) and hidden_captions(at) >= 3
     assert {e.label for e in at.expander} <= PAGE_SECTIONS  # no numbers table
     everything = " ".join(texts(at))
     for answer_text in ("mostly looks at", "does none of the simple things", "**the previous "):
@@ -563,7 +571,7 @@ def test_the_asked_token_is_the_ambiguous_word_else_the_last_word() -> None:
 def test_the_right_token_is_what_the_revealed_heatmap_shows(model, text, layer, head) -> None:
     query = {"text": text, "layer": str(layer), "head": str(head), "predict": "true"}
     at = open_lesson(REAL, query)
-    assert not at.exception and not at.get("plotly_chart")
+    assert not at.exception and not chart_elements(at)
     tokens = model.read(text).tokens
     names = [md(n) for n in questions.distinct(list(tokens.pieces), noun="token")]
     asker = questions.asking_token(tokens.pieces, tokens.special)

@@ -6,7 +6,15 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from apptest_helpers import chart, link_notice, open_lesson, share_link, texts, values
+from apptest_helpers import (
+    chart,
+    chart_elements,
+    link_notice,
+    open_lesson,
+    share_link,
+    texts,
+    values,
+)
 from claims import check_looks_most
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -277,7 +285,7 @@ NOTE = "Pick the **River bank** preset"
 def test_predict_mode_hides_every_answer_until_a_prediction() -> None:
     at = open_lesson(SENTENCE, {"predict": "true"})
     assert not at.exception
-    assert not at.get("plotly_chart")  # heatmap, row, movement and depth all wait
+    assert not chart_elements(at)  # heatmap, row, movement and depth all wait
     assert not any("table" in e.label or "before and after" in e.label for e in at.expander)
     shown = " ".join(texts(at))
     assert NOTE not in shown  # the note quotes the numbers
@@ -302,7 +310,7 @@ def test_a_right_prediction_is_confirmed_and_a_wrong_one_corrected() -> None:
     assert "Here every word is its own query and key" in why(at, "its own query and key")
     # "Predict again" hides them; a wrong prediction names the answer the chart shows.
     predict_again(at)
-    assert not at.get("plotly_chart")
+    assert not chart_elements(at)
     reveal(at, words.index("the"))
     right, named = verdict(at)
     bars = chart(at, "sentence-row")

@@ -54,7 +54,7 @@ def hidden_labels(fig: dict, look: Look) -> list[str]:
 
 def test_the_kitten_label_is_not_under_the_query_at_the_default_view() -> None:
     """The walkthrough's case: query (1, 0), kitten at (0.8, -0.6)."""
-    fig = space(ac.probe(1.0, 0.0), look=NORMAL).to_plotly_json()
+    fig = space(ac.probe(1.0, 0.0), look=NORMAL)
     assert hidden_labels(fig, NORMAL) == []
     keys = next(tr for tr in fig["data"] if tr["name"] == "keys")
     assert keys["textposition"][0] != "top center"  # kitten's label stepped aside
@@ -67,6 +67,6 @@ def test_no_query_position_hides_a_key_label(look: Look) -> None:
     problems = []
     for x in grid:
         for y in grid:
-            fig = space(ac.probe(float(x), float(y)), look=look).to_plotly_json()
+            fig = space(ac.probe(float(x), float(y)), look=look)
             problems += hidden_labels(fig, look)
     assert problems == [], problems[:10]

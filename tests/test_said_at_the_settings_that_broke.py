@@ -4,10 +4,11 @@ each lesson's page test; these pin the reported cases."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from apptest_helpers import open_lesson, open_section, texts
+from apptest_helpers import chart_elements, figure_of, open_lesson, open_section, texts
 
 import attention_core as ac
 from ui.lessons import CLASSROOM, DICTIONARY, HEADS_LESSON, MATH, PROJECTIONS, SENTENCE
@@ -100,7 +101,7 @@ def test_the_topic_head_shows_the_scores_it_talks_about_and_why_weights_differ()
     at = open_lesson(PROJECTIONS, {"head": "topic", "text": "I sat on the river bank"})
     said = page_text(at)
     assert "**still symmetric**" in said
-    assert "projections-scores" in {c.key for c in at.get("plotly_chart") if c.key}
+    assert "projections-scores" in {c.key for c in chart_elements(at) if c.key}
     assert "*river* → *bank* gets 5%, *bank* → *river* gets 44%" in said
     assert "each row into shares on its own" in said
 
@@ -122,7 +123,7 @@ def test_small_wording_of_lesson_8() -> None:
     latex = " ".join(el.value for el in at.latex)
     assert r"\sqrt{d_k}" in latex and r"\sqrt{d}" not in latex
     at = open_lesson(PROJECTIONS, {"text": "I wrote"})
-    assert "I" in at.get("plotly_chart")[0].proto.spec  # the pronoun as a reader writes it
+    assert "I" in json.dumps(figure_of(chart_elements(at)[0]))  # the pronoun as a reader writes it
 
 
 def test_a_cross_attention_row_never_calls_another_sentence_s_word_itself() -> None:

@@ -43,7 +43,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 import attention_core as ac
 
-from .downloads import chart_config, png_button
+from . import chart as charts
 from .formats import csv_text, distinct, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
@@ -392,16 +392,20 @@ class LessonPage:
         return not self._hidden_view
 
     def chart(self, figure: Any, *, key: str, container: Any = st) -> None:
-        """A lesson chart: full width, keyed (tests and benchmarks find it by key), with a
+        """A lesson chart (a plain Plotly dict from ``ui.figures``): full width, keyed (tests
+        and benchmarks find it by key), redrawn in place at every step (``ui.chart``), with a
         button under it that saves it as a PNG for slides. In predict mode, hidden until the
         student commits a prediction."""
         if self._hidden_view:
             container.caption(HIDDEN_CHART)
             return
-        container.plotly_chart(
-            figure, width="stretch", key=key, config=chart_config(self.lesson, key)
+        charts.draw(
+            figure,
+            key=key,
+            file=f"spotlight-{self.lesson.url_path}-{key}",
+            dark=self.look.dark,
+            container=container,
         )
-        png_button(key, container=container)
 
     def chart_row(self, key: str, count: int, *, min_width: int, basis: int) -> list[Any]:
         """``count`` places for charts (``chart(..., container=place)``) at least ``min_width``

@@ -19,7 +19,6 @@ from typing import Any
 # 'Series'". Seen by bench/school.py: a fresh replica taking many sessions at once (a class
 # opening the link, or students reconnecting after a failover) showed exceptions.
 import pandas  # noqa: F401
-import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import get_colorscale
 
@@ -124,9 +123,6 @@ _TOUCH_CSS = (
     "[data-testid=stDialog] [data-testid=stImage] img{display:block;aspect-ratio:1/1;"
     "width:min(100%,calc(100vh - 12rem))!important;height:auto!important;max-width:100%;"
     "margin:0 auto;image-rendering:pixelated}"
-    # Plotly's toolbar holds only "download as PNG", pressed by the visible button under each
-    # chart (ui/downloads.py); shown, it sat on the chart's title on touch screens.
-    "[data-testid=stPlotlyChart] .modebar-container{display:none!important}"
     "</style>"
 )
 
@@ -242,7 +238,7 @@ def chart_row_css(key: str, *, min_width: int, basis: int) -> str:
     return (
         f"<style>.st-key-{key}{{container-type:inline-size}}"
         f".st-key-{key}>*{{flex:1 1 {basis}px;min-width:min({min_width}px,100%);overflow-x:auto}}"
-        f".st-key-{key} [data-testid=stElementContainer]:has([data-testid=stPlotlyChart])"
+        f".st-key-{key} [data-testid=stElementContainer]:has([data-testid=spotlight-chart])"
         f"{{min-width:{min_width}px}}"
         f"{hint}{{flex-basis:100%}}"
         f"@container (min-width:{min_width}px){{{hint}{{display:none}}}}</style>"
@@ -264,21 +260,27 @@ def base_layout(*, height: int, titled: bool, look: Look) -> dict[str, Any]:
     }
 
 
+#: A chart as plotly.js takes it: ``{"data": [trace, ...], "layout": {...}}``, plain dicts
+#: (NumPy arrays allowed), drawn by ``ui.chart``.
+Figure = dict[str, Any]
+
+
 def figure(
     traces: list[dict[str, Any]], layout: dict[str, Any], *, height: int, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """A chart from plain trace and layout dicts, on top of ``base_layout``.
 
-    Plotly checks every property as a figure is built, which cost 10-20 ms per chart, most of a
-    rerun; here the dicts go in unchecked (~1 ms). tests/test_figures.py checks every builder's
-    output against Plotly's full schema instead, so a typo still fails, in CI rather than live.
+    Plotly's ``go.Figure`` checks every property as a figure is built and Streamlit copied and
+    checked it again: 10-20 ms per chart, most of a step. A figure here is the plain dict
+    plotly.js draws; tests/test_figures.py checks every builder's output against Plotly's full
+    schema instead, so a typo still fails, in CI rather than live.
     """
     titled = bool(layout.get("title", {}).get("text") or layout.get("annotations"))
     base = base_layout(height=height, titled=titled, look=look)
     spec = {"data": traces, "layout": merged(base, layout)}
     if look.high_contrast:
         inked(spec, look.text_color)
-    return go.Figure(spec, _validate=False)
+    return spec
 
 
 def inked(spec: dict[str, Any], color: str) -> None:

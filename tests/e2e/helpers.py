@@ -27,13 +27,13 @@ LINK_TEMPERATURE = 0.2
 LINK_TEXT = "the bank by the river isn't far"
 
 MAIN = "[data-testid='stMain']"
-CHARTS = "[data-testid='stPlotlyChart']"
+CHARTS = "[data-testid='spotlight-chart']"
 NAV_LINKS = "[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']"
 
 # A fingerprint of what the charts draw: every mark's geometry, every text and heatmap image,
 # without Plotly's generated ids. Two renders of the same figure give the same fingerprint.
 CHART_FINGERPRINT_JS = """
-() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .main-svg")]
+() => [...document.querySelectorAll("[data-testid='spotlight-chart'] .main-svg")]
   .map(svg => [...svg.querySelectorAll('path, text, image')]
     .map(e => e.getAttribute('d') || e.getAttribute('href') || e.textContent || '')
     .join('|'))
@@ -142,7 +142,7 @@ def visit(page: Page, base_url: str, lesson: Lesson, params: dict[str, str] | No
 def _wait_for_charts(page: Page, timeout: float) -> None:
     # Charts are lazy-loaded: a chart container may exist a moment before Plotly has drawn it.
     page.wait_for_function(
-        """() => [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+        """() => [...document.querySelectorAll("[data-testid='spotlight-chart']")]
                  .every(c => c.querySelector('.main-svg') || !c.getClientRects().length)""",
         timeout=timeout,
     )

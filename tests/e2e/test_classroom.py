@@ -116,7 +116,7 @@ GIVEAWAYS_JS = """() => {
   const main = document.querySelector("[data-testid='stMain']");
   const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const found = [];
-  const kinds = {chart: "[data-testid=stPlotlyChart]", table: "[data-testid=stDataFrame]",
+  const kinds = {chart: "[data-testid=spotlight-chart]", table: "[data-testid=stDataFrame]",
                  metric: "[data-testid=stMetric]"};
   for (const [what, selector] of Object.entries(kinds))
     for (const e of main.querySelectorAll(selector)) if (visible(e)) found.push(what);

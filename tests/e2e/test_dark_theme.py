@@ -22,7 +22,7 @@ COLOURS_JS = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   const p = document.querySelector("[data-testid='stMain'] [data-testid='stMarkdownContainer'] p");
   const ticks = [...document.querySelectorAll(
-    "[data-testid='stMain'] [data-testid='stPlotlyChart'] .xtick text")]
+    "[data-testid='stMain'] [data-testid='spotlight-chart'] .xtick text")]
     .filter(t => t.getBoundingClientRect().width > 0);
   return {
     background: css(app, 'backgroundColor'),

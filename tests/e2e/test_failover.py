@@ -55,7 +55,7 @@ LINK_OVERRIDES = {DICTIONARY.url_path: {"word": "sous"}}
 #: The numbers every drawn Plotly chart shows: each trace's data arrays, decoded by plotly.js
 #: (``_fullData``: typed arrays and base64 ``bdata`` become plain numbers).
 CHART_NUMBERS_JS = """
-() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")]
+() => [...document.querySelectorAll("[data-testid='spotlight-chart'] .js-plotly-plot")]
   .map(gd => (gd._fullData || []).map(trace => {
     const plain = v => (v && typeof v === 'object' && typeof v.length === 'number')
       ? Array.from(v, plain) : v;

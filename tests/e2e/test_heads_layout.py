@@ -41,7 +41,7 @@ MIN_CELL_PX = 16
 # the box that scrolls it sideways when it is wider than the screen.
 PATTERNS_JS = """(count) => [...Array(count).keys()].map(i => {
   const holder = document.querySelector(`.stElementContainer.st-key-heads-head-${i + 1}`);
-  const chart = holder.querySelector("[data-testid='stPlotlyChart']");
+  const chart = holder.querySelector("[data-testid='spotlight-chart']");
   const rect = e => { const r = e.getBoundingClientRect();
     return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
             width: r.width, height: r.height}; };

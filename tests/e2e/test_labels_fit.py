@@ -21,8 +21,8 @@ PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 
 # The boxes of the visible texts matching ``selector`` in the chart with key ``key``.
 BOXES_JS = """([key, selector]) => {
-  const chart = document.querySelector(`.st-key-${key} [data-testid='stPlotlyChart']`)
-             || [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
+  const chart = document.querySelector(`.st-key-${key} [data-testid='spotlight-chart']`)
+             || [...document.querySelectorAll("[data-testid='spotlight-chart']")]
                   .find(c => c.closest(`[class*='${key}']`));
   const svg = chart.querySelector('.main-svg').getBoundingClientRect();
   return [...chart.querySelectorAll(selector)].map(t => {

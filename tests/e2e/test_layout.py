@@ -71,7 +71,7 @@ OVERFLOW_JS = """() => {
     "[data-testid='stColumn'], [data-testid='stVerticalBlock']")]
     .filter(visible).filter(e => right(e) > vw + 1)
     .map(e => name(e) + ' (right edge ' + Math.round(right(e)) + ')');
-  const charts = [...main.querySelectorAll("[data-testid='stPlotlyChart']")]
+  const charts = [...main.querySelectorAll("[data-testid='spotlight-chart']")]
     .filter(visible).filter(e => right(e) > vw + 1)
     .map(e => name(e) + ' (right edge ' + Math.round(right(e)) + ')');
   return {
@@ -79,7 +79,7 @@ OVERFLOW_JS = """() => {
     document: document.documentElement.scrollWidth,
     main: [main.scrollWidth, main.clientWidth],
     blocks, charts,
-    chartCount: [...main.querySelectorAll("[data-testid='stPlotlyChart']")].filter(visible).length,
+    chartCount: [...main.querySelectorAll(".spotlight-chart")].filter(visible).length,
   };
 }"""
 
@@ -189,14 +189,14 @@ DOCKED_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] [clas
 SCROLL_TO_CHART_JS = """([index, from]) => {
   const main = document.querySelector("[data-testid='stMain']");
   const seen = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  const chart = [...main.querySelectorAll("[data-testid='stPlotlyChart']")].filter(seen)[index];
+  const chart = [...main.querySelectorAll("[data-testid='spotlight-chart']")].filter(seen)[index];
   main.scrollTo({top: from === 'above' ? 0 : main.scrollHeight, behavior: 'instant'});
   chart.scrollIntoView({block: 'nearest', behavior: 'instant'});
 }"""
 CHART_UNDER_DOCK_JS = """([index, dockKey]) => {
   const main = document.querySelector("[data-testid='stMain']");
   const seen = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  const chart = [...main.querySelectorAll("[data-testid='stPlotlyChart']")].filter(seen)[index];
+  const chart = [...main.querySelectorAll("[data-testid='spotlight-chart']")].filter(seen)[index];
   const keyed = chart.closest("[class*='st-key-']");
   const key = keyed ? [...keyed.classList].find(c => c.startsWith('st-key-')).slice(7) : '?';
   const r = chart.querySelector('.main-svg').getBoundingClientRect();

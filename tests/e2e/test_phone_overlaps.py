@@ -48,7 +48,7 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def main_chart_boxes(page: Page) -> dict:
-    chart = page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first
+    chart = page.locator("[data-testid='stMain'] [data-testid='spotlight-chart']").first
     chart.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # Plotly lays the chart out for its width
     return chart.evaluate(CHART_BOXES_JS)
@@ -107,7 +107,7 @@ def test_the_ranking_table_shows_every_column_on_a_phone(app_url: str, phone: Pa
 @pytest.mark.parametrize("where", [{}, {"qx": "0.8", "qy": "-0.3"}, {"qx": "2.4", "qy": "1.5"}])
 def test_the_query_cross_covers_no_key_label(app_url: str, phone: Page, where: dict) -> None:
     open_page(phone, lesson_link(app_url, QUERY, where))
-    chart = phone.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").first
+    chart = phone.locator("[data-testid='stMain'] [data-testid='spotlight-chart']").first
     chart.scroll_into_view_if_needed()
     phone.wait_for_timeout(500)
     found = chart.evaluate(

@@ -29,7 +29,7 @@ def test_without_the_model_the_page_offers_it_and_the_app_still_works(
     expect(where.get_by_role("button", name="Get the model (90 MB)")).to_be_visible()
     expect(where.get_by_text(model_store.FETCH_COMMAND, exact=True)).to_be_visible()
     expect(where.get_by_text("not on this computer yet")).to_be_visible()
-    assert not where.locator("[data-testid='stPlotlyChart']").count()
+    assert not where.locator("[data-testid='spotlight-chart']").count()
     assert not (tmp_path / "empty-cache").exists(), "opening the page started a download"
     # Every other lesson, on the same server: untouched.
     for lesson in LESSONS:

@@ -1,9 +1,10 @@
 """Plotly figure builders: one module per lesson, shared pieces here.
 
-Builders take core results and return ``go.Figure``; they never compute attention themselves.
-Everything is ``plotly.graph_objects`` (fast on the hot path of a rerun), every label that may hold
-user text goes through ``ui.safe.plot_text``, and categorical axes use positions with tick text so
-repeated words ("the ... the") keep their own rows. Builders are pure functions of their inputs:
+Builders take core results and return plain Plotly dicts (``theme.Figure``, what plotly.js
+draws, checked against Plotly's schema by tests/test_figures.py); they never compute attention
+themselves. Every label that may hold user text goes through ``ui.safe.plot_text``, and
+categorical axes use positions with tick text so repeated words ("the ... the") keep their own
+rows. Builders are pure functions of their inputs:
 how the viewer sees charts (projector size, dark theme) comes in as ``look``.
 """
 
@@ -13,11 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .. import theme
 from ..safe import plot_text
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 
 #: Above this many cells the numbers no longer fit in the cells; hover still shows them.
 MAX_LABELLED_CELLS = 400
@@ -124,7 +124,7 @@ def weight_bars(
     horizontal: bool = False,
     hover_label: str = "weight",
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """Bars of weights in 0..1 (fixed range), one per label; ``highlight`` is the accent colour."""
     colors = [theme.OKABE_ITO["blue"]] * len(labels)
     if highlight is not None and 0 <= highlight < len(labels):
@@ -190,7 +190,7 @@ def weights_heatmap(
     y_title: str = "queries (the word that asks)",
     cell_numbers: bool = True,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """Attention weights as a labelled matrix: rows top-down in reading order, on the fixed
     0..1 colour range every page uses, each cell's weight written in it when the cells are wide
     enough on the narrowest screen (``MAX_LABELLED_COLUMNS``); ``cell_numbers=False`` leaves

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..safe import plot_text, shorten
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import category_axis, heatmap_trace
 
 #: The narrowest cell this chart gets is on a phone (390 px wide: three topics share ~260 px of
@@ -33,7 +32,7 @@ def cell_lines(fact: str, width: int = CELL_CHARS, lines: int = FACT_LINES) -> l
     return [shorten(line, width) for line in out] or [""]
 
 
-def notes_grid(found: ac.Answer, *, look: Look = NORMAL) -> go.Figure:
+def notes_grid(found: ac.Answer, *, look: Look = NORMAL) -> Figure:
     """A heatmap with one row per country and one column per topic; colour = the note's weight.
 
     Each cell shows the note's fact (its value, wrapped to fit a phone's narrow cells, see

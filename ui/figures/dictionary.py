@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..formats import two_places
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import category_axis, heatmap_trace, two_panels
 
 
-def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
+def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> Figure:
     """Left: how well the query matches each key. Right: the softmax weights, key → value."""
     n = len(lookup.keys)
     rows = np.arange(n)
@@ -58,7 +57,7 @@ def scores_and_weights(lookup: ac.Lookup, *, look: Look = NORMAL) -> go.Figure:
 
 def vectors_heatmap(
     lookup: ac.Lookup, feature_labels: Sequence[str], *, encoding: str, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """The query vector on top of every key vector: where they share a feature, they match."""
     matrix = np.vstack([lookup.query_vector, lookup.keys_matrix])  # (1 + n_keys, d)
     labels = [f"query: {lookup.query}", *lookup.keys]

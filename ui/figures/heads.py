@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..safe import plot_text, shorten
-from ..theme import BASE_FONT_PX, NORMAL, PHONE_COLUMN_PX, Look
+from ..theme import BASE_FONT_PX, NORMAL, PHONE_COLUMN_PX, Figure, Look
 from . import MAX_LABELLED_CELLS, WEIGHT_NUMBERS, category_axis, number_cell_px, weights_trace
 from .math import matrix_heatmap, symmetric_limit
 
@@ -32,7 +31,7 @@ OFF_OPACITY = 0.3
 HEAD_COLORS = ("green", "orange", "purple", "sky")
 
 
-def projection_matrix(w: np.ndarray, *, title: str, limit: float, look: Look = NORMAL) -> go.Figure:
+def projection_matrix(w: np.ndarray, *, title: str, limit: float, look: Look = NORMAL) -> Figure:
     """A ``(d, d)`` projection over the named features: row = a word's feature, column = the
     feature of its query (or key, or value) that it feeds."""
     return matrix_heatmap(
@@ -145,7 +144,7 @@ def head_pattern(
     title: str,
     on: bool = True,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """One head's attention pattern on the shared 0..1 scale; faint when the head is off.
 
     Sized by ``pattern_size``: every word labelled, the weights in the cells while they fit
@@ -189,7 +188,7 @@ def found_by_heads(
     *,
     word: str,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """What each head writes into one word (``head_rows (h, d_model)``: each head's output
     through its block of W_O), and the refined word ``mixed (d_model,)``, their sum, feature by
     feature. Off heads are faint (and write zeros)."""
@@ -231,7 +230,7 @@ def concat_heatmap(
     y_title: str = "words of the sentence",
     colorbar_title: str = "value",
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """A wide signed matrix with one block per head (the concatenation, or W_O): the colours
     tell the story, the numbers are in the hover and the table (they would not fit the cells)."""
     return matrix_heatmap(

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..formats import token_labels, written
 from ..safe import plot_text
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import MAX_LABELLED_CELLS, category_axis, heatmap_trace
 
 #: Tick labels stay short: a very long "word" would otherwise push the matrix off the chart.
@@ -58,7 +57,7 @@ def matrix_heatmap(
     colorbar_title: str,
     cell_numbers: bool = True,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """A signed matrix on the diverging scale, fixed to ``-limit..limit`` so 0 is always white.
 
     ``cell_numbers=False`` leaves the numbers out of the cells (hover and tables still have them),
@@ -105,7 +104,7 @@ def features_heatmap(
     limit: float,
     colorbar_title: str,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """Words × the eight named features (X, the refined X', or the change between them)."""
     return matrix_heatmap(
         vectors, labels, ac.FEATURES, title=title, x_title="features", limit=limit,
@@ -115,7 +114,7 @@ def features_heatmap(
 
 def scores_heatmap(
     scores: np.ndarray, labels: Sequence[str], *, title: str, limit: float, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """Words × words: how well each query (row) matches each key (column), before softmax."""
     return matrix_heatmap(
         scores, labels, labels, title=title, x_title="keys (the words it looks at)",

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from .math import matrix_heatmap, symmetric_limit
 
 
@@ -26,7 +25,7 @@ def word_limit(*inputs: np.ndarray) -> float:
 
 def refined_words(
     output: np.ndarray, labels: Sequence[str], *, title: str, limit: float, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """Words × the named features of ``output (n, d)``; with positions on, every feature also
     carries a little of the word's place (the encoding is added to the same numbers)."""
     return matrix_heatmap(
@@ -42,7 +41,7 @@ def encoding_labels() -> list[str]:
 
 def encodings_heatmap(
     pe: np.ndarray, labels: Sequence[str], *, title: str, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """Places × the encoding's dims: the sinusoidal encodings ``pe (n, d)``, in -1..1, each dim
     named with the feature it is added to."""
     figure = matrix_heatmap(
@@ -51,4 +50,6 @@ def encodings_heatmap(
         limit=1.0, colorbar_title="PE", look=look,
     )  # fmt: skip
     # Slanted always: eight "sin0 (nature)", ... side by side run together on a phone.
-    return figure.update_layout(xaxis_tickangle=-45, height=figure.layout.height + 40)
+    figure["layout"]["xaxis"]["tickangle"] = -45
+    figure["layout"]["height"] += 40
+    return figure

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..safe import plot_text
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 
 
 def _rays(points: np.ndarray) -> tuple[list[float | None], list[float | None]]:
@@ -106,7 +105,7 @@ def label_spots(
     return spots
 
 
-def space(found: ac.Probe, *, look: Look = NORMAL) -> go.Figure:
+def space(found: ac.Probe, *, look: Look = NORMAL) -> Figure:
     """The keys as labelled points (bigger and bolder with more weight), the query and the output.
 
     The axes never move (equal aspect, fixed to the sliders' range plus a margin), so dragging

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .. import theme
 from ..safe import plot_text
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import weights_heatmap
 
 #: The grid shows at most this many tokens per head (the first ones): 72 tiles of 128 × 128
@@ -26,7 +25,7 @@ MAX_HEATMAP_HEIGHT = 900
 
 def head_heatmap(
     weights: np.ndarray, labels: Sequence[str], *, title: str, look: Look = NORMAL
-) -> go.Figure:
+) -> Figure:
     """One head's ``(n, n)`` weights, as every lesson draws attention; capped in height."""
     fig = weights_heatmap(
         weights,
@@ -38,12 +37,11 @@ def head_heatmap(
         look=look,
     )
     cap = int(MAX_HEATMAP_HEIGHT * look.scale)
-    if fig.layout.height and fig.layout.height > cap:
-        fig.layout.height = cap
+    fig["layout"]["height"] = min(fig["layout"]["height"], cap)
     return fig
 
 
-def head_grid(weights: np.ndarray, selected: tuple[int, int], *, look: Look = NORMAL) -> go.Figure:
+def head_grid(weights: np.ndarray, selected: tuple[int, int], *, look: Look = NORMAL) -> Figure:
     """Every head's pattern, layers down and heads across, ``selected`` (0-based) outlined.
 
     ``weights (layers, heads, n, n)``; tiles show the first ``GRID_TOKENS`` tokens."""
@@ -102,7 +100,7 @@ def head_grid(weights: np.ndarray, selected: tuple[int, int], *, look: Look = NO
     return theme.figure([heat], layout, height=320, look=look)
 
 
-def drift_chart(cosine: np.ndarray, word: str, *, look: Look = NORMAL) -> go.Figure:
+def drift_chart(cosine: np.ndarray, word: str, *, look: Look = NORMAL) -> Figure:
     """Cosine similarity of ``word``'s two vectors at the embeddings (0) and after each layer."""
     layers = np.arange(len(cosine))
     line = {

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import category_axis
 
 #: The spread axis's ticks.
 POWERS = (0.5, 1, 2, 4, 8, 16, 32)
 
 
-def spread_by_d_k(every: ac.ScoreSpread, here: ac.ScoreSpread, *, look: Look = NORMAL) -> go.Figure:
+def spread_by_d_k(every: ac.ScoreSpread, here: ac.ScoreSpread, *, look: Look = NORMAL) -> Figure:
     """The standard deviation of q · k per d_k (log axes), unscaled and scaled, next to √d_k;
     ``here`` (one d_k, the slider's) is marked on both curves."""
     s = look.scale
@@ -54,9 +53,7 @@ def spread_by_d_k(every: ac.ScoreSpread, here: ac.ScoreSpread, *, look: Look = N
     return theme.figure(traces, layout, height=380, look=look)
 
 
-def sample_weights(
-    sample: ac.ScoreSample, keys: Sequence[str], *, look: Look = NORMAL
-) -> go.Figure:
+def sample_weights(sample: ac.ScoreSample, keys: Sequence[str], *, look: Look = NORMAL) -> Figure:
     """One random query's softmax weights over its keys, unscaled and scaled, side by side."""
     axis = category_axis(keys, title={"text": "keys"})
     positions = axis["tickvals"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..formats import token_labels
 from ..safe import plot_text
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import two_panels
 
 #: Reference words drawn in each 2-D view: which meaning does a word move toward?
@@ -65,7 +64,7 @@ def movement(
     focus: int,
     landmarks: Sequence[str] = (),
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """Each word as an arrow from its input embedding to its refined embedding, in 2-D.
 
     ``focus`` is drawn boldly; ``landmarks`` are vocabulary words shown as faint reference points
@@ -132,7 +131,7 @@ def movement(
     return theme.figure(traces, layout, height=480, look=look)
 
 
-def depth_curves(depth: ac.Depth, *, look: Look = NORMAL) -> go.Figure:
+def depth_curves(depth: ac.Depth, *, look: Look = NORMAL) -> Figure:
     """Two panels over the layers (0 = the embeddings): how alike the words are (mean cosine
     of every pair, 1 = all the same vector) and how long their vectors are (mean and longest,
     on a log scale: without layer norm a residual makes them grow fast)."""

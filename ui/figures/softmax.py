@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 import attention_core as ac
 
 from .. import theme
 from ..formats import format_number
 from ..lessons import SCORE_RANGE
-from ..theme import NORMAL, Look
+from ..theme import NORMAL, Figure, Look
 from . import category_axis, two_panels
 
 # Reference temperatures in the overlay, each with its own Okabe-Ito colour; the chosen one is blue.
@@ -36,7 +35,7 @@ def scores_and_weights(
     *,
     verdicts: Mapping[float, str] | None = None,
     look: Look = NORMAL,
-) -> go.Figure:
+) -> Figure:
     """Left: the raw scores. Right: softmax weights at the chosen temperature (and any others).
 
     ``weights_by_t`` maps each temperature to its weights ``(n,)``; with more than one entry the

@@ -87,6 +87,21 @@ def figure_of(element: Any) -> dict[str, Any]:
     return json.loads(element.proto.bytes)["figure"]
 
 
+def plain(node: Any) -> Any:
+    """A figure with its typed arrays (``{"dtype", "bdata", "shape"}``) as nested lists, an
+    empty cell's NaN as None (what JSON and plotly.py write for it)."""
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            array = values(node, "")
+            if array.dtype.kind == "f" and np.isnan(array).any():
+                array = np.where(np.isnan(array), None, array)
+            return array.tolist()
+        return {key: plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain(value) for value in node]
+    return node
+
+
 def charts(at: AppTest) -> list[dict[str, Any]]:
     """Every Plotly figure on the page, as its JSON dict."""
     return [figure_of(el) for el in chart_elements(at)]
@@ -102,7 +117,7 @@ def chart(at: AppTest, key_fragment: str) -> dict[str, Any]:
 
 def values(trace: dict[str, Any], axis: str) -> np.ndarray:
     """A trace's data along ``axis``, whether Plotly wrote it as a list or as base64 ("bdata")."""
-    data = trace[axis]
+    data = trace[axis] if axis else trace
     if isinstance(data, dict) and "bdata" in data:
         array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
         return (

@@ -18,6 +18,7 @@ output against Plotly's schema once, in CI, instead of on every step.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 from pathlib import Path
@@ -83,17 +84,38 @@ _element = st.components.v2.component(
 
 
 def encoded(figure: dict[str, Any], *, file: str, dark: bool) -> bytes:
-    """One step of a chart as the bytes the browser gets: the figure (NumPy arrays as lists,
-    NaN as null, which JSON has), the PNG's file name and the theme."""
+    """One step of a chart as the bytes the browser gets: the figure (NumPy arrays as
+    plotly.js's typed arrays), the PNG's file name and the theme."""
     step = {"figure": figure, "file": file, "theme": "dark" if dark else "light"}
-    return orjson.dumps(step, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps(step, default=_plain)
+
+
+#: plotly.js reads these NumPy kinds as typed arrays (``{"dtype", "bdata", "shape"}``), the
+#: form plotly.py's own ``to_json`` uses: exact, and about half the bytes of decimal text.
+_TYPED = {"float64": "f8", "float32": "f4", "int32": "i4", "uint32": "u4", "int16": "i2",
+          "uint16": "u2", "int8": "i1", "uint8": "u1"}  # fmt: skip
+_I4 = np.iinfo(np.int32)
 
 
 def _plain(value: Any) -> Any:
-    """What orjson does not take as it is: a sliced (non-contiguous) or object array, a NumPy
-    scalar of another kind."""
+    """What JSON has no word for: a NumPy array becomes a typed array (64-bit integers, which
+    plotly.js lacks, as 32-bit ones or floats), or a list when it holds text or objects; a
+    NumPy scalar its Python number."""
     if isinstance(value, np.ndarray):
-        return value.tolist() if value.dtype == object else np.ascontiguousarray(value)
+        if value.dtype.kind in "iu" and value.dtype.name not in _TYPED:
+            fits = value.size == 0 or (_I4.min <= value.min() and value.max() <= _I4.max)
+            value = value.astype(np.int32 if fits else np.float64)
+        if value.dtype.name not in _TYPED:
+            return value.tolist()
+        typed = {
+            "dtype": _TYPED[value.dtype.name],
+            "bdata": base64.b64encode(
+                np.ascontiguousarray(value, value.dtype.newbyteorder("<"))
+            ).decode(),
+        }
+        if value.ndim > 1:
+            typed["shape"] = ",".join(map(str, value.shape))
+        return typed
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"a chart cannot hold {type(value).__name__}")

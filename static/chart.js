@@ -17,7 +17,9 @@ const FONT = '"Source Sans", sans-serif';
 
 // Streamlit 1.67's Plotly theme, as its frontend resolves it for light and dark (read from
 // st.plotly_chart's drawn layout in Chromium). Titles are bold, as st.plotly_chart draws them.
-function streamlitTemplate(dark) {
+// Sizes follow the page's root font size (``rem``: 1.5 in projector mode), as Streamlit's do.
+function streamlitTemplate(dark, rem) {
+  const px = (size) => Math.round(size * rem);
   const text = dark ? "#e6eaf1" : "#808495";
   const heading = dark ? "#EDEBE8" : "#2F2D2B";
   const grid = dark ? "#31333F" : "#e6eaf1";
@@ -26,8 +28,8 @@ function streamlitTemplate(dark) {
     zerolinecolor: grid,
     gridcolor: grid,
     tickcolor: grid,
-    tickfont: { color: text, size: 12 },
-    title: { font: { color: text, size: 14 }, standoff },
+    tickfont: { color: text, size: px(12) },
+    title: { font: { color: text, size: px(14) }, standoff: px(standoff) },
     minor: { gridcolor: grid },
     automargin: true,
   });
@@ -36,34 +38,40 @@ function streamlitTemplate(dark) {
       colorway: dark
         ? ["#83c9ff", "#0068c9", "#ffabab", "#ff2b2b", "#7defa1", "#29b09d", "#ffd16a", "#ff8700", "#6d3fc0", "#d5dae5"]
         : ["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a", "#6d3fc0", "#d5dae5"],
-      font: { color: text, family: FONT, size: 12, weight: 400 },
+      font: { color: text, family: FONT, size: px(12), weight: 400 },
       title: {
-        font: { family: FONT, size: 16, color: heading, weight: 700 },
-        pad: { l: 4 },
+        font: { family: FONT, size: px(16), color: heading, weight: 700 },
+        pad: { l: px(4) },
         xanchor: "left",
         x: 0,
       },
       legend: {
-        title: { font: { size: 12, color: text }, side: "top" },
+        title: { font: { size: px(12), color: text }, side: "top" },
         valign: "top",
         bordercolor: "transparent",
         borderwidth: 0,
-        font: { size: 12, color: dark ? "#fafafa" : "#262730" },
+        font: { size: px(12), color: dark ? "#fafafa" : "#262730" },
       },
       paper_bgcolor: background,
       plot_bgcolor: background,
       xaxis: { ...axis(20), showgrid: false, zeroline: false },
       yaxis: { ...axis(24), ticklabelposition: "outside" },
-      margin: { pad: 8, r: 0, l: 0 },
+      margin: { pad: px(8), r: 0, l: 0 },
       hoverlabel: {
         bgcolor: background,
         bordercolor: dark ? "rgba(237, 235, 232, 0.2)" : "rgba(47, 45, 43, 0.2)",
-        font: { color: text, family: FONT, size: 12 },
+        font: { color: text, family: FONT, size: px(12) },
       },
     },
   };
 }
-const TEMPLATES = { light: streamlitTemplate(false), dark: streamlitTemplate(true) };
+const templates = new Map();
+function template(theme) {
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) / 16 || 1;
+  const key = `${theme} ${rem}`;
+  if (!templates.has(key)) templates.set(key, streamlitTemplate(theme === "dark", rem));
+  return templates.get(key);
+}
 
 // A finger on a phone scrolls the page: dragging must not zoom or pan the chart there.
 const TOUCH = window.matchMedia("(pointer: coarse)");
@@ -101,7 +109,7 @@ async function redraw(chart) {
       const width = chart.plot.clientWidth;
       if (!width) break; // not laid out yet (a closed tab): the resize observer comes back
       const { figure, theme } = chart.step;
-      const layout = { ...figure.layout, width, template: TEMPLATES[theme] || TEMPLATES.light };
+      const layout = { ...figure.layout, width, template: template(theme) };
       if (TOUCH.matches) layout.dragmode = false;
       await Plotly.react(chart.plot, figure.data, layout, CONFIG);
       chart.width = width;

@@ -104,6 +104,10 @@ async function redraw(chart) {
   chart.busy = true;
   try {
     const Plotly = await loadPlotly();
+    if (!chart.draws && chart.plot.dataset.error) {
+      delete chart.plot.dataset.error; // plotly.js came after all: draw where the message was
+      chart.plot.textContent = "";
+    }
     do {
       chart.again = false;
       const width = chart.plot.clientWidth;
@@ -121,7 +125,9 @@ async function redraw(chart) {
       );
     } while (chart.again);
   } catch (error) {
+    // Say so where the chart would be (the numbers table under it still has every number).
     chart.plot.dataset.error = String(error);
+    if (!chart.draws) chart.plot.textContent = "This chart could not be drawn. Reload the page.";
     console.error("Spotlight chart:", error);
   } finally {
     chart.busy = false;

@@ -8,13 +8,13 @@ scrolls the page instead of zooming the chart.
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from ui.lessons import HEADS_LESSON as HEADS
 from ui.lessons import ROOM
 
-from .conftest import recording_page
-from .helpers import slider, visit
+from .conftest import recording_page, wait_for_app
+from .helpers import lesson_link, slider, visit
 
 CHARTS_JS = """() => [...document.querySelectorAll("[data-testid='stMain'] .spotlight-plot")]
   .filter(p => p.getClientRects().length)
@@ -80,3 +80,15 @@ def test_a_finger_scrolls_the_page_instead_of_zooming_a_chart(browser: Browser, 
 def test_on_a_laptop_a_chart_still_zooms_by_dragging(page: Page, app_url: str) -> None:
     visit(page, app_url, ROOM)
     assert "zoom" in {c["dragmode"] for c in _charts(page)}
+
+
+def test_without_plotly_js_the_chart_says_so_and_the_lesson_goes_on(page: Page, app_url: str):
+    """A school proxy that blocks the file: the page says where the chart would be, no error
+    shows, and the words and numbers of the lesson are all there."""
+    page.route("**/app/static/plotly.min.js*", lambda route: route.abort())
+    page.goto(lesson_link(app_url, ROOM))
+    wait_for_app(page)
+    message = page.locator(".spotlight-plot").first
+    expect(message).to_have_text("This chart could not be drawn. Reload the page.", timeout=30000)
+    expect(page.get_by_text("Save as PNG").first).to_be_visible()
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -8,6 +8,10 @@ Sections (``--only 1,4`` runs a subset):
   5 core       ``attention`` / ``refine`` time vs sequence length (8 .. 512)
   6 model      lesson 11's all-MiniLM-L6-v2: forward pass vs torch, load time, memory
 
+Not a section (it compares two checkouts of the app in one run and keeps its own results,
+bench/results/drawing.json, shown in RESULTS.md): ``python -m bench.drawing``, a step's drawing
+before and after the charts were redrawn in place (issue 23); see bench/README.md.
+
 ``--quick`` is a smoke run (fewer interactions, a 30 s classroom): its figures are not the
 record. Each full run is saved to bench/results/<label>.json and bench/RESULTS.md is rebuilt
 from the saved runs: the "before" column is bench/results/before.json (``--label before``),

@@ -2,7 +2,8 @@
 
 Each session is a ``bench.stclient.Session``: the browser's websocket protocol, so the server
 really runs the script for it (the hook in ``bench.timed_server`` counts the runs, and every
-rerun's deltas must carry the lesson's chart with a new Plotly spec). Session ``i`` opens
+rerun's deltas must carry the lesson's chart with a new figure: a ``plotly_chart`` spec or
+``ui.chart``'s element bytes, whichever design the app draws with). Session ``i`` opens
 lesson ``i mod 7`` (students spread over the lessons), the sessions join over a 10 s ramp (a
 class opening the teacher's link), then each moves the temperature one notch every 2 s for the
 load duration. A move that is due while the previous rerun is still running waits for it (a

@@ -40,8 +40,10 @@ __all__ = [
     "LessonInfo",
     "ServerHandle",
     "launch",
+    "launch_in",
     "lessons",
     "machine_info",
+    "model_on_disk",
     "start_server",
 ]
 
@@ -68,6 +70,16 @@ class LessonInfo:
     control: str = "t"
     control_label: str = "Temperature"
     control_kind: str = "temperature"
+    #: Lesson 11 reads a real model's weights (``python -m model_store fetch``).
+    needs_model: bool = False
+
+
+def model_on_disk() -> bool:
+    """True if lesson 11's weights are on disk (else its page shows how to fetch them and has
+    no chart to measure)."""
+    import model_store
+
+    return model_store.find_on_disk() is not None
 
 
 def lessons() -> list[LessonInfo]:
@@ -96,6 +108,7 @@ def lessons() -> list[LessonInfo]:
                 live.key,
                 live.label,
                 live.kind,
+                lesson.needs_model,
             )
         )
     return infos
@@ -287,6 +300,91 @@ def launch(
         poll=poll,
     )
     return server, server.startup_seconds
+
+
+#: ``bench/timed_server.py`` run by path (not ``-m bench.timed_server``): a server started in
+#: another checkout (``launch_in``) must import that checkout's app, not this one's.
+TIMED_SERVER = BENCH_DIR / "timed_server.py"
+_TIMED_BOOT = (
+    "import runpy, sys; sys.argv[0] = 'streamlit'; "
+    "runpy.run_path(sys.argv.pop(1), run_name='__main__')"
+)
+
+
+def launch_in(
+    folder: Path,
+    script: str = "streamlit_app.py",
+    *,
+    extra_args: Sequence[str] = QUIET_SERVER_ARGS,
+    timings_file: Path | None = None,
+    timeout: float = 90.0,
+) -> ServerHandle:
+    """``streamlit run SCRIPT`` from ``folder`` (another checkout of the app, e.g. a git
+    worktree of an older revision), through ``bench/timed_server.py`` when ``timings_file`` is
+    given: as ``launch`` does for this checkout, but with ``folder`` as the working directory,
+    so the server reads that checkout's ``.streamlit/config.toml`` and imports its modules
+    (``python -c``: the first entry of ``sys.path`` is the working directory; the timing hook
+    is run by its path and imports only Streamlit). Same interpreter (this venv). The
+    environment is ours plus ``BENCH_TIMINGS`` (never replaced). Stop it with ``stop()``."""
+    import socket
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    folder = Path(folder).resolve()
+    for attempt in range(3):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        head = (
+            [sys.executable, "-c", _TIMED_BOOT, str(TIMED_SERVER)]
+            if timings_file
+            else [sys.executable, "-m", "streamlit"]
+        )
+        command = [
+            *head,
+            "run",
+            str(folder / script),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            *extra_args,
+        ]
+        log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed by ServerHandle.stop()
+            prefix=f"streamlit-{port}-", suffix=".log", delete=False
+        )
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if timings_file:
+            env["BENCH_TIMINGS"] = str(timings_file)
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            command,
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        server = ServerHandle(process, port, folder / script, Path(log_file.name), log_file)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
+                    if r.read().decode().strip() == "ok":
+                        server.startup_seconds = time.perf_counter() - start
+                        return server
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        server.stop()
+        text = server.log()
+        if f"Port {port} is" in text and attempt < 2:
+            continue  # taken in the meantime: another port
+        raise RuntimeError(
+            f"{' '.join(command)} (in {folder}) did not become healthy:\n{text[-3000:]}"
+        )
+    raise AssertionError("unreachable")
 
 
 def read_timings(path: Path) -> list[dict[str, object]]:

@@ -38,14 +38,16 @@ from .common import (
     table,
     temperature_walk,
 )
+from .stclient import CHART_COMPONENT
 
 FIGURES_FLOOR_APP = Path(__file__).with_name("figures_floor_app.py")
 _KEY = re.compile(r"^\$\$ID-[0-9a-f]+-(.+)$")
 
 
 def capture(info: LessonInfo, values: list[float]) -> dict[str, list[dict[str, str]]]:
-    """For each slider value, the lesson's charts (key, spec, config) that differ between
-    values, in page order, as the lesson sends them."""
+    """For each slider value, the lesson's charts (kind, key, spec, config) that differ between
+    values, in page order, as the lesson sends them: ``kind`` "plotly" (``st.plotly_chart``:
+    its spec and config) or "spotlight" (``ui.chart``'s element: the JSON bytes it sends)."""
     from tests.apptest_helpers import open_lesson
     from ui.lessons import LESSONS
 
@@ -57,25 +59,33 @@ def capture(info: LessonInfo, values: list[float]) -> dict[str, list[dict[str, s
         if at.exception:
             raise RuntimeError(f"{info.url_path} at {value}: {at.exception[0].message}")
         charts = []
+        # either design of the app's charts: st.plotly_chart (its spec and config) or
+        # ui.chart's element (the JSON bytes it sends: figure, PNG file name, theme)
         for el in at.get("plotly_chart"):
-            match = _KEY.match(el.proto.id)
-            key = match.group(1) if match else el.proto.id
-            charts.append((key, el.proto.spec, el.proto.config))
+            charts.append(("plotly", _key(el.proto.id), el.proto.spec, el.proto.config))
+        for el in at.get("bidi_component"):
+            if el.proto.component_name == CHART_COMPONENT:
+                charts.append(("spotlight", _key(el.proto.id), el.proto.bytes.decode(), ""))
         seen[f"{value:g}"] = charts
-    keys = [key for key, _, _ in next(iter(seen.values()))]
+    keys = [key for _, key, _, _ in next(iter(seen.values()))]
     moving = {
         key
         for key in keys
-        if len({spec for charts in seen.values() for k, spec, _ in charts if k == key}) > 1
+        if len({spec for charts in seen.values() for _, k, spec, _ in charts if k == key}) > 1
     }
     return {
         value: [
-            {"key": key, "spec": spec, "config": json.loads(config or "{}")}
-            for key, spec, config in charts
+            {"kind": kind, "key": key, "spec": spec, "config": json.loads(config or "{}")}
+            for kind, key, spec, config in charts
             if key in moving
         ]
         for value, charts in seen.items()
     }
+
+
+def _key(element_id: str) -> str:
+    match = _KEY.match(element_id)
+    return match.group(1) if match else element_id
 
 
 def _server_p50(result, timings: Path) -> float:

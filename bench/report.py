@@ -16,6 +16,9 @@ from .common import BENCH_DIR, fmt, table, verdict
 
 RESULTS_MD = BENCH_DIR / "RESULTS.md"
 RESULTS_DIR = BENCH_DIR / "results"
+#: ``python -m bench.drawing``'s saved run (its own file: it measures before and after itself).
+DRAWING_JSON = RESULTS_DIR / "drawing.json"
+DRAWING_TITLE = "Drawing a step: before and after (issue 23)"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 TITLES = {
@@ -229,11 +232,66 @@ def _machine(run: dict) -> str:
     return "\n".join(lines)
 
 
+def drawing_section(run: dict | None = None) -> list[str]:
+    """The lines of RESULTS.md's section on ``python -m bench.drawing`` (from
+    bench/results/drawing.json; nothing if there is no saved full run)."""
+    if run is None:
+        if not DRAWING_JSON.exists():
+            return []
+        run = json.loads(DRAWING_JSON.read_text())
+    if run.get("quick"):
+        return []
+    m = run.get("machine", {})
+    t = run["targets"]
+    designs = "; ".join(
+        f"“{d['name']}” = `{d['spec']}` ({d['commit']})"
+        + (", the baseline" if d["baseline"] else "")
+        for d in run["designs"]
+    )
+    judged = [r for r in run["rows"] if r.get("ok") is not None]
+    passed = sum(1 for r in judged if r["ok"])
+    lines = [
+        "",
+        f"## {DRAWING_TITLE}",
+        "",
+        "`python -m bench.drawing` (bench/README.md): each design served by its own "
+        "`streamlit run` from its own checkout, the designs and the empty page taking turns on "
+        f"every lesson in Chromium ({run['rounds']} rounds of {run['steps']} keyboard steps "
+        f"per design, the order reversed every other round, after {run['warmup']} warm-up "
+        "steps). Key → last chart: from the key event to the last chart of the step drawn. "
+        "Server CPU: the thread CPU of the script runs during the step (`bench.timed_server`). "
+        f"Targets per lesson against the baseline: ≥ {t['speed_up_min']:g}× faster at p50, "
+        f"≤ {t['x_empty_p50_max']:g}× the empty page at p50 and ≤ {t['x_empty_p95_max']:g}× at "
+        f"p95, ≥ {t['cpu_ratio_min']:g}× less server CPU per step (p50).",
+        "",
+        f"- Designs: {designs}",
+    ]
+    if m:
+        lines += [
+            f"- Date: {m.get('date', '?')}; {m.get('nproc', '?')} cores ({m.get('cpu', '?')}); "
+            f"Streamlit {m.get('streamlit', '?')}, Plotly {m.get('plotly', '?')}, "
+            f"{m.get('chromium', '?')}",
+            f"- Load average at start: {m.get('loadavg_at_start', '?')}; after: "
+            f"{run.get('loadavg_after', '?')} ({run.get('seconds', 0):.0f} s)",
+        ]
+        if m.get("busy_at_start"):
+            lines.append(
+                "- Busy processes at start: " + "; ".join(f"`{b}`" for b in m["busy_at_start"][:3])
+            )
+    if run.get("extra_args"):
+        lines.append(f"- Extra server options: `{' '.join(run['extra_args'])}`")
+    lines += [f"- Targets met: {passed} of {len(judged)} rows", "", run["table"], ""]
+    lines += [f"- {n}" for n in run.get("notes", [])]
+    if run.get("notes"):
+        lines.append("")
+    return lines
+
+
 def generated(before: dict | None, after: dict | None) -> str:
     current = after or before
     parts = [BEGIN, "", "## Summary: every figure against its target", ""]
     if current is None:
-        return "\n".join([*parts, "(no saved run yet)", END])
+        return "\n".join([*parts, "(no saved run yet)", *drawing_section(), END])
     parts.append(summary_table(before, after))
     for name, run in (("before", before), ("after", after)):
         if run:
@@ -256,6 +314,7 @@ def generated(before: dict | None, after: dict | None) -> str:
             parts += [f"- {n}" for n in section.get("notes", [])]
             if section.get("notes"):
                 parts.append("")
+    parts += drawing_section()
     parts.append(END)
     return "\n".join(parts)
 

@@ -11,9 +11,15 @@ It does what the frontend does for our purposes (checked by recording Chromium's
   plus the ``fragment_id`` the widget was drawn in (then only that ``st.fragment`` reruns);
 - read ``ForwardMsg``s until ``script_finished``.
 
-So the server really runs the script: every run's deltas (elements) are collected, Plotly specs
-included, and callers check the chart is there and changed. Widget ids come from the elements
-(``$$ID-<hash>-<key>`` for keyed widgets).
+So the server really runs the script: every run's deltas (elements) are collected, the charts'
+figures included, and callers check the chart is there and changed. Widget ids come from the
+elements (``$$ID-<hash>-<key>`` for keyed widgets and charts).
+
+A chart is either of the app's two designs: ``st.plotly_chart`` (the figure's JSON in
+``plotly_chart.spec``; the app before its charts were redrawn in place, commit b950988) or
+``ui.chart``'s element, a Custom Components v2 ``bidi_component`` named ``spotlight_chart``
+whose figure travels as JSON bytes (``bidi_component.bytes``). Both are recorded the same way in
+``Run.chart_crc``, so every benchmark built on this client drives either design.
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ from urllib.parse import quote
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
+
+#: ``ui.chart``'s Custom Components v2 element (the chart design since commit 3925bed).
+CHART_COMPONENT = "spotlight_chart"
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
 DONE_STATUSES = {
@@ -49,13 +58,14 @@ class Run:
     status: int = -1
     messages: int = 0
     bytes: int = 0
-    #: element type -> count (plotly_chart, dataframe, ...)
+    #: element type -> count (plotly_chart, bidi_component, dataframe, ...)
     kinds: dict[str, int] = field(default_factory=dict)
     #: keyed widgets and charts: key -> (element type, element id)
     keyed: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: keyed elements drawn inside an ``st.fragment``: key -> fragment id
     fragments: dict[str, str] = field(default_factory=dict)
-    #: chart key -> crc32 of its Plotly spec (to tell that a chart really changed)
+    #: chart key -> crc32 of its figure as sent (a ``plotly_chart`` spec or a ``spotlight_chart``
+    #: element's bytes), to tell that a chart really changed
     chart_crc: dict[str, int] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
     page_not_found: bool = False
@@ -229,5 +239,21 @@ class Session:
         run.keyed[key] = (etype, element_id)
         if delta.fragment_id:
             run.fragments[key] = delta.fragment_id
-        if etype == "plotly_chart":
-            run.chart_crc[key] = zlib.crc32(body.spec.encode())
+        crc = chart_crc(etype, body)
+        if crc is not None:
+            run.chart_crc[key] = crc
+
+
+def chart_crc(etype: str, body: Any) -> int | None:
+    """crc32 of a chart element's figure as the server sent it, None if it is not a chart:
+    ``st.plotly_chart``'s spec, or the bytes (or JSON) of ``ui.chart``'s element."""
+    if etype == "plotly_chart":
+        return zlib.crc32(body.spec.encode())
+    if etype == "bidi_component" and body.component_name == CHART_COMPONENT:
+        data = body.WhichOneof("data")
+        if data == "bytes":
+            return zlib.crc32(body.bytes)
+        if data == "json":
+            return zlib.crc32(body.json.encode())
+        return zlib.crc32(getattr(body, data).SerializeToString()) if data else None
+    return None

@@ -89,9 +89,8 @@ function loadPlotly() {
   return plotly;
 }
 
-function decoded(data) {
-  const text = typeof data === "string" ? data : new TextDecoder().decode(data);
-  return JSON.parse(text);
+function text(data) {
+  return typeof data === "string" ? data : new TextDecoder().decode(data);
 }
 
 // Draw the newest figure handed to this chart; steps that arrive while Plotly is still busy
@@ -142,7 +141,11 @@ export function draw({ parentElement, data }) {
     width: 0,
     draws: 0,
   });
-  chart.step = decoded(data);
+  const sent = text(data);
+  // A step that left this chart as it was (another control moved) costs nothing here.
+  if (sent === chart.sent) return chart.cleanup;
+  chart.sent = sent;
+  chart.step = JSON.parse(sent);
   // Hold the chart's height before plotly.js has drawn it, so the page does not jump.
   chart.plot.style.minHeight = `${chart.step.figure.layout.height || 450}px`;
   chart.button.onclick = () =>
@@ -156,9 +159,10 @@ export function draw({ parentElement, data }) {
     chart.observer.observe(chart.plot);
   }
   redraw(chart);
-  return () => {
+  chart.cleanup ||= () => {
     chart.observer.disconnect();
     if (window.Plotly) window.Plotly.purge(chart.plot);
     delete root.chart;
   };
+  return chart.cleanup;
 }

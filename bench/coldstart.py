@@ -51,7 +51,7 @@ RENDERED_JS = """(chart) => {
   if (!app || app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
   if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector("[data-testid='stSkeleton']")) return false;
-  const sel = chart ? `.st-key-${chart} .main-svg` : "[data-testid='spotlight-chart'] .main-svg";
+  const sel = chart ? `.st-key-${chart} .main-svg` : "[data-testid='stMain'] .main-svg";
   return document.querySelector(sel) !== null;
 }"""
 

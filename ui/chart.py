@@ -83,6 +83,27 @@ _element = st.components.v2.component(
 )
 
 
+# The sidebar of every page carries this: it starts fetching and compiling chart.js and
+# plotly.js as the page's first elements arrive, not when the lesson's first chart does (a cold
+# visit drew its first chart ~0.6 s later without it: bench/RESULTS.md, "Cold start").
+_PRELOAD_JS = """
+export default function () {
+  window.spotlightChart ||= import(new URL(%s, location.origin).href);
+}
+"""
+_preloader = st.components.v2.component(
+    "spotlight_chart_preload",
+    html="",
+    js=_PRELOAD_JS % orjson.dumps(_chart_js_url()).decode(),
+    isolate_styles=False,
+)
+
+
+def preload() -> None:
+    """Start loading the chart element's code and plotly.js now (hidden: ``theme``'s CSS)."""
+    _preloader(key="spotlight-chart-preload")
+
+
 def encoded(figure: dict[str, Any], *, file: str, dark: bool) -> bytes:
     """One step of a chart as the bytes the browser gets: the figure (NumPy arrays as
     plotly.js's typed arrays), the PNG's file name and the theme."""

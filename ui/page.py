@@ -1063,6 +1063,7 @@ def app_controls() -> None:
     with st.sidebar:
         draw(PROJECTOR)
         st.caption("Every control is in the link: copy it from **Share this view** on any lesson.")
+        charts.preload()
     apply_projector_css(projector_on(), _look())
 
 

@@ -123,6 +123,8 @@ _TOUCH_CSS = (
     "[data-testid=stDialog] [data-testid=stImage] img{display:block;aspect-ratio:1/1;"
     "width:min(100%,calc(100vh - 12rem))!important;height:auto!important;max-width:100%;"
     "margin:0 auto;image-rendering:pixelated}"
+    # The chart element's early start (ui/chart.py, ``preload``) takes no room in the sidebar.
+    ".st-key-spotlight-chart-preload{display:none}"
     "</style>"
 )
 

@@ -84,6 +84,30 @@ def _timed_finished(self, ctx, event, premature_stop, run_descriptor):
         )
 
 
+#: With $BENCH_GC_LOG set, every garbage collection of the server process (generation, ms,
+#: objects collected) is appended to that file as a JSON line: pauses that stall every session.
+_GC_LOG = os.environ.get("BENCH_GC_LOG")
+_gc_started: list[float] = []
+
+
+def _gc_timed(phase: str, info: dict) -> None:
+    if phase == "start":
+        _gc_started.append(time.perf_counter())
+        return
+    if not _gc_started:
+        return
+    ms = (time.perf_counter() - _gc_started.pop()) * 1e3
+    line = {"at": time.perf_counter(), "generation": info.get("generation"), "ms": ms,
+            "collected": info.get("collected")}  # fmt: skip
+    with _LOCK, open(_GC_LOG, "a") as out:
+        out.write(json.dumps(line) + "\n")
+
+
+if _GC_LOG:
+    import gc
+
+    gc.callbacks.append(_gc_timed)
+
 script_runner.ScriptRunner._run_script = _timed_run
 script_runner.ScriptRunner._on_script_finished = _timed_finished
 

@@ -9,10 +9,17 @@ Two things Streamlit 1.67 leaves to chance (measured in bench/RESULTS.md, "A who
 - The app turns Streamlit's full ``gc.collect()`` after every run off (100-180 ms a rerun,
   bench §1): garbage in reference cycles waits for Python's generational collector.
 
+- Python's collector walks every tracked object of the process in a full collection: with a
+  class connected that was ~140 ms, 15 times in 2.5 minutes of 120 students moving sliders,
+  each a pause for every student at once (bench/RESULTS.md, "Issue 23").
+
 So a daemon thread, once per process, every 30 s: drops expired sessions (as Streamlit's cache
-would on its next write), and when no tab is connected any more, runs one full collection and
-asks glibc's malloc to hand free pages back to the system (``malloc_trim``). Nothing here runs
-while students are working, except the expiry.
+would on its next write); the first time tabs are connected, freezes what the process holds
+(``gc.freeze``: modules, Streamlit, the lessons' code, the model: kept for the process's life,
+so no collection needs to walk them again); and when no tab is connected any more, unfreezes,
+runs one full collection, asks glibc's malloc to hand free pages back to the system
+(``malloc_trim``) and freezes what is left. Nothing here runs while students are working,
+except the expiry and the one freeze (which moves a list, it walks nothing).
 """
 
 from __future__ import annotations
@@ -69,15 +76,20 @@ def _malloc_trim() -> None:
 
 
 def release_memory() -> None:
-    """One full collection, then glibc's free pages back to the system."""
+    """One full collection (the frozen objects too), glibc's free pages back to the system,
+    then what survived frozen: it is what the process keeps."""
+    gc.unfreeze()
     gc.collect()
     _malloc_trim()
+    gc.freeze()
 
 
 def tidy(manager: Any, busy_since_last: bool) -> bool:
     """One round; returns whether tabs were connected (work to clean up after later)."""
     reaped = reap_expired_sessions(manager)
     active = len(manager.list_active_sessions())
+    if active and not gc.get_freeze_count():
+        gc.freeze()  # the first class: what the process has loaded so far stays out of sight
     if not active and (busy_since_last or reaped):
         started = time.perf_counter()
         release_memory()

@@ -337,4 +337,6 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="30 s of load, 30 s after")
     parser.add_argument("--server-arg", action="append", default=[])
     cli = parser.parse_args()
-    print(run(cli.quick, tuple(cli.server_arg), cli.sessions)["table"])
+    result = run(cli.quick, tuple(cli.server_arg), cli.sessions)
+    print(result["table"])
+    print("\n".join(result["notes"]))

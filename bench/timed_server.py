@@ -88,6 +88,10 @@ def _timed_finished(self, ctx, event, premature_stop, run_descriptor):
 #: objects collected) is appended to that file as a JSON line: pauses that stall every session.
 _GC_LOG = os.environ.get("BENCH_GC_LOG")
 _gc_started: list[float] = []
+# Its own lock: a collection can start inside any allocation, also while this thread holds
+# _LOCK to write a timing line (taking _LOCK here hung the whole server). No collection runs
+# inside a gc callback, so this one is never wanted twice by one thread.
+_GC_LOCK = threading.Lock()
 
 
 def _gc_timed(phase: str, info: dict) -> None:
@@ -99,7 +103,7 @@ def _gc_timed(phase: str, info: dict) -> None:
     ms = (time.perf_counter() - _gc_started.pop()) * 1e3
     line = {"at": time.perf_counter(), "generation": info.get("generation"), "ms": ms,
             "collected": info.get("collected")}  # fmt: skip
-    with _LOCK, open(_GC_LOG, "a") as out:
+    with _GC_LOCK, open(_GC_LOG, "a") as out:
         out.write(json.dumps(line) + "\n")
 
 

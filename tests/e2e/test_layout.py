@@ -191,7 +191,8 @@ SCROLL_TO_CHART_JS = """([index, from]) => {
   const seen = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   const chart = [...main.querySelectorAll("[data-testid='spotlight-chart']")].filter(seen)[index];
   main.scrollTo({top: from === 'above' ? 0 : main.scrollHeight, behavior: 'instant'});
-  chart.scrollIntoView({block: 'nearest', behavior: 'instant'});
+  // The drawing, not its "Save as PNG" button under it (part of the same element).
+  chart.querySelector('.spotlight-plot').scrollIntoView({block: 'nearest', behavior: 'instant'});
 }"""
 CHART_UNDER_DOCK_JS = """([index, dockKey]) => {
   const main = document.querySelector("[data-testid='stMain']");

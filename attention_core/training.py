@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -64,16 +64,13 @@ EMBEDDING_SEED = 2024
 #: every starting pattern is a blur (scores near 0, weights near 1/8) and the first answers are
 #: guesses (loss ln V), large enough that the first gradients are not all tiny.
 INIT_SCALE = 0.3
-#: Held-out sequences per task and seed, drawn once, never trained on (a different stream of
-#: the same seed); accuracy is measured on them after every step.
-HELD_OUT_SIZE = 64
 #: Training stops early (and says so) when a learned number passes this size or is not finite:
 #: the arithmetic would soon overflow, and nothing useful is learned that far out.
 BLOW_UP = 1e6
 #: A run has diverged once its held-out loss is this many times the loss of guessing (ln V).
 DIVERGED_FACTOR = 2.0
-#: The most steps one run may take (the share link's contract).
-MAX_STEPS = 2000
+#: The most steps one run may take (the share link's contract): re-running to it takes ≤ 0.5 s.
+MAX_STEPS = 1000
 #: Adam's constants, the paper's defaults.
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPSILON = 1e-8
@@ -90,13 +87,16 @@ class Task:
 
     ``vocabulary[i]`` names token ``i``; each place is made of ``parts`` tokens whose vectors are
     added (1 for a word; 2 for a recall card: a letter and its digit). ``batch_size`` sequences
-    are drawn per step; ``steps`` and ``lr`` are its measured defaults.
+    are drawn per step; ``held_out_size`` sequences, drawn once per seed and never trained on,
+    are the exam after every step (enough for ~200 asked places, or 64 for recall's one per
+    sequence); ``steps`` and ``lr`` are its measured defaults.
     """
 
     name: str
     vocabulary: tuple[str, ...]
     parts: int
     batch_size: int
+    held_out_size: int
     steps: int
     lr: float
 
@@ -121,12 +121,15 @@ RECALL_DIGITS: tuple[str, ...] = tuple("12345678")
 QUESTION = "?"
 
 TASKS: dict[str, Task] = {
-    "previous": Task("previous", PREVIOUS_WORDS, parts=1, batch_size=32, steps=200, lr=0.01),
+    "previous": Task(
+        "previous", PREVIOUS_WORDS, parts=1, batch_size=16, held_out_size=32, steps=200, lr=0.01
+    ),
     "recall": Task(
         "recall",
         RECALL_LETTERS + RECALL_DIGITS + (QUESTION,),
         parts=2,
-        batch_size=64,
+        batch_size=32,
+        held_out_size=64,
         steps=100,
         lr=0.01,
     ),
@@ -196,31 +199,42 @@ def recall_batch(rng: np.random.Generator, count: int, n: int = SEQUENCE_LENGTH)
 
 _MAKERS = {"previous": previous_word_batch, "recall": recall_batch}
 _TRAIN_STREAM, _HELD_OUT_STREAM, _INIT_STREAM = 1, 2, 3  # independent streams of one seed
+#: Training batches are drawn this many steps at a time, one generator per block of steps.
+BLOCK = 100
 
 
 def training_batch(task: str, seed: int, step: int) -> Batch:
     """The batch that step ``step`` (0, 1, ...) of a run with ``seed`` learns from.
 
-    Each step has its own generator, so step 1,000 gets the same batch however the run got
-    there (and a page can show the very sequences a step learned from)."""
+    Steps ``0-99`` share one generator, ``100-199`` the next, ...: step 1,000 gets the same
+    batch however the run got there (and a page can show the very sequences a step learned
+    from), and drawing a block at once is cheaper than a generator per step."""
     t = checked_task(task)
-    return _MAKERS[t.name](np.random.default_rng([seed, _TRAIN_STREAM, step]), t.batch_size)
+    block = _training_block(t.name, seed, step // BLOCK)
+    rows = slice((step % BLOCK) * t.batch_size, (step % BLOCK + 1) * t.batch_size)
+    return Batch(t.name, block.tokens[rows], block.targets[rows], block.source[rows])
+
+
+@lru_cache(maxsize=8)
+def _training_block(task: str, seed: int, block: int) -> Batch:
+    rng = np.random.default_rng([seed, _TRAIN_STREAM, block])
+    return _read_only(_MAKERS[task](rng, BLOCK * TASKS[task].batch_size))
 
 
 @cache
 def held_out(task: str, seed: int) -> Batch:
-    """``HELD_OUT_SIZE`` sequences the run with ``seed`` never trains on: its exam (drawn from
+    """The task's ``held_out_size`` sequences the run with ``seed`` never trains on: its exam (from
     another stream of the seed; with 10⁸ possible sequences a repeat of a training one is rare
     and harmless). Read-only: it is shared."""
     t = checked_task(task)
     return _read_only(
-        _MAKERS[t.name](np.random.default_rng([seed, _HELD_OUT_STREAM]), HELD_OUT_SIZE)
+        _MAKERS[t.name](np.random.default_rng([seed, _HELD_OUT_STREAM]), t.held_out_size)
     )
 
 
 @cache
 def held_out_inputs(task: str, seed: int) -> Array:
-    """``(HELD_OUT_SIZE, n, d_model)`` the held-out sequences as the head's inputs."""
+    """``(held_out_size, n, d_model)`` the held-out sequences as the head's inputs."""
     return _frozen(batch_inputs(held_out(task, seed)))
 
 
@@ -250,8 +264,11 @@ def _read_only(batch: Batch) -> Batch:
 
 def batch_inputs(batch: Batch) -> Array:
     """``(batch, n, d_model)`` each place's word vectors (its parts added) plus its place."""
-    words = embeddings(batch.task)[batch.tokens].sum(axis=2)  # (batch, n, d_model)
-    return words + _places(batch.tokens.shape[1])  # X + PE, as in lesson 10
+    e = embeddings(batch.task)  # (V, d_model)
+    x = e[batch.tokens[..., 0]] + _places(batch.tokens.shape[1])  # (batch, n, d_model): X + PE
+    for part in range(1, batch.tokens.shape[2]):  # a recall card: its digit's vector too
+        x += e[batch.tokens[..., part]]
+    return x
 
 
 # --- the model: forward, backward, a step downhill -------------------------------------------
@@ -272,6 +289,23 @@ class Learned:
     def arrays(self) -> tuple[Array, Array, Array, Array]:
         """``(w_q, w_k, w_v, w_o)``, in ``PARAMETERS`` order."""
         return (self.w_q, self.w_k, self.w_v, self.w_o)
+
+    @property
+    def size(self) -> int:
+        """P, how many numbers are learned (2,048 at the lesson's sizes)."""
+        return sum(w.size for w in self.arrays())
+
+    def flat(self) -> Array:
+        """``(P,)`` every learned number in one vector: ``w_q``, ``w_k``, ``w_v``, ``w_o``."""
+        return np.concatenate([w.ravel() for w in self.arrays()])
+
+    def like(self, flat: Array) -> Learned:
+        """``flat (P,)`` cut back into four matrices shaped like these (views of ``flat``)."""
+        parts, start = [], 0
+        for w in self.arrays():
+            parts.append(flat[start : start + w.size].reshape(w.shape))
+            start += w.size
+        return Learned(*parts)
 
     @property
     def qk(self) -> Array:
@@ -301,7 +335,7 @@ class Forward:
                      output (batch, n, d_k)
         out          (batch, n, d_model)  ``attended W_O``
         logits       (batch, n, V)        ``out E^T``: how much each place says each word
-        probs        (batch, n, V)        softmax of the logits
+        log_probs    (batch, n, V)        ln softmax of the logits (``probs``: the softmax)
         targets      (batch, n)           the right token, −1 where nothing is asked
         loss         mean −ln(probability of the right token) over the asked places
         accuracy     share of asked places whose most likely token is the right one
@@ -314,10 +348,15 @@ class Forward:
     attention: Attention
     out: Array
     logits: Array
-    probs: Array
+    log_probs: Array
     targets: Ints
     loss: float
     accuracy: float
+
+    @cached_property
+    def probs(self) -> Array:
+        """``(batch, n, V)`` how likely the head finds each token at each place."""
+        return np.exp(self.log_probs)
 
     @property
     def scores(self) -> Array:
@@ -360,23 +399,13 @@ def forward(
     logits = out @ unembed.T  # (batch, n, V)
     log_probs = log_softmax(logits)  # (batch, n, V)
     loss, accuracy = cross_entropy(log_probs, targets)
-    return Forward(x, q, k, v, att, out, logits, np.exp(log_probs), targets, loss, accuracy)
+    return Forward(x, q, k, v, att, out, logits, log_probs, targets, loss, accuracy)
 
 
 def log_softmax(logits: Array) -> Array:
     """``ln softmax`` along the last axis, stable: ``z − max − ln Σ exp(z − max)``."""
     shifted = logits - row_max(logits)  # (..., V): every exponent <= 0
-    return shifted - np.log(np.exp(shifted) @ np.ones((logits.shape[-1], 1)))  # ln Σ exp
-
-
-def row_max(a: Array) -> Array:
-    """``(..., m)`` -> ``(..., 1)`` the largest entry of each row: ``a.max(axis=-1,
-    keepdims=True)``, the same numbers, taken column by column (NumPy's row-wise reduction
-    costs ~40 ns a row, which the ~1,000 short rows of a step would feel)."""
-    top = a[..., :1].copy()  # (..., 1)
-    for j in range(1, a.shape[-1]):
-        np.maximum(top, a[..., j : j + 1], out=top)
-    return top
+    return shifted - np.log(row_sum(np.exp(shifted)))  # (..., V)
 
 
 def cross_entropy(log_probs: Array, targets: Ints) -> tuple[float, float]:
@@ -386,8 +415,22 @@ def cross_entropy(log_probs: Array, targets: Ints) -> tuple[float, float]:
     b, i = np.nonzero(targets >= 0)  # the asked places: sequence b, place i
     said = log_probs[b, i]  # (asked, V)
     right = said[np.arange(len(b)), targets[b, i]]  # (asked,): ln p of the right token
-    hit = said.argmax(axis=-1) == targets[b, i]  # (asked,): the most likely token is right
-    return float(-right.mean()), float(hit.mean())
+    hits = np.count_nonzero(said.argmax(axis=-1) == targets[b, i])  # most likely = right
+    return -float(right.sum()) / len(b), hits / len(b)
+
+
+def row_max(a: Array) -> Array:
+    """``(..., m)`` -> ``(..., 1)``: ``a.max(axis=-1, keepdims=True)``, the same numbers.
+
+    Taken across a transposed copy: NumPy reduces a short last axis row by row (~20 ns a
+    row), and a step has ~1,500 rows of 8 or 10."""
+    return np.ascontiguousarray(np.moveaxis(a, -1, 0)).max(axis=0)[..., None]
+
+
+def row_sum(a: Array) -> Array:
+    """``(..., m)`` -> ``(..., 1)``: ``a.sum(axis=-1, keepdims=True)`` (by ``einsum``, which
+    adds short rows ~3× faster; the last bits can differ)."""
+    return np.einsum("...m->...", a)[..., None]
 
 
 @dataclass(frozen=True)
@@ -395,7 +438,7 @@ class Gradients:
     """How the loss changes with each number: ∂loss/∂(that number), same shape as it.
 
     Learned (what the optimiser uses): ``w_q, w_k, w_v (d_model, d_k)``, ``w_o (d_k, d_model)``.
-    On the way back (batch, n places): ``logits, probs``-shaped ``logits (batch, n, V)``;
+    On the way back (``batch`` sequences, ``n`` places): ``logits (batch, n, V)``;
     ``out (batch, n, d_model)``; ``attended (batch, n, d_k)``; ``weights (batch, n, n)``;
     ``scaled_scores`` and ``scores (batch, n, n)`` (through softmax's Jacobian); ``q, k, v
     (batch, n, d_k)``.
@@ -437,7 +480,7 @@ def backward(learned: Learned, f: Forward, unembed: Array) -> Gradients:
     d_weights = d_attended @ swap(f.v)  # (batch, n, n): attended = weights V
     d_v = swap(att.weights) @ d_attended  # (batch, n, d_k)
     # Softmax's Jacobian, ∂w_ij/∂z_il = w_ij (δ_jl − w_il), applied to a row in one go:
-    d_z = att.weights * (d_weights - (att.weights * d_weights).sum(axis=-1, keepdims=True))
+    d_z = att.weights * (d_weights - row_sum(att.weights * d_weights))  # (batch, n, n)
     d_scaled = d_z / t  # (batch, n, n): weights = softmax(scaled / T)
     d_scores = d_scaled / math.sqrt(att.d_k)  # (batch, n, n): scaled = scores / √d_k
     d_q = d_scores @ f.k  # (batch, n, d_k): scores = Q K^T
@@ -467,17 +510,17 @@ def swap(a: Array) -> Array:
 
 @dataclass(frozen=True)
 class AdamState:
-    """Adam's memory after ``t`` steps: running means of the gradient (``m``) and of its square
-    (``v``), shaped like ``Learned``."""
+    """Adam's memory after ``t`` steps: running means of each gradient entry (``m``) and of its
+    square (``v``), one entry per learned number, in ``Learned.flat()`` order: ``(P,)`` each."""
 
-    m: Learned
-    v: Learned
+    m: Array
+    v: Array
     t: int
 
 
 def fresh_adam(learned: Learned) -> AdamState:
     """Adam before its first step: zero means."""
-    zeros = Learned(*(np.zeros_like(w) for w in learned.arrays()))
+    zeros = np.zeros(learned.size)
     return AdamState(zeros, zeros, 0)
 
 
@@ -486,22 +529,18 @@ def adam_step(
 ) -> tuple[Learned, AdamState]:
     """One Adam step: move each number against a running mean of its gradient, divided by a
     running size of that gradient, so each moves about ``lr`` whatever its gradient's scale.
-
-        m ← β₁ m + (1 − β₁) g        v ← β₂ v + (1 − β₂) g²
-        m̂ = m / (1 − β₁ᵗ)            v̂ = v / (1 − β₂ᵗ)    (undo their start at zero)
-        w ← w − lr · m̂ / (√v̂ + ε)
+    Adam treats every learned number alike, so all of them stand in one vector here.
 
     As ``torch.optim.Adam`` computes it (checked in ``tests/test_training.py``).
     """
     b1, b2 = ADAM_BETAS
     t = state.t + 1
-    m = [b1 * m + (1 - b1) * g for m, g in zip(state.m.arrays(), grads.arrays(), strict=True)]
-    v = [b2 * v + (1 - b2) * g * g for v, g in zip(state.v.arrays(), grads.arrays(), strict=True)]
-    new = [
-        w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + ADAM_EPSILON)
-        for w, m, v in zip(learned.arrays(), m, v, strict=True)
-    ]
-    return Learned(*new), AdamState(Learned(*m), Learned(*v), t)
+    g = grads.flat()  # (P,): every gradient entry
+    m = b1 * state.m + (1 - b1) * g  # running mean of the gradient
+    v = b2 * state.v + (1 - b2) * g * g  # running mean of its square
+    m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)  # undo their start at zero
+    w = learned.flat() - lr * m_hat / (np.sqrt(v_hat) + ADAM_EPSILON)  # (P,)
+    return learned.like(w), AdamState(m, v, t)
 
 
 def sgd_step(learned: Learned, grads: Learned, lr: float) -> Learned:
@@ -709,7 +748,7 @@ def _exam(
     exam = held_out(task, seed)
     e = forward(learned, held_out_inputs(task, seed), exam.targets, embeddings(task),
                 temperature=temperature)  # fmt: skip
-    size = math.nan if grads is None else math.sqrt(sum(np.vdot(w, w) for w in grads.arrays()))
+    size = math.nan if grads is None else float(np.linalg.norm(grads.flat()))
     return _Row(
         e.loss, e.accuracy, _answer_weight(e.weights, exam.source), e.weights[0].copy(),
         e.weights.mean(axis=0), batch_loss, size,
@@ -749,12 +788,12 @@ def _history(rows: list[_Row], before: History | None = None) -> History:
 def _answer_weight(weights: Array, source: Ints) -> float:
     """Mean weight that asked places give the place holding their answer."""
     b, i = np.nonzero(source >= 0)
-    return float(weights[b, i, source[b, i]].mean())
+    return float(weights[b, i, source[b, i]].sum()) / len(b)
 
 
 def _tame(learned: Learned) -> bool:
     """Every learned number finite and below ``BLOW_UP`` in size (NaN fails the test too)."""
-    return all(bool(np.abs(w).max() < BLOW_UP) for w in learned.arrays())
+    return bool(np.abs(learned.flat()).max() < BLOW_UP)
 
 
 # --- presets: settings worth showing, found by measuring -------------------------------------
@@ -771,20 +810,21 @@ class Preset:
 
 #: Found by measuring (Adam, seeds 0-9 of both tasks; ``tests/test_training.py`` keeps them true):
 #:
-#: - "good", lr 0.01: the default task reaches 95 % held-out accuracy after 48-57 steps (seeds
-#:   0-9), recall after 19-29; stable to step 2,000 (held-out accuracy stays ≥ 93 % after step
-#:   150). lr 0.02 is faster (38-46 steps) but the loss spikes later on (recall: back up to
-#:   ln V and beyond after step 150), which is Adam taking big steps once the gradient is tiny.
-#: - "diverges", lr 0.5 (50×): the first step already throws the held-out loss from ln V ≈ 2.3 to
-#:   tens or hundreds (600-900 at its worst), and accuracy stays at chance for the whole budget.
-#:   From lr 0.1 on, both tasks shoot up like this. (With SGD, lr 0.3 makes the numbers blow up.)
+#: - "good", lr 0.01: the default task reaches 95 % held-out accuracy after 58-71 steps (seeds
+#:   0-9), recall after 24-40, and stays there to step 1,000 (held-out accuracy ≥ 93 % after
+#:   step 150; one recall seed in ten dips to 88 % once). lr 0.02 is a little faster (47-59
+#:   steps) but its loss spikes later on (on recall back up to ln V and beyond after step 150):
+#:   Adam takes big steps once the gradient is tiny.
+#: - "diverges", lr 0.5 (50×): the first step already throws the held-out loss from ln V ≈ 2.3
+#:   to hundreds (465-800), and accuracy stays near chance (≤ 27 %) for the whole budget. From
+#:   lr 0.1 on, both tasks shoot up like this. (With SGD, lr 0.3 makes the numbers blow up.)
 #: - "barely_moves", lr 3e-5 (÷ 300): after the whole budget the loss is still 96-98 % (default
-#:   task) or 92-96 % (recall) of guessing, accuracy at chance.
+#:   task) or 93-96 % (recall) of what guessing scores, accuracy at chance.
 #: - "slow_temperature", T = 20 (the top of the app's temperature range): every score counts a
 #:   twentieth, so every place starts at ~1/8 and the scores must grow 20× bigger before the
-#:   pattern sharpens: 159-169 steps to 95 % on the default task (×3), 52-67 on recall (×2.4).
-#:   (T = 5: 91-98 steps; T = 10: 113-131. Cold temperatures do not slow Adam down here: at
-#:   T = 0.1-0.3 the default task takes 32-47 steps and ends with a sharper pattern.)
+#:   pattern sharpens: 178-202 steps to 95 % on the default task (×3), 62-81 on recall (×2.4).
+#:   (T = 5: 107-119 steps; T = 10: 137-157. A cold temperature does not slow Adam down here:
+#:   at T = 0.2 the default task takes 47-53 steps and ends with a sharper pattern.)
 PRESETS: dict[str, Preset] = {
     "good": Preset(lr=0.01),
     "diverges": Preset(lr=0.5),

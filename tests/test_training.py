@@ -22,7 +22,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attention_core import (
-    HELD_OUT_SIZE,
     MAX_STEPS,
     PRESETS,
     SEQUENCE_LENGTH,
@@ -310,8 +309,8 @@ def test_batches_are_seeded_per_step_and_the_exam_is_apart():
     assert not np.array_equal(a.tokens, training_batch("previous", 0, 6).tokens)
     assert not np.array_equal(a.tokens, training_batch("previous", 1, 5).tokens)
     exam = held_out("previous", 0)
-    assert len(exam.tokens) == HELD_OUT_SIZE and not exam.tokens.flags.writeable
-    assert not np.array_equal(exam.tokens[:32], training_batch("previous", 0, 0).tokens)
+    assert len(exam.tokens) == TASKS["previous"].held_out_size and not exam.tokens.flags.writeable
+    assert not np.array_equal(exam.tokens[:16], training_batch("previous", 0, 0).tokens)
 
 
 def test_embeddings_are_fixed_and_as_long_as_the_places():

@@ -221,7 +221,7 @@ def _training_block(task: str, seed: int, block: int) -> Batch:
     return _read_only(_MAKERS[task](rng, BLOCK * TASKS[task].batch_size))
 
 
-@cache
+@lru_cache(maxsize=32)  # bounded: a server sees any seed a link asks for
 def held_out(task: str, seed: int) -> Batch:
     """The task's ``held_out_size`` sequences the run with ``seed`` never trains on: its exam (from
     another stream of the seed; with 10⁸ possible sequences a repeat of a training one is rare
@@ -232,7 +232,7 @@ def held_out(task: str, seed: int) -> Batch:
     )
 
 
-@cache
+@lru_cache(maxsize=32)
 def held_out_inputs(task: str, seed: int) -> Array:
     """``(held_out_size, n, d_model)`` the held-out sequences as the head's inputs."""
     return _frozen(batch_inputs(held_out(task, seed)))
@@ -648,7 +648,8 @@ def train(
     """Train a fresh head on ``task`` for ``steps`` steps (defaults: the task's ``lr``, ``steps``).
 
     Deterministic: the same arguments give the same numbers, and a run of ``k`` steps is the
-    first ``k`` steps of any longer one (each step's batch comes from its own seeded generator).
+    first ``k`` steps of any longer one (step ``t``'s batch depends on the seed and ``t`` only:
+    ``training_batch``). The seed picks the starting weights, the batches and the exam.
     """
     t = checked_task(task)
     seed, lr, steps, temperature, optimiser = checked_settings(
@@ -745,6 +746,7 @@ def _exam(
     batch_loss: float = math.nan,
     grads: Learned | None = None,
 ) -> _Row:
+    """The exam after a step: the held-out sequences through ``learned``, and what to keep."""
     exam = held_out(task, seed)
     e = forward(learned, held_out_inputs(task, seed), exam.targets, embeddings(task),
                 temperature=temperature)  # fmt: skip
@@ -938,9 +940,9 @@ def position_scores(learned: Learned, task: str = DEFAULT_TASK) -> Array:
     ``x̄_i = parts · mean(E) + PE_i``. What the head learned about places alone, drawn as an
     ``n × n`` picture of ``W_Q W_K^T``. After training on the default task every row from the
     second peaks one place back (the test checks seeds 0-9); a recall head looks by content,
-    so there is little to see here. (Without the average word, ``PE W_Q W_K^T PE^T`` alone,
-    the second and third rows peak on themselves: the score of a place also depends on the
-    words, and the average word is the fair stand-in.)"""
+    so there is little to see here. (``PE W_Q W_K^T PE^T`` alone, without the average word, is
+    not a fair picture: its first rows can peak on themselves, because a place's score also
+    depends on the words there.)"""
     t = checked_task(task)
     x = t.parts * embeddings(t.name).mean(axis=0) + _places(SEQUENCE_LENGTH)  # (n, d_model)
     return (x @ learned.w_q) @ (x @ learned.w_k).T / math.sqrt(learned.w_q.shape[1])  # (n, n)
@@ -964,7 +966,7 @@ def checked_settings(
         raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
     lr = float(lr)
     if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0 (e.g. 0.02), got {lr!r}")
+        raise ValueError(f"lr must be a finite number > 0 (e.g. 0.01), got {lr!r}")
     if optimiser not in ("adam", "sgd"):
         raise ValueError(f"optimiser must be 'adam' or 'sgd', got {optimiser!r}")
     return (

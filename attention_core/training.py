@@ -56,8 +56,9 @@ SEQUENCE_LENGTH = 8
 #: Width of the word vectors and places (and of the head's input): wide enough that 17 random
 #: word vectors and 8 places hardly overlap, small enough that a step costs a fraction of a ms.
 D_MODEL_LEARNER = 32
-#: Width of each query, key and value (one head, as a real model's 32 / 2 would be).
-D_K_LEARNER = 16
+#: Width of each query, key and value: one head as wide as each of four heads sharing 32 would
+#: be (lesson 9); also what keeps a step cheap (the projections are the bulk of the arithmetic).
+D_K_LEARNER = 8
 #: The word vectors' seed: the same toy world for every training seed.
 EMBEDDING_SEED = 2024
 #: How big the random starting weights are: entries ~ N(0, (scale / √fan_in)²). Small enough that
@@ -292,7 +293,7 @@ class Learned:
 
     @property
     def size(self) -> int:
-        """P, how many numbers are learned (2,048 at the lesson's sizes)."""
+        """P, how many numbers are learned (1,024 at the lesson's sizes: 4 × 32 × 8)."""
         return sum(w.size for w in self.arrays())
 
     def flat(self) -> Array:
@@ -812,21 +813,20 @@ class Preset:
 
 #: Found by measuring (Adam, seeds 0-9 of both tasks; ``tests/test_training.py`` keeps them true):
 #:
-#: - "good", lr 0.01: the default task reaches 95 % held-out accuracy after 58-71 steps (seeds
-#:   0-9), recall after 24-40, and stays there to step 1,000 (held-out accuracy ≥ 93 % after
-#:   step 150; one recall seed in ten dips to 88 % once). lr 0.02 is a little faster (47-59
-#:   steps) but its loss spikes later on (on recall back up to ln V and beyond after step 150):
-#:   Adam takes big steps once the gradient is tiny.
+#: - "good", lr 0.01: the default task reaches 95 % held-out accuracy after 72-85 steps (seeds
+#:   0-9), recall after 35-54, and both stay there to step 1,000 (held-out accuracy ≥ 92 % after
+#:   step 150). lr 0.02 is a little faster (50-68 steps on the default task) but its loss
+#:   spikes more later on: Adam takes big steps once the gradient is tiny.
 #: - "diverges", lr 0.5 (50×): the first step already throws the held-out loss from ln V ≈ 2.3
-#:   to hundreds (465-800), and accuracy stays near chance (≤ 27 %) for the whole budget. From
+#:   to hundreds (280-590), and accuracy stays near chance (≤ 25 %) for the whole budget. From
 #:   lr 0.1 on, both tasks shoot up like this. (With SGD, lr 0.3 makes the numbers blow up.)
-#: - "barely_moves", lr 3e-5 (÷ 300): after the whole budget the loss is still 96-98 % (default
-#:   task) or 93-96 % (recall) of what guessing scores, accuracy at chance.
+#: - "barely_moves", lr 3e-5 (÷ 300): after the whole budget the loss is still 96-99 % of what
+#:   guessing scores, accuracy at chance.
 #: - "slow_temperature", T = 20 (the top of the app's temperature range): every score counts a
 #:   twentieth, so every place starts at ~1/8 and the scores must grow 20× bigger before the
-#:   pattern sharpens: 178-202 steps to 95 % on the default task (×3), 62-81 on recall (×2.4).
-#:   (T = 5: 107-119 steps; T = 10: 137-157. A cold temperature does not slow Adam down here:
-#:   at T = 0.2 the default task takes 47-53 steps and ends with a sharper pattern.)
+#:   pattern sharpens: 210-223 steps to 95 % on the default task (×2.8), 80-107 on recall
+#:   (×2.2). (T = 5: 120-136 steps; T = 10: 158-178. A cold temperature does not slow Adam down
+#:   here: at T = 0.2 the default task takes 47-61 steps and ends with a sharper pattern.)
 PRESETS: dict[str, Preset] = {
     "good": Preset(lr=0.01),
     "diverges": Preset(lr=0.5),

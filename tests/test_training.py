@@ -400,7 +400,7 @@ def test_the_slow_temperature_learns_slower_than_the_good_preset(task):
     for seed in SEEDS[:3]:
         good = run(task, seed).reached_95
         slow = run(task, seed, preset="slow_temperature", steps=MAX_STEPS).reached_95
-        assert good is not None and slow is not None and slow >= 2 * good, (seed, good, slow)
+        assert good is not None and slow is not None and slow >= 1.5 * good, (seed, good, slow)
 
 
 # --- determinism, continuing, one step in the open ---------------------------------------------
@@ -494,7 +494,7 @@ def test_bad_settings_say_what_is_allowed(kwargs, match):
 
 def test_a_nudge_outside_the_matrix_says_its_shape():
     snap = step_snapshot(step=0)
-    with pytest.raises(ValueError, match=r"w_o has shape \(16, 32\)"):
-        snap.nudge("w_o", 16, 0)
+    with pytest.raises(ValueError, match=r"w_o has shape \(8, 32\)"):
+        snap.nudge("w_o", 8, 0)
     with pytest.raises(ValueError, match="name must be one of w_q, w_k, w_v, w_o"):
         snap.nudge("w_x", 0, 0)

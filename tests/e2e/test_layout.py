@@ -442,6 +442,7 @@ def test_touch_targets_of_a_chosen_multiselect_on_a_phone(
     page.errors.clear()  # type: ignore[attr-defined]
     visit(page, app_url, LESSONS[0])
     page.locator(f"{MAIN} summary", has_text="Share this view").click()
+    wait_for_app(page)  # opening the box reruns the page: let it finish before the dropdown
     choose = page.locator(MAIN).get_by_test_id("stMultiSelect").first
     choose.scroll_into_view_if_needed()
     choose.click()

@@ -324,67 +324,18 @@ def launch_in(
     given: as ``launch`` does for this checkout, but with ``folder`` as the working directory,
     so the server reads that checkout's ``.streamlit/config.toml`` and imports its modules
     (``python -c``: the first entry of ``sys.path`` is the working directory; the timing hook
-    is run by its path and imports only Streamlit). Same interpreter (this venv). The
-    environment is ours plus ``BENCH_TIMINGS`` (never replaced). Stop it with ``stop()``."""
-    import socket
-    import tempfile
-    import urllib.error
-    import urllib.request
-
-    folder = Path(folder).resolve()
-    for attempt in range(3):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        head = (
-            [sys.executable, "-c", _TIMED_BOOT, str(TIMED_SERVER)]
-            if timings_file
-            else [sys.executable, "-m", "streamlit"]
-        )
-        command = [
-            *head,
-            "run",
-            str(folder / script),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-            *extra_args,
-        ]
-        log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 -- closed by ServerHandle.stop()
-            prefix=f"streamlit-{port}-", suffix=".log", delete=False
-        )
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        if timings_file:
-            env["BENCH_TIMINGS"] = str(timings_file)
-        start = time.perf_counter()
-        process = subprocess.Popen(
-            command,
-            cwd=folder,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        server = ServerHandle(process, port, folder / script, Path(log_file.name), log_file)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        server.startup_seconds = time.perf_counter() - start
-                        return server
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.05)
-        server.stop()
-        text = server.log()
-        if f"Port {port} is" in text and attempt < 2:
-            continue  # taken in the meantime: another port
-        raise RuntimeError(
-            f"{' '.join(command)} (in {folder}) did not become healthy:\n{text[-3000:]}"
-        )
-    raise AssertionError("unreachable")
+    is run by its path and imports only Streamlit). Same interpreter (this venv) and the e2e
+    harness's ``start_server`` (our environment plus ``BENCH_TIMINGS``, never replaced)."""
+    return start_server(
+        None,
+        extra_args,
+        script,
+        timeout,
+        head=[sys.executable, "-c", _TIMED_BOOT, str(TIMED_SERVER)] if timings_file else None,
+        extra_env={"BENCH_TIMINGS": str(timings_file)} if timings_file else {},
+        poll=0.05,
+        cwd=Path(folder).resolve(),
+    )
 
 
 def read_timings(path: Path) -> list[dict[str, object]]:

@@ -184,6 +184,8 @@ def start_server(
     module: str = "streamlit",
     extra_env: Mapping[str, str] | None = None,
     poll: float = 0.2,
+    cwd: Path = REPO_ROOT,
+    head: Sequence[str] | None = None,
 ) -> ServerHandle:
     """Start ``streamlit run SCRIPT`` from the repo root and wait until /_stcore/health says ok.
 
@@ -193,12 +195,21 @@ def start_server(
     same command through another ``module`` (a timing hook), with ``extra_env`` added to our
     environment (never replacing it: these machines set ``OPENBLAS_*`` on purpose), and
     poll health more often (``poll`` seconds) so ``startup_seconds`` is not rounded up.
+    ``cwd`` serves another checkout from its own folder (its config and modules); ``head``
+    replaces ``python -m MODULE`` in the command.
     """
     attempts = 3 if port is None else 1
     for attempt in range(1, attempts + 1):
         try:
             return _start_server_once(
-                port or _free_port(), extra_args, script, timeout, module, extra_env or {}, poll
+                port or _free_port(),
+                extra_args,
+                script,
+                timeout,
+                head or (sys.executable, "-m", module),
+                extra_env or {},
+                poll,
+                Path(cwd),
             )
         except _PortTaken:
             if attempt == attempts:
@@ -211,15 +222,14 @@ def _start_server_once(
     extra_args: Sequence[str],
     script: str | os.PathLike[str],
     timeout: float,
-    module: str,
+    head: Sequence[str],
     extra_env: Mapping[str, str],
     poll: float,
+    cwd: Path,
 ) -> ServerHandle:
-    script_path = (REPO_ROOT / script).resolve()
+    script_path = (cwd / script).resolve()
     command = [
-        sys.executable,
-        "-m",
-        module,
+        *head,
         "run",
         str(script_path),
         "--server.headless=true",
@@ -235,7 +245,7 @@ def _start_server_once(
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
-        cwd=REPO_ROOT,
+        cwd=cwd,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log_file,

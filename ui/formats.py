@@ -18,6 +18,13 @@ def format_number(value: float) -> str:
     return f"{value:g}"
 
 
+def decimal(value: float) -> str:
+    """A number in plain decimals, however small: "0.00003", not "3e-05" (lesson 12's learning
+    rates, in links and on their slider)."""
+    text = f"{float(value):.12f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
 def written(value: float) -> str:
     """A number as a person writes it by hand: "3", "1.2", "−0.35" (a real minus sign)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")

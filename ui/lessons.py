@@ -690,6 +690,88 @@ REAL = Lesson(
     },
 )
 
+#: Lesson 12's learning rates, the stops of its slider: 0.01 is the measured good one (Adam);
+#: from 0.1 on the loss shoots up; 0.00003 barely moves in 1,000 steps (``ac.PRESETS``).
+LEARNING_RATES: tuple[float, ...] = (
+    0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.5,
+)  # fmt: skip
+#: Lesson 12's tasks, as its link writes them.
+TRAINING_TASKS: tuple[str, ...] = tuple(ac.TASKS)
+
+TRAINING = Lesson(
+    title="Watch a head learn",
+    icon=":material/model_training:",
+    url_path="learn",
+    file="lessons/12_watch_a_head_learn.py",
+    live_chart="learn-pattern",
+    main_control_key="step",
+    summary="Random weights, a loss, a gradient, a step downhill: one head learns where to look.",
+    params=(
+        Param(
+            "task",
+            "Task",
+            "choice",
+            ac.DEFAULT_TASK,
+            "previous: say the word before you; recall: say the digit of the card whose letter "
+            "matches the last one",
+            options=TRAINING_TASKS,
+            help="previous: every place must say the word one place back. recall: seven cards "
+            "(a letter and a digit), then a letter again; the last place must say that card's "
+            "digit.",
+        ),
+        Param(
+            "seed",
+            "Random start (seed)",
+            "int",
+            0,
+            "picks the random starting weights, the training batches and the exam",
+            low=0,
+            high=99,
+            step=1,
+            help="The same seed always trains the same way: a link restores the exact numbers.",
+        ),
+        Param(
+            "lr",
+            "Learning rate",
+            "grid",
+            ac.PRESETS["good"].lr,
+            "how far each step moves every number (Adam)",
+            grid=LEARNING_RATES,
+            help="How far each training step moves every learned number. Too small: it barely "
+            "moves. Too large: every step overshoots and the loss shoots up.",
+        ),
+        temperature(
+            help="The attention softmax's temperature while it learns. Hot (high): every place "
+            "starts looking everywhere, and the scores must grow much larger before the pattern "
+            "sharpens."
+        ),
+        Param(
+            "step",
+            "Training steps taken",
+            "int",
+            0,
+            f"how many training steps (0 = the random start, at most {ac.MAX_STEPS:,})",
+            low=0,
+            high=ac.MAX_STEPS,
+            step=1,
+            help="Each step: a batch of 16 (recall: 32) fresh sequences, the loss, its gradient, "
+            "one step downhill. Step 0 is the random start.",
+        ),
+        inspected_word(
+            "of the example sequence whose attention is followed and asked about; default: "
+            "place 5 (previous), the last place (recall)"
+        ),
+    ),
+    presets={
+        "A good learning rate": {"step": 100},
+        "Too large: it diverges": {"lr": ac.PRESETS["diverges"].lr, "step": 100},
+        "Too small: it barely moves": {"lr": ac.PRESETS["barely_moves"].lr, "step": 1000},
+        "Hot attention learns slowly": {"t": ac.PRESETS["slow_temperature"].temperature,
+                                        "step": 100},
+        "Recall a card": {"task": "recall", "step": 100},
+    },
+)  # fmt: skip
+
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
     sorted(
@@ -705,6 +787,7 @@ LESSONS: tuple[Lesson, ...] = tuple(
             HEADS_LESSON,
             ORDER,
             REAL,
+            TRAINING,
         ),
         key=lambda x: x.number,
     )

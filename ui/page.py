@@ -74,6 +74,9 @@ _SHOWN_LESSON = "_spotlight_shown_lesson"
 _HANDOFF = "_spotlight_handoff"
 #: Session-state key of the last preset applied: what it set, and what it replaced (for Undo).
 _LAST_PRESET = "_spotlight_last_preset"
+#: Whether Play is on (``LessonPage.player``), and how often it moves its control on.
+_PLAYING = "_spotlight_playing"
+PLAY_TICK_SECONDS = 0.4
 #: Says the one rule of presets on every lesson: a preset is a whole starting view.
 PRESETS_CAPTION = "Start over from a preset (it resets every control):"
 #: The same, when a teacher's link hides (and so locks) some controls.
@@ -191,6 +194,7 @@ class LessonPage:
         if st.session_state.get(_SHOWN_LESSON) == self.lesson.url_path:
             return False
         st.session_state[_SHOWN_LESSON] = self.lesson.url_path
+        st.session_state[_PLAYING] = False  # Play never follows a student to another lesson
         for param in self.lesson.params:
             if param.bound and param.key not in link:
                 st.session_state[param.key] = param.default
@@ -242,16 +246,81 @@ class LessonPage:
         return value
 
     def set_button(
-        self, key: str, value: Any, *, label: str, icon: str, container: Any = st
+        self,
+        key: str,
+        value: Any,
+        *,
+        label: str,
+        icon: str,
+        container: Any = st,
+        name: str = "",
+        disabled: bool = False,
+        help: str | None = None,
     ) -> None:
         """A button that sets the control ``key`` to ``value``, and so the link (e.g. lesson
         10's "Shuffle again": the shuffle itself is a control, so a link keeps it). Hidden with
-        its control: a locked control does not move."""
+        its control: a locked control does not move. ``name`` tells apart several buttons of
+        one control (lesson 12's "+1", "+10" and "+100 steps")."""
         if key in self._hide:
             return
         container.button(
-            label, key=f"set-{key}", on_click=_set_control, args=(key, value), icon=icon
+            label,
+            key=f"set-{key}{'-' + name if name else ''}",
+            on_click=_set_control,
+            args=(key, value),
+            icon=icon,
+            disabled=disabled,
+            help=help,
         )
+
+    # ---- Play: a control that moves on by itself (lesson 12's training steps) -----------------
+
+    @property
+    def playing(self) -> bool:
+        """Whether Play is on (a setting of this browser session, never of a link)."""
+        return bool(st.session_state.get(_PLAYING, False))
+
+    def fragment(self, body: Callable[[], Any]) -> Callable[[], Any]:
+        """``body`` as the lesson's fragment: rerun alone when its controls move, and every
+        ``PLAY_TICK_SECONDS`` while Play is on (``player``)."""
+        return st.fragment(body, run_every=PLAY_TICK_SECONDS if self.playing else None)
+
+    def player(
+        self, key: str, *, stride: Callable[[int], int], end: int, container: Any = st
+    ) -> bool:
+        """A Play / Pause button for the whole-number control ``key``; True while playing.
+
+        Call it in the lesson's fragment (``fragment``) before drawing ``key``: while playing,
+        every run moves ``key`` on by ``stride(value)`` (so the link follows), up to ``end``,
+        where Play stops by itself. Starting or stopping reruns the whole page, which starts or
+        stops the fragment's timer. Hidden, and never playing, when the link locks ``key``.
+        """
+        if key in self._hide:
+            return False
+        playing = self.playing
+        if playing:
+            value = int(self.value(key))
+            after = min(value + max(stride(value), 1), end)
+            if after == value:  # at the end: stop
+                st.session_state[_PLAYING] = playing = False
+            else:
+                st.session_state[key] = after
+        container.button(
+            "Pause" if playing else "Play",
+            key=f"play-{key}",
+            on_click=_toggle_playing,
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            type="primary",
+            disabled=not playing and int(self.value(key)) >= end,
+        )
+        self.rerun_page_if_changed("playing", playing)  # start or stop the fragment's timer
+        return playing
+
+    def stop_playing(self) -> None:
+        """Stop Play (e.g. training cannot go on); the whole page reruns if it was on."""
+        if self.playing:
+            st.session_state[_PLAYING] = False
+            st.rerun()
 
     def _locked(self, param: Param) -> Any:
         """The value of a control hidden by the link: the link's value, else its default."""
@@ -749,6 +818,10 @@ def _set_control(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
+def _toggle_playing() -> None:
+    st.session_state[_PLAYING] = not st.session_state.get(_PLAYING, False)
+
+
 def preset_help(
     lesson: Lesson, values: Mapping[str, Any], *, locked: frozenset[str] = frozenset()
 ) -> str:
@@ -1015,6 +1088,11 @@ def draw(param: Param, *, container: Any = st, disabled: bool = False) -> Any:
         return container.select_slider(
             param.label, options=TEMPERATURES, value=param.default,
             format_func=format_number, **common,
+        )  # fmt: skip
+    if param.kind == "grid":
+        return container.select_slider(
+            param.label, options=param.grid, value=param.default,
+            format_func=param.to_url, **common,
         )  # fmt: skip
     if param.kind in ("float", "int"):
         kind = float if param.kind == "float" else int

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .formats import format_number
+from .formats import decimal, format_number
 
 #: A log-spaced grid for the temperature slider: fine steps near 1, coarse at the ends.
 TEMPERATURES: tuple[float, ...] = (
@@ -20,7 +20,7 @@ TEMPERATURES: tuple[float, ...] = (
     1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0,
 )  # fmt: skip
 
-Kind = Literal["temperature", "float", "int", "bool", "choice", "text"]
+Kind = Literal["temperature", "grid", "float", "int", "bool", "choice", "text"]
 
 # Plain ASCII decimals only: "1_000", "1e308", "nan" or Arabic-Indic digits are not link values.
 _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)")
@@ -40,6 +40,8 @@ class Param:
     step: float | None = None
     options: tuple[str, ...] = ()
     max_chars: int | None = None
+    #: A ``grid`` control's values, in slider order (lesson 12's learning rates).
+    grid: tuple[float, ...] = ()
     help: str | None = None
     #: False for a value the page manages itself (not a widget of its own), e.g. a picked word:
     #: ``ui.page`` keeps it in the link.
@@ -54,8 +56,8 @@ class Param:
             return {"true": True, "false": False}.get(text.lower())
         if self.kind == "choice":
             return text if text in self.options else None
-        if self.kind == "temperature":
-            return next((t for t in TEMPERATURES if format_number(t) == text), None)
+        if self.kind in ("temperature", "grid"):
+            return next((v for v in self.slider_values if self.to_url(v) == text), None)
         if not _NUMBER.fullmatch(text):
             return None
         value = float(text)
@@ -82,6 +84,8 @@ class Param:
             return "is not a plain number (write it like 3 or 0.5)"
         if self.kind == "temperature":
             return "is not a temperature on the slider (" + self.describe_range() + ")"
+        if self.kind == "grid":
+            return "is not a value on the slider (" + self.describe_range() + ")"
         if value < self.low:
             return f"is below the lowest value, {format_number(self.low)}"
         if value > self.high:
@@ -90,8 +94,8 @@ class Param:
 
     def describe_range(self) -> str:
         """The allowed values in words, for the README and for notices."""
-        if self.kind == "temperature":
-            return f"one of {', '.join(format_number(t) for t in TEMPERATURES)}"
+        if self.kind in ("temperature", "grid"):
+            return f"one of {', '.join(self.to_url(v) for v in self.slider_values)}"
         if self.kind in ("float", "int"):
             return f"{format_number(self.low)} to {format_number(self.high)}"
         if self.kind == "bool":
@@ -104,9 +108,16 @@ class Param:
         """How ``value`` is written in a link (the inverse of ``parse``)."""
         if self.kind == "bool":
             return "true" if value else "false"
+        if self.kind == "grid":
+            return decimal(float(value))
         if self.kind in ("temperature", "float"):
             return format_number(float(value))
         return str(value)
+
+    @property
+    def slider_values(self) -> tuple[float, ...]:
+        """The values of a slider with fixed stops (a temperature, a grid), in order."""
+        return TEMPERATURES if self.kind == "temperature" else self.grid
 
 
 def temperature(help: str | None = None, default: float = 1.0) -> Param:

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from ui.lessons import Lesson
-from ui.params import TEMPERATURES, Param
+from ui.params import Param
 
 ENTRY = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 
@@ -55,6 +55,7 @@ def widget(at: AppTest, param: Param) -> Any:
     """The AppTest element of a bound control."""
     finder = {
         "temperature": at.select_slider,
+        "grid": at.select_slider,
         "float": at.slider,
         "int": at.slider,
         "bool": at.toggle,
@@ -66,8 +67,8 @@ def widget(at: AppTest, param: Param) -> Any:
 
 def in_range(param: Param, value: Any) -> bool:
     """Is ``value`` a legal value of ``param``?"""
-    if param.kind == "temperature":
-        return value in TEMPERATURES
+    if param.kind in ("temperature", "grid"):
+        return value in param.slider_values
     if param.kind in ("float", "int"):
         return param.low <= value <= param.high
     if param.kind == "bool":

@@ -23,7 +23,7 @@ from apptest_helpers import (
 )
 
 from ui.lessons import LESSONS, PROJECTOR, Lesson
-from ui.params import TEMPERATURES, Param, format_number
+from ui.params import Param, format_number
 from ui.safe import md
 
 LESSON_IDS = [lesson.url_path for lesson in LESSONS]
@@ -53,6 +53,8 @@ def other_value(param: Param) -> Any:
     """A valid value of ``param`` that is not its default."""
     if param.kind == "temperature":
         return 0.2
+    if param.kind == "grid":
+        return next(v for v in param.grid if v != param.default)
     if param.kind == "bool":
         return not param.default
     if param.kind == "choice":
@@ -149,8 +151,8 @@ def test_every_slider_at_both_ends(lesson: Lesson) -> None:
             w = widget(at, param)
             if w.disabled:  # not for this view (a browser cannot move it); links still set it
                 continue
-            if param.kind == "temperature":
-                w.set_value(TEMPERATURES[end])
+            if param.kind in ("temperature", "grid"):
+                w.set_value(param.slider_values[end])
             elif param.kind in ("float", "int"):
                 w.set_value(param.low if end == 0 else param.high)
         at.run()

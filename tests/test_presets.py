@@ -26,6 +26,8 @@ def changed_value(param: Param, preset_value: Any) -> Any:
     """A valid value of ``param`` that is neither its default nor what the preset sets."""
     if param.kind == "temperature":
         return next(t for t in (0.3, 0.4) if t not in (param.default, preset_value))
+    if param.kind == "grid":
+        return next(v for v in param.grid if v not in (param.default, preset_value))
     if param.kind == "bool":
         return not param.default
     if param.kind == "choice":

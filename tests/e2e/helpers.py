@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from ui.lessons import LESSONS, Lesson
-from ui.params import Param, format_number
+from ui.params import Param
 
 from .conftest import assert_no_streamlit_exception, wait_for_app
 
@@ -69,6 +69,8 @@ def other_value(param: Param, lesson: Lesson | None = None) -> Any:
     the temperature still matters), else it is ``LINK_TEXT``."""
     if param.kind == "temperature":
         return LINK_TEMPERATURE
+    if param.kind == "grid":
+        return next(v for v in param.grid if v != param.default)
     if param.kind == "bool":
         return not param.default
     if param.kind == "choice":
@@ -220,8 +222,8 @@ def number_shown(text: str) -> float:
 def assert_control_shows(page: Page, param: Param, value: Any) -> None:
     """The widget of ``param`` visibly holds ``value``."""
     where = main(page)
-    if param.kind == "temperature":
-        assert slider_text(page, param.label) == format_number(value), param.key
+    if param.kind in ("temperature", "grid"):
+        assert slider_text(page, param.label) == param.to_url(value), param.key
     elif param.kind in ("float", "int"):
         shown = slider_text(page, param.label)
         assert number_shown(shown) == pytest.approx(value, abs=1e-6), (param.key, shown, value)

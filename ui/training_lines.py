@@ -15,6 +15,7 @@ import numpy as np
 import attention_core as ac
 
 from .questions import looks_most
+from .safe import md
 
 #: Held-out accuracy that counts as "learned" (the issue's bar; ``Training.reached_95``).
 LEARNED = 0.95
@@ -76,11 +77,11 @@ def answer_place(source: np.ndarray, place: int, labels: Sequence[str], task: st
     ``source (n,)``: the place holding each place's answer, −1 where nothing is asked."""
     j = int(source[place])
     if j >= 0 and task == "previous":
-        return f"Its job is to say the word before it, so the place to look is *{labels[j]}*."
+        return f"Its job is to say the word before it, so the place to look is *{md(labels[j])}*."
     if j >= 0:
         return (
             f"Its job is to say the digit on the card whose letter matches its own, so the "
-            f"place to look is *{labels[j]}*."
+            f"place to look is *{md(labels[j])}*."
         )
     if task == "previous":
         return (
@@ -95,7 +96,7 @@ def answer_place(source: np.ndarray, place: int, labels: Sequence[str], task: st
 
 def where_line(row: np.ndarray, labels: Sequence[str], place: int) -> str:
     """Where place ``place`` looks, from its weights ``row (n,)``: ``looks_most``, one voice."""
-    return looks_most(row, labels, asking=f"*{labels[place]}*", itself=place, noun="place")
+    return looks_most(row, labels, asking=f"*{md(labels[place])}*", itself=place, noun="place")
 
 
 def places_line(scores: np.ndarray, task: str) -> str:

@@ -93,22 +93,30 @@ def settings() -> tuple[str, int, float, float]:
     seed = run.control("seed", container=top[1])
     lr = run.control("lr", container=top[2])
     t = run.control("t", container=top[3])
+    return task, seed, lr, t
+
+
+def the_model() -> None:
+    """What is being trained, in one formula and one caption (after the charts)."""
+    st.subheader("The head being trained")
     st.latex(
-        r"\begin{gathered} X = E[\text{words}] + PE,\quad Q, K, V = X W_Q,\, X W_K,\, X W_V"
-        r" \\ \text{say} = \operatorname{softmax}\!\Big(\operatorname{softmax}\!\big("
-        r"\tfrac{Q K^\top}{\sqrt{d_k}\,T}\big) V\, W_O\, E^\top\Big),\quad "
-        r"w \leftarrow w - \text{lr}\cdot(\text{Adam's } \tfrac{\partial\,\text{loss}}"
-        r"{\partial w}) \end{gathered}"
+        r"\begin{gathered} X = E[\text{words}] + PE,\qquad Q, K, V = X W_Q,\; X W_K,\; X W_V"
+        r" \\ p = \operatorname{softmax}\!\Big(\operatorname{softmax}\!\Big("
+        r"\frac{Q K^\top}{\sqrt{d_k}\,T}\Big) V\, W_O\, E^\top\Big),\qquad "
+        r"\text{loss} = -\operatorname{mean}\,\log p[\text{answer}]"
+        r" \\ w \leftarrow w - \text{lr}\cdot \frac{\hat m}{\sqrt{\hat v} + \epsilon}"
+        r"\end{gathered}"
     )
     st.caption(
-        "A toy, but a real one: 10 word vectors of 32 numbers (random and fixed) plus the "
-        "sinusoidal places of lesson 10, added; one head 8 wide, as each of four heads sharing "
-        "32 would be (lesson 9); W_Q, W_K, W_V and W_O are the only numbers it learns, with "
-        "Adam. To keep the point in sight it has no residual, feed-forward or layer norm "
-        "(lesson 13), and it reads its answer with the word vectors themselves (E, tied, as "
-        "GPT-2 does)."
+        "A toy, but a real one. Each word (for recall: each letter, digit and ?) has a random "
+        "vector of 32 numbers that never changes; the sinusoidal places of lesson 10 are added "
+        "to it. One head, 8 wide (as each of four heads sharing 32 would be, lesson 9). W_Q, "
+        "W_K, W_V and W_O are the only numbers it learns: 1,024 of them. The last line is Adam: "
+        "m̂ and v̂ are running averages of each number's gradient ∂loss/∂w and of its square "
+        "(plain SGD would be w ← w − lr · ∂loss/∂w). To keep the point in sight the toy has no "
+        "residual, feed-forward or layer norm (lesson 13), and it reads its answer with the "
+        "word vectors themselves (Eᵀ, tied, as GPT-2 does)."
     )
-    return task, seed, lr, t
 
 
 def step_buttons(step: int, end: int) -> None:
@@ -230,4 +238,5 @@ def one_step(r: ac.Training) -> None:
 
 task, seed, lr, t = settings()
 run.fragment(lambda: lesson_body(task, seed, lr, t))()
+the_model()
 run.finish(code=[ac.forward, ac.backward, ac.adam_step, ac.train_more], teacher=TEACHER)

@@ -757,9 +757,17 @@ TRAINING = Lesson(
             help="Each step: a batch of 16 (recall: 32) fresh sequences, the loss, its gradient, "
             "one step downhill. Step 0 is the random start.",
         ),
-        inspected_word(
-            "of the example sequence whose attention is followed and asked about; default: "
-            "place 5 (previous), the last place (recall)"
+        Param(
+            "word",
+            "Follow the place",
+            "int",
+            None,
+            "position (1 = first place) of the example sequence's place whose attention is "
+            "followed and asked about; default: place 5 (previous), the last place (recall)",
+            low=1,
+            high=ac.SEQUENCE_LENGTH,
+            step=1,
+            bound=False,
         ),
     ),
     presets={

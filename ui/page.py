@@ -308,7 +308,8 @@ class LessonPage:
         container.button(
             "Pause" if playing else "Play",
             key=f"play-{key}",
-            on_click=_toggle_playing,
+            on_click=_set_playing,
+            args=(not playing,),  # idempotent: a click applied twice still means this
             icon=":material/pause:" if playing else ":material/play_arrow:",
             type="primary",
             disabled=not playing and int(self.value(key)) >= end,
@@ -818,8 +819,8 @@ def _set_control(key: str, value: Any) -> None:
     st.session_state[key] = value
 
 
-def _toggle_playing() -> None:
-    st.session_state[_PLAYING] = not st.session_state.get(_PLAYING, False)
+def _set_playing(on: bool) -> None:
+    st.session_state[_PLAYING] = on
 
 
 def preset_help(

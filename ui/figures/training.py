@@ -32,14 +32,18 @@ def _steps_axis(steps: int) -> dict[str, Any]:
     }
 
 
-def _guide(y: float, text: str, color: str, look: Look) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A dashed horizontal line across the plot at ``y`` and its label at the right end."""
+def _guide(
+    y: float, text: str, color: str, look: Look, *, left: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A dashed horizontal line across the plot at ``y`` and its label at its right end (or
+    left, where the curve it guides is not)."""
     line = {
         "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
         "line": {"color": color, "dash": "dash", "width": 1.5 * look.scale},
     }  # fmt: skip
     label = {
-        "text": text, "xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": y,
+        "text": text, "xref": "paper", "x": 0 if left else 1,
+        "xanchor": "left" if left else "right", "yref": "y", "y": y,
         "yanchor": "bottom", "showarrow": False, "font": {"color": color, "size": look.px(12)},
     }  # fmt: skip
     return line, label
@@ -92,7 +96,7 @@ def accuracy_curve(run: ac.Training, step: int, *, look: Look = NORMAL) -> Figur
     chance_line, chance_label = _guide(
         100 / task.size, f"guessing: {100 / task.size:.0f}%", theme.OKABE_ITO["vermillion"], look
     )
-    goal_line, goal_label = _guide(95, "95%", theme.OKABE_ITO["grey"], look)
+    goal_line, goal_label = _guide(95, "95%", theme.OKABE_ITO["grey"], look, left=True)
     layout = {
         "title": {"text": "Held-out accuracy: sequences it never trained on"},
         "xaxis": _steps_axis(step),

@@ -45,6 +45,10 @@ SIZES = {
     "projector": (1920, 1080, 1600, {}, {"projector": "true"}),
 }
 
+#: Link values a lesson's picture opens with: lesson 12 shows a head part-way trained (its
+#: default, step 0, is a blur and two flat curves).
+SHOT_VALUES: dict[str, dict[str, str]] = {"learn": {"step": "100"}}
+
 
 def optimise(png: bytes, max_bytes: int = MAX_BYTES) -> bytes:
     """``png`` as a 256-colour, optimised PNG under ``max_bytes`` (scaled down if need be)."""
@@ -113,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         page.on("pageerror", lambda error: page.errors.append(str(error)))  # type: ignore[attr-defined]
         for lesson in lessons:
             page.set_viewport_size({"width": width, "height": load_height})
-            open_page(page, lesson_link(server.url, lesson, params))
+            shown = {**SHOT_VALUES.get(lesson.url_path, {}), **params}
+            open_page(page, lesson_link(server.url, lesson, shown))
             page.set_viewport_size({"width": width, "height": args.height or shot_height})
             page.wait_for_timeout(500)  # let Plotly follow the resize
             png = page.screenshot(animations="disabled")

@@ -119,35 +119,55 @@ def the_model() -> None:
     )
 
 
-def step_buttons(step: int, end: int) -> None:
-    """+1, +10, +100 steps and Reset: each sets the step control, so the link keeps it."""
+def step_buttons(end: int) -> None:
+    """Play, +1, +10, +100 steps and Reset: each sets the step control, so the link keeps it.
+    None is ever greyed out (a faded label is unreadable on a projector): at the last step a
+    "+" changes nothing, and Play stops at once."""
     row = st.container(horizontal=True, gap="small", vertical_alignment="bottom")
-    playing = run.player("step", stride=play_stride, end=end, container=row)
+    run.player("step", stride=play_stride, end=end, container=row)
     step = int(run.value("step"))
     for more in (1, 10, 100):
         run.set_button(
             "step", min(step + more, end), label=f"+{more}", icon=":material/skip_next:",
-            name=f"plus{more}", container=row, disabled=playing or step >= end,
-            help=f"Train {more} more step{'s' if more > 1 else ''}",
+            name=f"plus{more}", container=row,
+            help=f"Train {more} more step{'s' if more > 1 else ''} (up to step {end:,})",
         )  # fmt: skip
     run.set_button(
         "step", 0, label="Reset", icon=":material/restart_alt:", name="reset", container=row,
-        disabled=playing or step == 0, help="Back to the random start (step 0)",
+        help="Back to the random start (step 0)",
     )  # fmt: skip
 
 
 def lesson_body(task: str, seed: int, lr: float, t: float) -> None:
-    step_buttons(int(run.value("step")), ac.MAX_STEPS)
-    step = run.control("step", disabled=run.playing)
+    step_buttons(ac.MAX_STEPS)
+    step = run.control("step")
     r = run_at(task, seed, lr, t, step)  # trained once per process, continued step by step
     if r.blew_up:
         run.stop_playing()
     labels = place_labels(r.example)
     source = r.held_out.source[0]  # (n,) where each place of the example must look
+
+    # The pattern sharpening beside the loss falling: right under the slider that moves them.
+    pattern_place, loss_place = run.chart_row("learn-head", 2, min_width=300, basis=420)
+    run.chart(
+        learned_pattern(
+            r.history.pattern[r.steps], labels, source,
+            title=f"Where each place looks, {when(r.steps)}", look=run.look,
+        ),
+        key="learn-pattern", container=pattern_place,
+    )  # fmt: skip
+    run.chart(loss_curve(r, r.steps, look=run.look), key="learn-loss", container=loss_place)
+    if run.shown:
+        answers = r.held_out.answers(0)
+        asked = ", ".join(f"{labels[i]} → {a}" for i, a in enumerate(answers) if a is not None)
+        st.caption(
+            "The example is one held-out sequence (never trained on). Outlined: the place each "
+            f"asked place must look at to answer ({asked})."
+        )
+
     default = len(labels) - 1 if task == "recall" else min(4, len(labels) - 1)
     place = run.pick("word", labels, default=default)
     row = r.history.pattern[r.steps, place]  # (n,) the row the pattern draws
-
     if run.predict(lambda: look_question(r, labels, place)):
         st.markdown(progress_line(r))
         trouble = trouble_line(r)
@@ -157,28 +177,13 @@ def lesson_body(task: str, seed: int, lr: float, t: float) -> None:
             where_line(row, labels, place) + " " + answer_place(source, place, labels, task)
         )
 
-    left, right = run.chart_row("learn-curves", 2, min_width=300, basis=420)
-    run.chart(loss_curve(r, r.steps, look=run.look), key="learn-loss", container=left)
-    run.chart(accuracy_curve(r, r.steps, look=run.look), key="learn-accuracy", container=right)
-
-    answers = r.held_out.answers(0)
-    asked = ", ".join(f"{labels[i]} → {a}" for i, a in enumerate(answers) if a is not None)
-    pattern_place, scores_place = run.chart_row("learn-head", 2, min_width=300, basis=420)
+    accuracy_place, scores_place = run.chart_row("learn-more", 2, min_width=300, basis=420)
     run.chart(
-        learned_pattern(
-            r.history.pattern[r.steps], labels, source,
-            title=f"Where each place looks, {when(r.steps)}",
-            look=run.look,
-        ),
-        key="learn-pattern", container=pattern_place,
-    )  # fmt: skip
+        accuracy_curve(r, r.steps, look=run.look), key="learn-accuracy", container=accuracy_place
+    )
     scores = ac.position_scores(r.learned, task)  # (n, n)
     run.chart(place_scores(scores, look=run.look), key="learn-scores", container=scores_place)
     if run.shown:
-        st.caption(
-            "The example is one held-out sequence (never trained on). Outlined: the place each "
-            f"asked place must look at to answer ({asked})."
-        )
         st.caption(
             "*What W_Q·W_Kᵀ learned about places*: the score between two places that hold the "
             "same, average word, x̄ W_Q W_Kᵀ x̄ᵀ / √d_k. " + places_line(scores, task)

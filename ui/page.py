@@ -312,7 +312,7 @@ class LessonPage:
             args=(not playing,),  # idempotent: a click applied twice still means this
             icon=":material/pause:" if playing else ":material/play_arrow:",
             type="primary",
-            disabled=not playing and int(self.value(key)) >= end,
+            help=f"Train on by itself, step after step (up to {end:,})",
         )
         self.rerun_page_if_changed("playing", playing)  # start or stop the fragment's timer
         return playing

@@ -89,6 +89,7 @@ _TOUCH_CSS = (
     "[data-testid=stMain] [data-testid=stButtonGroup] button,"
     "[data-testid=stMain] [data-testid=stBaseButton-tertiary],"
     "[data-testid=stMain] [data-testid=stBaseButton-secondary],"
+    "[data-testid=stMain] [data-testid=stBaseButton-primary],"
     "[data-testid=stElementToolbar] button,"
     "[data-testid=stExpandSidebarButton],[data-testid=stSidebarCollapseButton] button,"
     "[data-testid=stMainMenuButton],[data-testid=stStatusWidget] button,[role=tab],"
@@ -110,6 +111,10 @@ _TOUCH_CSS = (
     "[data-testid=stTooltipIcon] button"
     f"{{min-width:{TOUCH_PX}px;min-height:{TOUCH_PX}px;margin:-{_HELP_PAD}px;"
     "display:inline-flex;align-items:center;justify-content:center}"
+    # A table of numbers written in Markdown (lesson 12's one step) scrolls sideways in
+    # itself on a phone, instead of widening the whole page.
+    "[data-testid=stMain] [data-testid=stMarkdownContainer] table{display:block;"
+    "overflow-x:auto;max-width:100%}"
     "[data-testid=stSlider] div[data-rac]:has(> div > input[type=range])"
     f"{{width:{TOUCH_PX}px;height:{TOUCH_PX}px;padding:{(TOUCH_PX - 18) // 2}px;"
     "background-clip:content-box}"

@@ -35,8 +35,9 @@ def _steps_axis(steps: int) -> dict[str, Any]:
 def _guide(
     y: float, text: str, color: str, look: Look, *, left: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A dashed horizontal line across the plot at ``y`` and its label at its right end (or
-    left, where the curve it guides is not)."""
+    """A dashed horizontal line across the plot at ``y`` in ``color``, and its label at its
+    right end (or left, where the curve it guides is not), in the text's colour: a coloured
+    label would be too faint on a projector."""
     line = {
         "type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
         "line": {"color": color, "dash": "dash", "width": 1.5 * look.scale},
@@ -44,7 +45,7 @@ def _guide(
     label = {
         "text": text, "xref": "paper", "x": 0 if left else 1,
         "xanchor": "left" if left else "right", "yref": "y", "y": y,
-        "yanchor": "bottom", "showarrow": False, "font": {"color": color, "size": look.px(12)},
+        "yanchor": "bottom", "showarrow": False, "font": {"size": look.px(12)},
     }  # fmt: skip
     return line, label
 

@@ -87,7 +87,7 @@ TEACHER = page.TeacherNotes(
 
 
 def settings() -> tuple[str, int, float, float]:
-    """The run's settings: changing one reruns the page (and trains that run)."""
+    """The run's settings (in the fragment: moving one reruns it, and trains that run)."""
     top = st.columns([1.2, 1, 1, 1], gap="medium")
     task = run.control("task", container=top[0])
     seed = run.control("seed", container=top[1])
@@ -138,7 +138,8 @@ def step_buttons(end: int) -> None:
     )  # fmt: skip
 
 
-def lesson_body(task: str, seed: int, lr: float, t: float) -> None:
+def lesson_body() -> None:
+    task, seed, lr, t = settings()
     step_buttons(ac.MAX_STEPS)
     step = run.control("step")
     r = run_at(task, seed, lr, t, step)  # trained once per process, continued step by step
@@ -241,7 +242,6 @@ def one_step(r: ac.Training) -> None:
                            "|---|--:|--:|--:|--:|", *rows]))  # fmt: skip
 
 
-task, seed, lr, t = settings()
-run.fragment(lambda: lesson_body(task, seed, lr, t))()
+run.fragment(lesson_body)()
 the_model()
 run.finish(code=[ac.forward, ac.backward, ac.adam_step, ac.train_more], teacher=TEACHER)

@@ -23,6 +23,7 @@ from ui.figures import (
     scaling,
     sentence,
     softmax,
+    training,
     weight_bars,
     weights_heatmap,
 )
@@ -149,6 +150,7 @@ def gallery() -> dict[str, Builder]:
     for text in ("the teacher wrote on the board", HOSTILE, ""):
         figures.update(_head_figures(text))
     figures.update(_real_figures())
+    figures.update(_training_figures())
     return figures
 
 
@@ -199,5 +201,31 @@ def _real_figures() -> dict[str, Builder]:
     for word, cosine in (("bank", [0.99, 0.87, 0.87, 0.86, 0.86, 0.89, 0.79]), (HOSTILE, [1.0])):
         figures[f"real-drift[{word[:8]}]"] = lambda look, c=cosine, w=word: real.drift_chart(
             np.array(c), w, look=look
+        )
+    return figures
+
+
+def _training_figures() -> dict[str, Builder]:
+    """Lesson 12's charts: a run at its start, one that learned, one that diverged, recall."""
+    figures: dict[str, Builder] = {}
+    for name, run in (
+        ("start", ac.train(steps=0)),
+        ("learned", ac.train(steps=120)),
+        ("diverged", ac.train(lr=0.5, steps=20)),
+        ("recall", ac.train("recall", steps=40, temperature=20.0)),
+    ):
+        labels = training.place_labels(run.example)
+        source = run.held_out.source[0]
+        figures[f"learn-loss[{name}]"] = lambda look, r=run: training.loss_curve(
+            r, r.steps, look=look
+        )
+        figures[f"learn-accuracy[{name}]"] = lambda look, r=run: training.accuracy_curve(
+            r, r.steps, look=look
+        )
+        figures[f"learn-pattern[{name}]"] = lambda look, r=run, names=labels, s=source: (
+            training.learned_pattern(r.history.pattern[r.steps], names, s, title="t", look=look)
+        )
+        figures[f"learn-scores[{name}]"] = lambda look, r=run: training.place_scores(
+            ac.position_scores(r.learned, r.task), look=look
         )
     return figures

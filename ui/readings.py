@@ -231,7 +231,7 @@ def updates_summary(sizes: UpdateSizes, token: str) -> str:
         parts.append(f"attention adds more in {layers(att)}")
     if tie:
         parts.append(f"the two are {TIE_ON_SCREEN} in {layers(tie)}")
-    text = f"To {w}, " + joined(parts) + "."
+    text = f"To {w}: " + "; ".join(parts) + "."
     stacked = np.stack([sizes.attention, sizes.feed_forward])  # (2, layers)
     which, layer = np.unravel_index(int(np.argmax(stacked)), stacked.shape)
     name = ("attention", "feed-forward network")[which]
@@ -264,7 +264,7 @@ def search_summary(found: Search, notes: Sequence[str]) -> str:
     if len(best) == 1:
         text = f"The closest note is {named_notes}: cosine **{scores}**."
     else:
-        text = f"{named_notes.capitalize()} are {TIE_ON_SCREEN}: cosine **{scores}**."
+        text = f"The closest notes are {named_notes}, {TIE_ON_SCREEN}: cosine **{scores}**."
     rest = [i for i in range(len(notes)) if i not in found.best]
     if rest:
         runner = max(rest, key=lambda i: found.scores[i])
@@ -297,14 +297,14 @@ def sampling_summary(words: Sequence[str], found: NextWord, out_t: float, draws:
     else:
         text += (
             f"Top-k and top-p keep **{len(kept)} of {len(words)}** words ("
-            + joined([f"*{md(words[i], 20)}*" for i in kept])
+            + joined([f"*{md(words[i], 20)}*" for i in kept], limit=len(words))
             + "); the rest can never be drawn."
         )
     counts = np.bincount(draws, minlength=len(words))
     order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], i))
     text += (
         f" {len(draws)} draws: "
-        + joined([f"*{md(words[i], 20)}* ×{counts[i]}" for i in order])
+        + joined([f"*{md(words[i], 20)}* ×{counts[i]}" for i in order], limit=len(words))
         + "."
     )
     return text

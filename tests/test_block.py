@@ -172,7 +172,7 @@ def test_what_top_k_and_top_p_keep(z, t, k, p):
     got = sampling.next_word(z, t, k, p)
     assert got.probabilities.sum() == pytest.approx(1.0)
     assert (got.probabilities[~got.kept] == 0).all()
-    assert got.kept.sum() >= 1 and got.kept[int(np.argmax(z))]
+    assert got.kept[got.softmax == got.softmax.max()].any()  # a likeliest word stays
     assert got.kept.sum() <= (np.array(z) / t >= np.sort(np.array(z) / t)[-min(k, len(z))]).sum()
     # Kept words are the likeliest: nothing dropped is likelier than something kept.
     if (~got.kept).any():

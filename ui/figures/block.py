@@ -181,4 +181,4 @@ def two_temperatures(
             "showlegend": False,
         },
     )
-    return theme.figure(traces, layout, height=400, look=look)
+    return theme.figure(traces, layout, height=370, look=look)

@@ -92,11 +92,9 @@ def the_block() -> None:
         )
 
     st.subheader("1. One layer, all of it")
-    st.latex(
-        r"m = \operatorname{LayerNorm}\big(x + \operatorname{Attention}(x)\big),\qquad "
-        r"\text{out} = \operatorname{LayerNorm}\big(m + \operatorname{GELU}(m W_1 + b_1)\,W_2 "
-        r"+ b_2\big)"
-    )
+    st.latex(r"m = \operatorname{LayerNorm}\big(x + \operatorname{Attention}(x)\big)")
+    st.latex(r"\text{out} = \operatorname{LayerNorm}\big(m + \operatorname{FFN}(m)\big)")
+    st.latex(r"\operatorname{FFN}(m) = \operatorname{GELU}(m W_1 + b_1)\,W_2 + b_2")
     st.caption(
         "Each sublayer's result is *added* to the stream that came in (the residual), then "
         "normalised: that is MiniLM's and BERT's order, called post-LN. Many newer models "

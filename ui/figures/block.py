@@ -45,7 +45,7 @@ def update_sizes_chart(sizes: UpdateSizes, token: str, *, look: Look = NORMAL) -
         "yaxis": {
             "range": [0, top * 1.22 + 0.02],
             "tickformat": ".0%",
-            "title": {"text": "size of the update / size of the stream"},
+            "title": {"text": "update ÷ stream (length)"},
         },
         "barmode": "group",
         "legend": {"y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},

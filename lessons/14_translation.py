@@ -68,7 +68,8 @@ def lesson_body() -> None:
         target = run.control("en")
         strength = run.control("pos")
         t = run.control("t")
-        st.latex(r"\tilde X = X_{fr} + s\,PE,\quad \tilde Y = Y_{en} + s\,PE")
+        st.latex(r"\tilde X = X_{fr} + s\,PE")  # two lines: one ran out of the column
+        st.latex(r"\tilde Y = Y_{en} + s\,PE")
         st.latex(r"W = " + formulas.softmax_of(r"\tilde Y \tilde X^\top", scaled=True))
         st.latex(r"\text{output} = W\, \tilde X")
         st.caption(

@@ -23,6 +23,7 @@ from ui.figures import (
     scaling,
     sentence,
     softmax,
+    translation,
     weight_bars,
     weights_heatmap,
 )
@@ -149,6 +150,8 @@ def gallery() -> dict[str, Builder]:
     for text in ("the teacher wrote on the board", HOSTILE, ""):
         figures.update(_head_figures(text))
     figures.update(_real_figures())
+    costs = tuple(ac.attention_cost(n, repeats=1) for n in ac.COST_SIZES[:6])
+    figures["translate-cost"] = lambda look: translation.cost_chart(costs, look=look)
     return figures
 
 

@@ -6,7 +6,7 @@ import attention_core as ac
 from model_store import MAX_TOKENS
 from ui import claims, formulas, page, questions
 from ui.figures import weights_heatmap
-from ui.figures.translation import cost_chart
+from ui.figures.translation import cost_chart, narrow_heatmap
 from ui.formats import format_number
 from ui.lessons import TRANSLATE
 from ui.measured import REPEATS, attention_costs
@@ -124,7 +124,7 @@ def lesson_body() -> None:
             r"\text{self: } " + formulas.softmax_of(r"\tilde Y \tilde Y^\top + M", scaled=True)
         )
         run.chart(
-            weights_heatmap(
+            narrow_heatmap(
                 tr.decoder.weights, english, english, title="Decoder self-attention (causal)",
                 x_title="English keys", y_title="English queries", look=run.look,
             ),
@@ -164,7 +164,7 @@ def lesson_body() -> None:
     for i, place in enumerate(places):
         n_en = int(batch.target_lengths[i])
         run.chart(
-            weights_heatmap(
+            narrow_heatmap(
                 batch.cross.weights[i, :n_en], labels(batch.targets[i][:n_en]),
                 labels(batch.sources[i]),
                 title=f"Pair {i + 1}{' (above)' if i == 0 else ''}, "

@@ -152,6 +152,10 @@ def gallery() -> dict[str, Builder]:
     figures.update(_real_figures())
     costs = tuple(ac.attention_cost(n, repeats=1) for n in ac.COST_SIZES[:6])
     figures["translate-cost"] = lambda look: translation.cost_chart(costs, look=look)
+    tr = ac.translate(HOSTILE, "the red cat is sleeping below")
+    figures["translate-decoder"] = lambda look: translation.narrow_heatmap(
+        tr.decoder.weights, tr.target, tr.target, title="t", look=look
+    )
     return figures
 
 

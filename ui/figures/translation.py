@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attention_core as ac
 
 from .. import theme
 from ..theme import NORMAL, Figure, Look
-from . import two_panels
+from . import two_panels, weights_heatmap
 
 
 def cost_chart(costs: Sequence[ac.Cost], *, look: Look = NORMAL) -> Figure:
@@ -39,3 +40,13 @@ def cost_chart(costs: Sequence[ac.Cost], *, look: Look = NORMAL) -> Figure:
         layout[axis] |= {"type": "log", "exponentformat": "power"}
     layout["showlegend"] = False
     return theme.figure(traces, layout, height=340, look=look)
+
+
+def narrow_heatmap(
+    weights: Any, rows: Sequence[str], cols: Sequence[str], **settings: Any
+) -> Figure:
+    """``weights_heatmap`` for a chart drawn in half a row: its column labels slanted, since
+    numbered words ("5. sleeping") run into each other upright at that width."""
+    figure = weights_heatmap(weights, rows, cols, **settings)
+    figure["layout"]["xaxis"]["tickangle"] = -45
+    return figure

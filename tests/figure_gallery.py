@@ -24,6 +24,7 @@ from ui.figures import (
     sentence,
     softmax,
     training,
+    translation,
     weight_bars,
     weights_heatmap,
 )
@@ -151,6 +152,12 @@ def gallery() -> dict[str, Builder]:
         figures.update(_head_figures(text))
     figures.update(_real_figures())
     figures.update(_training_figures())
+    costs = tuple(ac.attention_cost(n, repeats=1) for n in ac.COST_SIZES[:6])
+    figures["translate-cost"] = lambda look: translation.cost_chart(costs, look=look)
+    tr = ac.translate(HOSTILE, "the red cat is sleeping below")
+    figures["translate-decoder"] = lambda look: translation.narrow_heatmap(
+        tr.decoder.weights, tr.target, tr.target, title="t", look=look
+    )
     return figures
 
 

@@ -333,3 +333,133 @@ def one_vs_two(one: ac.NamedHeads, two: ac.NamedHeads, focus: int) -> str:
         f"ever give it more than {two_places(a.one_head_most)} of the two together; with the "
         f"**Nature** and **Money** heads it carries {p} and {q}"
     )
+
+
+# ---- lesson 14: attention between two sentences ----------------------------------------------
+# The rows are English words, the columns French words: two sequences, so no column is ever the
+# row's own word, whatever its spelling or place ("looks most" is called with ``itself=None``).
+
+
+def followed_english(tr: ac.Translation) -> int:
+    """The English word lesson 14 follows first: *below* (the story's word), else the last."""
+    return tr.target.index("below") if "below" in tr.target else max(len(tr.target) - 1, 0)
+
+
+def cross_look(tr: ac.Translation, focus: int) -> str:
+    """Where the English word ``focus`` looks among the French words (the one "looks most")."""
+    asking = asker(list(tr.target), focus)
+    return looks_most(tr.weights[focus], list(tr.source), asking=asking, itself=None)
+
+
+def shape_line(tr: ac.Translation) -> str:
+    """The cross-attention matrix's shape, read off the weights: queries × keys."""
+    n_en, n_fr = tr.shape
+    rows = f"{n_en} English word{'s' if n_en != 1 else ''}"
+    cols = f"{n_fr} French word{'s' if n_fr != 1 else ''}"
+    text = (
+        f"**{rows} × {cols} = {n_en * n_fr} weights.** Each row is an English word's query, "
+        "each column a French word's key"
+    )
+    if n_en != n_fr:
+        return text + ": the matrix is not square, because the two sentences differ in length."
+    return text + (
+        f". Square here only because both sentences have {n_en} word{'s' if n_en != 1 else ''}: "
+        "row 1 and column 1 are still two different words, one English, one French."
+    )
+
+
+def decoder_line(tr: ac.Translation) -> str:
+    """The decoder's self-attention is causal, cross-attention is not: checked on the weights."""
+    w = tr.decoder.weights  # (n_en, n_en)
+    n = len(w)
+    ahead = w[np.triu_indices(n, 1)]
+    if n < 2:
+        causal = "With one English word there is nothing after it to hide."
+    elif np.all(ahead == 0):
+        causal = (
+            "Every weight above the diagonal is exactly 0: an English word being written may "
+            "look back at the words before it, never at the words after it (lesson 10's "
+            "causal mask)."
+        )
+    else:  # never drawn: the core always masks; said plainly should that ever change
+        causal = f"The largest weight above the diagonal is {two_places(ahead.max())}."
+    n_fr = tr.shape[1]
+    return (
+        f"**In the decoder's self-attention, English looks back only.** {causal} "
+        f"**Cross-attention has no causal mask:** every English word may look at all {n_fr} "
+        "French words, because the encoder has read the whole French sentence before the "
+        "first English word is written."
+    )
+
+
+def share_or_less(x: float) -> str:
+    """A leak as a share: "12%", or "less than 0.5%" (never "0%" for weight that is there)."""
+    return "less than 0.5%" if x < ac.SHOWN_PRECISION else ac.percent(x)
+
+
+def padding_line(batch: ac.PaddedBatch) -> str:
+    """What the batch's padding mask does on screen, from the weights on the padded places."""
+    lines = []
+    for i, source in enumerate(batch.sources):
+        n = int(batch.source_lengths[i])
+        padded = len(source) - n
+        if not padded:
+            continue
+        sentence = f"*{md(' '.join(source[:n]), 120)}*"
+        leak = batch.leak(i)
+        places = f"{padded} padded place{'s' if padded != 1 else ''}"
+        if batch.masked and not ac.leaks(leak):
+            lines.append(
+                f"**With the padding mask**, the English words of pair {i + 1} give the {places} "
+                f"after {sentence} exactly 0: their rows are just what the pair gives alone."
+            )
+        elif not ac.leaks(leak):  # a low temperature: the padding's share underflows
+            lines.append(
+                f"**Without the mask**, the {places} after {sentence} still get less than a "
+                "billionth of the weight here: at this temperature the real French words "
+                "outscore them by far. Raise the temperature to see weight leak onto them."
+            )
+        else:
+            low, high = share_or_less(float(leak.min())), share_or_less(float(leak.max()))
+            amount = low if low == high else f"{low} to {high}"
+            each = " each" if low == high and len(leak) > 1 else ""
+            lines.append(
+                f"**Without the mask**, the English words of pair {i + 1} give {amount}{each} of "
+                f"their weight to the {places} after {sentence}: places with no word, only a "
+                "position. That weight is taken from the real French words."
+            )
+    return " ".join(lines) or "Both sentences have the same length: nothing is padded."
+
+
+def mebibytes(n_bytes: int) -> str:
+    """A size as people read it: "256 bytes", "16 KiB", "64 MiB"."""
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n_bytes >= size:
+            value = n_bytes / size
+            return f"{value:,.0f} {unit}" if value >= 10 else f"{value:.3g} {unit}"
+    return f"{n_bytes:,} bytes"
+
+
+def cost_line(costs: Sequence[ac.Cost]) -> str:
+    """How the weights grow from the smallest size measured to the largest: by n²."""
+    small, big = costs[0], costs[-1]
+    grow = big.n // small.n
+    return (
+        f"**From {small.n:,} to {big.n:,} tokens the text grows {grow:,}-fold, the weights "
+        f"{big.weights // small.weights:,}-fold ({grow:,}²):** {small.weights:,} → "
+        f"{big.weights:,} weights per head, {mebibytes(small.weight_bytes)} → "
+        f"{mebibytes(big.weight_bytes)} in {big.dtype} ({mebibytes(2 * big.weight_bytes)} in "
+        "float64). Doubling the text multiplies them by 4."
+    )
+
+
+def real_model_line(layers: int, heads: int, max_tokens: int, max_positions: int) -> str:
+    """Why lesson 11 reads at most ``max_tokens`` tokens, in weights."""
+    kept = layers * heads * max_tokens**2
+    most = layers * heads * max_positions**2
+    return (
+        f"**Why lesson 11 reads at most {max_tokens} tokens:** it keeps every weight of every "
+        f"head to draw them, {layers} layers × {heads} heads × {max_tokens}² = {kept:,} weights "
+        f"per sentence. MiniLM's positions would allow {max_positions} tokens: "
+        f"{most // kept:,} times as many ({most:,}), for every student's sentence."
+    )

@@ -919,6 +919,84 @@ BLOCK = Lesson(
     },
 )
 
+# ---- Lesson 14 (issue 25): attention between two sentences ----------------------------------
+
+#: Lesson 14's sentence pair: the French the encoder reads and the English the decoder writes.
+TRANSLATE_PAIR = ("le chat rouge dort ci-dessous", "the red cat is sleeping below")
+#: Two *le*: without places, *the* cannot tell them apart.
+TWO_LE_PAIR = ("le petit chien rouge mange le gâteau", "the small red dog eats the cake")
+#: The most characters a lesson 14 sentence box takes (the first ``ac.MAX_WORDS`` words count).
+SENTENCE_CHARS = 300
+TRANSLATE = Lesson(
+    title="Attention between two sentences",
+    icon=":material/g_translate:",
+    url_path="translate",
+    file="lessons/14_translation.py",
+    live_chart="translate-cross",
+    summary="Translating ci-dessous: English queries look at French keys (cross-attention); "
+    "padding masks; why the cost grows with n².",
+    params=(
+        Param(
+            "fr",
+            "French sentence (the encoder reads it)",
+            "text",
+            TRANSLATE_PAIR[0],
+            f"the French sentence: keys and values (any text; the first {ac.MAX_WORDS} words)",
+            max_chars=SENTENCE_CHARS,
+        ),
+        Param(
+            "en",
+            "English translation (the decoder writes it)",
+            "text",
+            TRANSLATE_PAIR[1],
+            f"the English sentence: the queries (any text; the first {ac.MAX_WORDS} words)",
+            max_chars=SENTENCE_CHARS,
+        ),
+        Param(
+            "word",
+            "Follow the English word",
+            "int",
+            None,
+            "position (1 = first word) of the English word whose row is followed; default: "
+            "*below* if the sentence has it, else the last word",
+            low=1,
+            high=ac.MAX_WORDS,
+            step=1,
+            bound=False,
+        ),
+        Param(
+            "pos",
+            "Position strength",
+            "float",
+            1.0,
+            "strength s of the sinusoidal positions added to both sentences, X + s·PE "
+            "(0 = no positions; 1 is the paper's)",
+            low=0.0,
+            high=3.0,
+            step=0.25,
+            help="How strongly each word's place is added to its 8 numbers, in both sentences "
+            "(each counts from place 0), as in lesson 10.",
+        ),
+        temperature(),
+        Param(
+            "mask",
+            "Padding mask",
+            "bool",
+            True,
+            "in the batch, keep every query off the padded places (false: weight leaks onto "
+            "the padding)",
+            help="A batch pads the shorter sentence with <pad> up to the longer one. The mask "
+            "gives the padded places weight 0; switch it off to see weight leak onto them.",
+        ),
+    ),
+    presets={
+        "Ci-dessous": {"fr": TRANSLATE_PAIR[0], "en": TRANSLATE_PAIR[1]},
+        "Two le, no places": {"fr": TWO_LE_PAIR[0], "en": TWO_LE_PAIR[1], "pos": 0.0},
+        "Places tell them apart": {"fr": TWO_LE_PAIR[0], "en": TWO_LE_PAIR[1], "pos": 1.0},
+        "Padding leaks": {"fr": TRANSLATE_PAIR[0], "en": TRANSLATE_PAIR[1], "mask": False},
+    },
+)
+
 #: Every lesson, in story order (the number that starts its file name).
 LESSONS: tuple[Lesson, ...] = tuple(
     sorted(
@@ -936,6 +1014,7 @@ LESSONS: tuple[Lesson, ...] = tuple(
             REAL,
             TRAINING,
             BLOCK,
+            TRANSLATE,
         ),
         key=lambda x: x.number,
     )

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 import attention_core as ac
-from ui.lessons import CLASSROOM, DICTIONARY, REAL, SENTENCE, Lesson
+from ui.lessons import CLASSROOM, DICTIONARY, REAL, SENTENCE, TRANSLATE, Lesson
 
 from .helpers import assert_app_healthy, lesson_link, main, open_page, query_of, wait_for_app
 
@@ -56,8 +56,14 @@ def _assert_nothing_injected(page: Page, scripts_before: list[str], before: dict
 
 @pytest.mark.parametrize(
     ("lesson", "key"),
-    [(SENTENCE, "text"), (DICTIONARY, "word"), (CLASSROOM, "question"), (REAL, "text")],
-    ids=["sentence-text", "dictionary-word", "classroom-question", "real-text"],
+    [
+        (SENTENCE, "text"),
+        (DICTIONARY, "word"),
+        (CLASSROOM, "question"),
+        (REAL, "text"),
+        (TRANSLATE, "fr"),
+    ],
+    ids=["sentence-text", "dictionary-word", "classroom-question", "real-text", "translate-fr"],
 )
 def test_hostile_text_is_shown_literally_and_never_runs(
     app_url: str, warm_page: Page, lesson: Lesson, key: str, request: pytest.FixtureRequest
@@ -85,6 +91,12 @@ def test_hostile_text_is_shown_literally_and_never_runs(
             ticks = set(page.evaluate(TICKS_JS))
             missing = [p for p in pieces if p not in ticks]
             assert not missing, f"{payload!r}: tokens {missing} not shown; ticks: {sorted(ticks)}"
+        elif lesson is TRANSLATE:
+            # The French words, numbered, label the columns of the cross-attention heatmap.
+            ticks = set(page.evaluate(TICKS_JS))
+            words = ac.tokenize(payload)[: ac.MAX_WORDS]
+            missing = [w for i, w in enumerate(words) if f"{i + 1}. {w}" not in ticks]
+            assert not missing, f"{payload!r}: words {missing} not shown; ticks: {sorted(ticks)}"
         else:
             # Invisible word joiners (ui.safe.md keeps Markdown from autolinking addresses)
             # do not change what a reader sees.

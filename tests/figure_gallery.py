@@ -12,7 +12,10 @@ from collections.abc import Callable
 import numpy as np
 
 import attention_core as ac
+from attention_core.block import UpdateSizes
+from attention_core.sampling import next_word
 from ui.figures import (
+    block,
     classroom,
     dictionary,
     heads,
@@ -152,6 +155,7 @@ def gallery() -> dict[str, Builder]:
         figures.update(_head_figures(text))
     figures.update(_real_figures())
     figures.update(_training_figures())
+    figures.update(_block_figures())
     costs = tuple(ac.attention_cost(n, repeats=1) for n in ac.COST_SIZES[:6])
     figures["translate-cost"] = lambda look: translation.cost_chart(costs, look=look)
     tr = ac.translate(HOSTILE, "the red cat is sleeping below")
@@ -234,5 +238,33 @@ def _training_figures() -> dict[str, Builder]:
         )
         figures[f"learn-scores[{name}]"] = lambda look, r=run: training.place_scores(
             ac.position_scores(r.learned, r.task), look=look
+        )
+    return figures
+
+
+def _block_figures() -> dict[str, Builder]:
+    """Lesson 13's charts on made-up numbers of a 6-layer model (no weights needed)."""
+    rng = np.random.default_rng(13)
+    figures: dict[str, Builder] = {}
+    sizes = UpdateSizes(rng.uniform(0, 1.5, 6), rng.uniform(0, 1.5, 6))
+    figures["block-updates"] = lambda look: block.update_sizes_chart(sizes, HOSTILE, look=look)
+    for n in (1, 1536):
+        units = rng.normal(size=n)
+        top = list(np.argsort(-units)[:5])
+        figures[f"block-units[{n}]"] = lambda look, u=units, t=top: block.units_chart(
+            u, t, 3, HOSTILE, look=look
+        )
+    for notes in (["The capital of France is Paris.", HOSTILE, "x" * 300], [HOSTILE]):
+        scores = rng.uniform(-0.2, 1, len(notes))
+        figures[f"block-search[{len(notes)}]"] = lambda look, sc=scores, ns=notes: (
+            block.search_chart(sc, ns, ac.largest(sc), look=look)
+        )
+    keys = ["cat", "sat", HOSTILE]
+    weights = ac.softmax(np.array([2.0, 1.0, 0.5]), temperature=1.0)
+    words = ["mat", "sofa", HOSTILE, "floor"]
+    for top_k, top_p in ((None, 1.0), (1, 0.5)):
+        found = next_word(np.array([2.0, 1.0, 0.5, -1.0]), 0.7, top_k, top_p)
+        figures[f"block-temperatures[{top_k}]"] = lambda look, f=found: block.two_temperatures(
+            keys, weights, 1.0, words, f, 0.7, look=look
         )
     return figures

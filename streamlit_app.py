@@ -34,7 +34,7 @@ def open_first_lesson() -> None:
 home = st.Page(
     open_first_lesson, title="Spotlight", url_path="home", default=True, visibility="hidden"
 )
-navigation = st.navigation([home, *lesson_pages])
+navigation = st.navigation([home, *lesson_pages], expanded=True)  # every lesson, no "View more"
 housekeeping.start()  # once per process: memory back after a class leaves (ui/housekeeping.py)
 page.app_controls()
 navigation.run()

@@ -295,7 +295,10 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
             "question** asks the class about the view on screen now."
         )
     row = box.container(horizontal=True, gap="small")
-    row.button(
+    # Each action is done by its callback; then the whole page reruns (the buttons sit in the
+    # lesson's fragment, whose rerun alone would not show the reveal or the new question).
+    clicked = False
+    clicked |= row.button(
         "Reveal to the class",
         key="poll-reveal",
         type="primary",
@@ -304,7 +307,7 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
         on_click=_teacher_act,
         args=("reveal", seat.code, seat.key, state.number),
     )
-    row.button(
+    clicked |= row.button(
         "Next question",
         key="poll-next",
         icon=":material/skip_next:",
@@ -320,7 +323,7 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
         help=f"Move the whole class on to {following.number}. {following.title}.",
     ):
         st.switch_page(following.file, query_params={CLASS.key: seat.code, TEACHER.key: seat.key})
-    row.button(
+    clicked |= row.button(
         "End the poll",
         key="poll-end",
         icon=":material/stop_circle:",
@@ -328,6 +331,8 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
         args=("end", seat.code, seat.key, None),
         help="Deletes the class and every answer now (otherwise they go after 24 h).",
     )
+    if clicked:
+        st.rerun()
     problem = st.session_state.pop(_PROBLEM, None)
     if problem:
         box.warning(problem, icon=":material/cloud_off:")

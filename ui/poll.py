@@ -279,11 +279,10 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
         f":material/how_to_vote: **Class poll {codes.show_code(seat.code)}**, question "
         f"{state.number}. {asked.prompt}"
     )
-    join, votes = box.columns([1, 2], gap="large")
-    with join:
-        _join_here(run, state)
-    with votes:
+    # Stacked, not side by side: the lesson may draw this box in a narrow column.
+    with box:
         _live_votes(seat.code, asked, state.revealed, run)
+        _join_here(run, state)
     if state.revealed:
         right = " or ".join(f"*{md(asked.options[i])}*" for i in asked.right)
         box.success(f"**The answer:** {right}.", icon=":material/check_circle:")
@@ -362,7 +361,7 @@ def _join_here(run: LessonPage, state: ClassState) -> None:
     st.markdown(f"Students: scan, or open the link. Class code **{codes.show_code(state.code)}**")
     scan = _offer(link, key="poll-copy-student", label="Copy the student link", own=False)
     if scan is not None:
-        st.image(qr_png(scan), caption="Scan to join the class poll", width="stretch")
+        st.image(qr_png(scan), caption="Scan to join the class poll", width=280)
 
 
 def student_link(state: ClassState) -> str:

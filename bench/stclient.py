@@ -69,6 +69,8 @@ class Run:
     chart_crc: dict[str, int] = field(default_factory=dict)
     exceptions: list[str] = field(default_factory=list)
     page_not_found: bool = False
+    #: the text of every Markdown and alert element drawn (the class poll's counts, notices)
+    texts: list[str] = field(default_factory=list)
 
 
 def _key_of(element_id: str) -> str | None:
@@ -81,8 +83,15 @@ def _key_of(element_id: str) -> str | None:
 class Session:
     """One browser tab's worth of protocol. ``async with Session(url) as s: await s.open(...)``."""
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, base_url: str, *, timeout: float = 60.0, cookies: dict[str, str] | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        #: sent with the websocket's handshake, as a browser sends its cookies (``st.context``)
+        self.cookies = dict(cookies or {})
+        #: fragments that rerun on a timer (``st.fragment(run_every=...)``): id -> seconds,
+        #: announced by the server's ``auto_rerun`` messages; the frontend reruns them itself
+        self.auto_reruns: dict[str, float] = {}
         self.ws_url = self.base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.timeout = timeout
         self.session_id = ""
@@ -109,6 +118,11 @@ class Session:
             max_size=None,
             open_timeout=self.timeout,
             ping_interval=None,
+            additional_headers=(
+                {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+                if self.cookies
+                else None
+            ),
         )
 
     async def close(self) -> None:
@@ -183,6 +197,30 @@ class Session:
         widget.double_array_value.data.append(float(value))
         return await self._run(msg)
 
+    async def set_radio(self, key: str, index: int) -> Run:
+        """Pick option ``index`` of the radio ``key`` (in its fragment, like the frontend)."""
+        if key not in self.widgets:
+            raise RunError(f"no widget with key {key!r} on this page (have {sorted(self.widgets)})")
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_script_hash = self.page_script_hash
+        if key in self.fragments:
+            state.fragment_id = self.fragments[key]
+        widget = state.widget_states.widgets.add()
+        widget.id = self.widgets[key][1]
+        widget.int_value = index
+        return await self._run(msg)
+
+    async def rerun_fragment(self, fragment_id: str) -> Run:
+        """Rerun one fragment, as the frontend's timer does for ``run_every``."""
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_script_hash = self.page_script_hash
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = True
+        state.widget_states.SetInParent()
+        return await self._run(msg)
+
     async def _run(self, msg: BackMsg) -> Run:
         run = Run()
         start = time.perf_counter()
@@ -213,6 +251,8 @@ class Session:
                     self.query = dict(p.split("=", 1) for p in qs.split("&") if "=" in p)
                 elif kind == "page_not_found":
                     run.page_not_found = True
+                elif kind == "auto_rerun":
+                    self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
         run.seconds = time.perf_counter() - start
         self.widgets.update(run.keyed)
         self.fragments.update(run.fragments)
@@ -231,6 +271,8 @@ class Session:
         if etype == "exception":
             run.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             return
+        if etype in ("markdown", "alert"):
+            run.texts.append(getattr(element, etype).body)
         body = getattr(element, etype)
         element_id = getattr(body, "id", "") if hasattr(body, "id") else ""
         key = _key_of(element_id) if element_id else None

@@ -51,3 +51,39 @@ def _lessons_that_run_the_real_model(request: pytest.FixtureRequest) -> None:
     lesson = callspec.params.get("lesson") if callspec else None
     if getattr(lesson, "needs_model", False):
         request.getfixturevalue("minilm")
+
+
+# ---- the class poll's databases ----------------------------------------------------------------
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1"}
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole session (Debian's ``postgresql`` package, in a
+    temp folder, on a unix socket only: ``deploy/postgres.py``). Skipped locally when the
+    package is missing; in CI (``.ci/run`` installs it) its absence fails the tests."""
+    from deploy.postgres import LocalPostgres, find_bin
+
+    if find_bin() is None:
+        message = "PostgreSQL not found; install it with: apt-get install -y postgresql"
+        if _in_ci():
+            pytest.fail(f"{message} (CI: .ci/run installs it)", pytrace=False)
+        pytest.skip(message)
+    server = LocalPostgres().start()
+    yield server
+    server.stop()
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def poll_db_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A fresh, empty database for one test: a SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'poll.db'}"
+    server = request.getfixturevalue("postgres")
+    return server.create_database(f"poll_{os.getpid()}_{next(_databases)}")

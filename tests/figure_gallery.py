@@ -21,6 +21,7 @@ from ui.figures import (
     heads,
     math,
     order,
+    poll,
     query,
     real,
     scaling,
@@ -162,6 +163,11 @@ def gallery() -> dict[str, Builder]:
     figures["translate-decoder"] = lambda look: translation.narrow_heatmap(
         tr.decoder.weights, tr.target, tr.target, title="t", look=look
     )
+    options = ("sous", HOSTILE, "no word stands out (an even spread)")
+    for name, counts, right in (("empty", (0, 0, 0), None), ("voted", (12, 3, 0), {0})):
+        figures[f"poll-votes[{name}]"] = lambda look, c=counts, r=right: poll.votes(
+            options, c, right=r, look=look
+        )
     return figures
 
 

@@ -1054,5 +1054,26 @@ HIDE = Param(
 #: What a ``hide`` list may name besides a lesson's controls.
 HIDE_PRESETS = "presets"
 
+#: Class poll: the class code in every link of a class poll (students' and teacher's). The poll
+#: checks it (``classpoll.parse_code``); any text is taken here, and a bad one gets a message.
+CLASS = Param(
+    "class",
+    "Class poll",
+    "text",
+    "",
+    "the code of a live class poll (made by *Start a class poll* in the share box)",
+    max_chars=64,
+)
+
+#: Class poll: the teacher's key, only in the teacher's own link (it reveals and moves on).
+TEACHER = Param(
+    "teacher",
+    "Teacher key",
+    "text",
+    "",
+    "the teacher's key of the class poll: only in the teacher's own link, never a student's",
+    max_chars=64,
+)
+
 #: Link values every lesson reads besides its own controls.
-APP_PARAMS: tuple[Param, ...] = (PROJECTOR, PREDICT, HIDE)
+APP_PARAMS: tuple[Param, ...] = (PROJECTOR, PREDICT, HIDE, CLASS, TEACHER)

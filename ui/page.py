@@ -44,6 +44,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 import attention_core as ac
 
 from . import chart as charts
+from . import poll
 from .formats import csv_text, distinct, format_number
 from .lessons import APP_PARAMS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, PROJECTOR, Lesson
 from .params import TEMPERATURES, Param
@@ -104,6 +105,8 @@ class LessonPage:
         self._params = {p.key: p for p in lesson.params} | {p.key: p for p in APP_PARAMS}
         # Read the link before any widget runs: bound widgets drop invalid values from the URL.
         link = _with_handoff(lesson, {k: st.query_params.get_all(k) for k in st.query_params})
+        # A class poll's link (``class=``): a student whose class has moved on goes there now.
+        self._seat = poll.take_seat(lesson, link)
         st.session_state[_HANDOFF] = {}  # this run's ``link_to`` links, and only those
         self._from_link, self._ignored = self._read(link)
         self._unknown = [key for key in link if key not in self._params]
@@ -111,7 +114,10 @@ class LessonPage:
         # ask for a prediction before any chart or number shows.
         self._hide = self._read_hide(self._from_link.get(HIDE.key, ""))
         self._predict = bool(self._from_link.get(PREDICT.key, False))
-        self._hidden_view = self._predict and lesson.url_path not in revealed()
+        if self._seat is not None and self._seat.live:  # the teacher reveals, to everyone
+            self._hidden_view = not self._seat.revealed_on(lesson)
+        else:
+            self._hidden_view = self._predict and lesson.url_path not in revealed()
         self._arrived = self._start_from_link_on_arrival(link)
         self._managed: dict[str, Any] = {}
         self._drawn: set[str] = set()
@@ -121,6 +127,8 @@ class LessonPage:
         apply_dock_css(lesson.main_control, _look())
         st.title(lesson.title)
         st.markdown(intuition)
+        if self._seat is not None and self._seat.problem:
+            st.warning(self._seat.problem, icon=":material/how_to_vote:")
         self._notices = st.empty()
         self._presets()
 
@@ -502,6 +510,10 @@ class LessonPage:
         answer) and why. Outside predict mode this draws nothing, returns True and builds no
         question (every rerun is a hot path): hence a function, not a question.
         """
+        if self._seat is not None and self._seat.live:  # a class poll: everyone answers it
+            return poll.ask(self, self._seat, question)
+        if not self.student:  # the share box's "Start a class poll" asks this question
+            poll.start_if_requested(self, question)
         if not self._predict:
             return True
         return ask(self.lesson, question())
@@ -564,14 +576,8 @@ class LessonPage:
 
     # ---- the share link -------------------------------------------------------------------
 
-    def share_link(self, *, hide: Iterable[str] | None = None, predict: bool | None = None) -> str:
-        """The full link of the current view: only values that differ from their defaults.
-
-        It keeps the view's classroom settings (hidden controls, predict first); a student link
-        passes its own ``hide`` and ``predict`` instead, and leaves projector mode out (it is
-        for phones).
-        """
-        student = hide is not None or predict is not None
+    def view_query(self) -> dict[str, str]:
+        """The lesson's controls as link values: only those that differ from their defaults."""
         query = {}
         for param in self.lesson.params:
             if param.key in self._hide:
@@ -582,6 +588,17 @@ class LessonPage:
                 value = self._managed.get(param.key)
             if value is not None and value != param.default:
                 query[param.key] = param.to_url(value)
+        return query
+
+    def share_link(self, *, hide: Iterable[str] | None = None, predict: bool | None = None) -> str:
+        """The full link of the current view: only values that differ from their defaults.
+
+        It keeps the view's classroom settings (hidden controls, predict first); a student link
+        passes its own ``hide`` and ``predict`` instead, and leaves projector mode out (it is
+        for phones). A class poll's code and teacher key never go in it.
+        """
+        student = hide is not None or predict is not None
+        query = self.view_query()
         hide = set(self._hide if hide is None else hide)
         if hide:
             named = [p.key for p in self.lesson.params] + [HIDE_PRESETS]
@@ -642,6 +659,8 @@ class LessonPage:
                     _qr_dialog(scan)
             if not self.student:
                 self._student_link()
+                if self._seat is None or not self._seat.live:
+                    poll.start_button(self.lesson)
 
     def _student_link(self) -> None:
         """The teacher's student link: this view, some controls hidden, predict first.
@@ -697,6 +716,7 @@ class LessonPage:
                 for fn in code:
                     box.code(_source_of(fn.__module__, fn.__qualname__), language="python")
         self._previous_and_next()
+        poll.forget_start_request()  # asked for on a view with no question: say so
         if self._ignored:
             self._notices.warning(
                 "Some values in the link were ignored: " + "; ".join(self._ignored) + ".",

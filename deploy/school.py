@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -109,10 +109,11 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
     return status == 200 and body.decode(errors="replace").strip() == "ok"
 
 
-def shared_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The replicas' environment: ours plus REPLICA_ENV, and a cookie secret shared by all of
-    them (the one in the environment, else a new random one)."""
-    env = {**(os.environ if base is None else base), **REPLICA_ENV}
+def shared_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The replicas' environment: ours, with ``extra`` and REPLICA_ENV on top (never instead:
+    these machines set OPENBLAS_* on purpose), and a cookie secret shared by all of them (the
+    one in the environment, else a new random one)."""
+    env = {**os.environ, **(extra or {}), **REPLICA_ENV}
     if not env.get(SECRET_ENV):
         env[SECRET_ENV] = secrets.token_hex(32)
     return env

@@ -6,19 +6,22 @@ Kept apart from the lessons and from ``attention_core`` (it needs SQLAlchemy, th
 """
 
 from .codes import new_code, new_key, parse_code, parse_key, show_code
-from .store import (
-    DATA_DIR_ENV,
-    DATABASE_URL_ENV,
-    SCHEMA_VERSION,
-    ClassState,
-    NewClass,
-    PollStore,
-    PollUnavailable,
-    Round,
-    Saved,
-    Tally,
-    url_from_env,
-)
+
+#: The names that live in ``store`` (it imports SQLAlchemy, ~0.3 s): imported on first use, so a
+#: server whose visitors never start a poll never pays for it (its cold start included).
+_FROM_STORE = frozenset({
+    "DATA_DIR_ENV", "DATABASE_URL_ENV", "SCHEMA_VERSION", "ClassState", "NewClass", "PollStore",
+    "PollUnavailable", "Round", "Saved", "Tally", "parse_student", "url_from_env",
+})  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    if name in _FROM_STORE:
+        from . import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'classpoll' has no attribute {name!r}")
+
 
 __all__ = [
     "DATABASE_URL_ENV",

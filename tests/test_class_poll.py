@@ -310,3 +310,23 @@ def test_with_the_database_down_the_lesson_works_and_the_poll_says_unavailable(
     assert CLASS.key not in teacher.query_params
     assert any("class poll is unavailable" in t for t in texts(teacher))
     assert lesson_charts(teacher)
+
+
+def test_a_page_without_a_poll_never_imports_the_database_layer() -> None:
+    """SQLAlchemy takes ~0.3 s to import: a server whose visitors never start a poll (its cold
+    start included) must not pay for it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, ui.page, ui.poll; print('sqlalchemy' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ},
+    )
+    assert done.stdout.strip() == "False", done.stderr

@@ -28,8 +28,8 @@ from urllib.parse import quote, urlencode
 
 import streamlit as st
 
-from classpoll import ClassState, PollStore, PollUnavailable, Round, Saved, codes, url_from_env
-from classpoll.store import parse_student
+import classpoll
+from classpoll import codes
 
 from .figures import poll as poll_figures
 from .lessons import CLASS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, TEACHER, Lesson
@@ -37,6 +37,8 @@ from .questions import Question
 from .safe import md
 
 if TYPE_CHECKING:
+    from classpoll import ClassState, PollStore, Round
+
     from .page import LessonPage
 
 #: How often the projector's chart and the students' pages look for news.
@@ -70,12 +72,12 @@ _log = logging.getLogger(__name__)
 
 @st.cache_resource(show_spinner=False)
 def _store_for(url: str) -> PollStore:
-    return PollStore(url)
+    return classpoll.PollStore(url)
 
 
 def store() -> PollStore:
     """The poll store of this process (SQLite by default, PostgreSQL by URL)."""
-    return _store_for(url_from_env())
+    return _store_for(classpoll.url_from_env())
 
 
 @dataclass
@@ -149,7 +151,7 @@ def take_seat(lesson: Lesson, link: Mapping[str, list[str]]) -> Seat | None:
         if have != want or state.round.lesson != lesson.url_path:
             st.switch_page(_lesson(state.round.lesson).file, query_params=want)
         poll.join(code, student_id())
-    except PollUnavailable:
+    except classpoll.PollUnavailable:
         _log.warning("class poll unavailable", exc_info=True)
         return Seat(code=code, problem=UNAVAILABLE)
     problem = st.session_state.pop(_PROBLEM, None)
@@ -160,7 +162,7 @@ def student_id() -> str:
     """This browser's random id: from its cookie, else a new one the cookie then keeps."""
     mine = st.session_state.get(_STUDENT)
     if mine is None:
-        mine = parse_student(_cookie()) or secrets.token_urlsafe(18)
+        mine = classpoll.parse_student(_cookie()) or secrets.token_urlsafe(18)
         st.session_state[_STUDENT] = mine
     return mine
 
@@ -223,7 +225,7 @@ def start_if_requested(run: LessonPage, question: Callable[[], Question]) -> Non
     del st.session_state[_START]
     try:
         made = store().create_class(_round(run, question()))
-    except PollUnavailable:
+    except classpoll.PollUnavailable:
         _log.warning("class poll unavailable", exc_info=True)
         st.session_state[_PROBLEM] = UNAVAILABLE
         return
@@ -242,7 +244,7 @@ def forget_start_request() -> None:
 
 
 def _round(run: LessonPage, question: Question) -> Round:
-    return Round(
+    return classpoll.Round(
         lesson=run.lesson.url_path,
         view=run.view_query(),
         prompt=question.prompt,
@@ -269,7 +271,7 @@ def _projector(run: LessonPage, seat: Seat, question: Question) -> bool:
         try:
             poll.next_round(seat.code, seat.key, here)
             state = poll.state(seat.code) or state
-        except PollUnavailable:
+        except classpoll.PollUnavailable:
             st.warning(UNAVAILABLE, icon=":material/cloud_off:")
             return False
         seat.state = state
@@ -349,7 +351,7 @@ def _teacher_act(action: str, code: str, key: str, arg: Any) -> None:
             st.query_params.pop(CLASS.key, None)
             st.query_params.pop(TEACHER.key, None)
             st.session_state[_PROBLEM] = None
-    except PollUnavailable:
+    except classpoll.PollUnavailable:
         st.session_state[_PROBLEM] = UNAVAILABLE
 
 
@@ -384,7 +386,7 @@ def _live_votes(code: str, asked: Round, revealed: bool, run: LessonPage) -> Non
     def live() -> None:
         try:
             tally = store().tally(code)
-        except PollUnavailable:
+        except classpoll.PollUnavailable:
             st.warning(UNAVAILABLE, icon=":material/cloud_off:")
             return
         if tally is None:
@@ -417,7 +419,7 @@ def _phone(run: LessonPage, seat: Seat, question: Callable[[], Question]) -> boo
     box = st.container(border=True, key="poll-box")
     try:
         mine = store().my_answer(seat.code, state.number, student_id())
-    except PollUnavailable:
+    except classpoll.PollUnavailable:
         box.warning(UNAVAILABLE, icon=":material/cloud_off:")
         mine = None
     ours = question()
@@ -434,12 +436,12 @@ def _phone(run: LessonPage, seat: Seat, question: Callable[[], Question]) -> boo
             args=(seat.code, state.number, f"poll-choice-{seat.code}-{state.number}"),
         )
         saved = st.session_state.pop(_SAVED, None)
-        if saved is Saved.RATE_LIMITED:
+        if saved is classpoll.Saved.RATE_LIMITED:
             box.warning(
                 "Too many changes in a few seconds: wait a moment, then pick again.",
                 icon=":material/hourglass_top:",
             )
-        elif saved is Saved.CLOSED:
+        elif saved is classpoll.Saved.CLOSED:
             box.info("Your teacher has already revealed this question.", icon=":material/lock:")
         elif saved == "unavailable":
             box.warning(UNAVAILABLE, icon=":material/cloud_off:")
@@ -479,7 +481,7 @@ def _save(code: str, number: int, key: str) -> None:
         return
     try:
         st.session_state[_SAVED] = store().answer(code, number, student_id(), int(choice))
-    except PollUnavailable:
+    except classpoll.PollUnavailable:
         st.session_state[_SAVED] = "unavailable"
 
 
@@ -491,7 +493,7 @@ def _follow(code: str, seen: ClassState) -> None:
     def follow() -> None:
         try:
             now = store().state(code)
-        except PollUnavailable:
+        except classpoll.PollUnavailable:
             return  # the page stays as it is; the next tick tries again
         if now is None or (now.number, now.revealed) != (seen.number, seen.revealed):
             st.rerun()

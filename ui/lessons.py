@@ -81,6 +81,9 @@ class Lesson:
 
     #: The lesson runs the real model (lesson 11): tests fetch its weights first (in CI) or skip.
     needs_model: bool = False
+    #: Charts of live measurements (lesson 14's timings): their numbers differ from one server
+    #: process to the next, so a view restored on another replica redraws them with its own.
+    measured_charts: tuple[str, ...] = ()
 
     @property
     def number(self) -> int:
@@ -933,6 +936,7 @@ TRANSLATE = Lesson(
     url_path="translate",
     file="lessons/14_translation.py",
     live_chart="translate-cross",
+    measured_charts=("translate-cost",),
     summary="Translating ci-dessous: English queries look at French keys (cross-attention); "
     "padding masks; why the cost grows with n².",
     params=(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
@@ -33,7 +34,8 @@ NAV_LINKS = "[data-testid='stSidebarNav'] a[data-testid='stSidebarNavLink']"
 # A fingerprint of what the charts draw: every mark's geometry, every text and heatmap image,
 # without Plotly's generated ids. Two renders of the same figure give the same fingerprint.
 CHART_FINGERPRINT_JS = """
-() => [...document.querySelectorAll("[data-testid='spotlight-chart'] .main-svg")]
+(skip = []) => [...document.querySelectorAll("[data-testid='spotlight-chart'] .main-svg")]
+  .filter(svg => !skip.some(key => svg.closest('.st-key-' + key)))
   .map(svg => [...svg.querySelectorAll('path, text, image')]
     .map(e => e.getAttribute('d') || e.getAttribute('href') || e.textContent || '')
     .join('|'))
@@ -276,8 +278,9 @@ def assert_main_chart_drawn(page: Page, timeout_s: float = 20.0) -> None:
     assert chart.locator(".main-svg path, .main-svg image").count() > 0, "chart draws nothing"
 
 
-def chart_fingerprint(page: Page) -> str:
-    return page.evaluate(CHART_FINGERPRINT_JS)
+def chart_fingerprint(page: Page, skip: Sequence[str] = ()) -> str:
+    """What every chart on the page draws, as text; the charts keyed ``skip`` left out."""
+    return page.evaluate(CHART_FINGERPRINT_JS, list(skip))
 
 
 def wait_for_chart_change(page: Page, before: str, timeout: float = 20000) -> str:

@@ -55,7 +55,8 @@ LINK_OVERRIDES = {DICTIONARY.url_path: {"word": "sous"}}
 #: The numbers every drawn Plotly chart shows: each trace's data arrays, decoded by plotly.js
 #: (``_fullData``: typed arrays and base64 ``bdata`` become plain numbers).
 CHART_NUMBERS_JS = """
-() => [...document.querySelectorAll("[data-testid='spotlight-chart'] .js-plotly-plot")]
+(measured) => [...document.querySelectorAll("[data-testid='spotlight-chart'] .js-plotly-plot")]
+  .filter(gd => !measured.some(key => gd.closest('.st-key-' + key)))
   .map(gd => (gd._fullData || []).map(trace => {
     const plain = v => (v && typeof v === 'object' && typeof v.length === 'number')
       ? Array.from(v, plain) : v;
@@ -146,8 +147,11 @@ def _view(page: Page, lesson: Lesson) -> dict:
         "query": query_of(page.url),
         "path": page.url.split("?")[0],
         "temperature": slider_text(page, live_param(lesson).label),
-        "charts": json.dumps(page.evaluate(CHART_NUMBERS_JS), sort_keys=True),
-        "fingerprint": chart_fingerprint(page),
+        # A live measurement (lesson 14's timings) is the new replica's own: left out.
+        "charts": json.dumps(
+            page.evaluate(CHART_NUMBERS_JS, list(lesson.measured_charts)), sort_keys=True
+        ),
+        "fingerprint": chart_fingerprint(page, skip=lesson.measured_charts),
     }
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Sequence
+
+import attention_core as ac
 
 from .. import theme
 from ..safe import plot_text
@@ -29,7 +32,9 @@ def votes(
         plot_text(option, 40) + (" ✓" if right is not None and i in right else "")
         for i, option in enumerate(options)
     ]
-    text = [f"{c} ({round(100 * c / total)}%)" if total else "0" for c in counts]
+    # The one way the app writes a share (never a false "100%" for 299 of 300).
+    text = [f"{c} ({ac.percent(c / total)})" if total else "0" for c in counts]
+    top = max(max(counts, default=0), 1) * 1.25
     trace = {
         "type": "bar",
         "orientation": "h",
@@ -47,7 +52,9 @@ def votes(
         "xaxis": {
             "title": {"text": "students"},
             "rangemode": "tozero",
-            "range": [0, max(max(counts, default=0), 1) * 1.25],
+            "range": [0, top],
+            # Whole students only: ticks 1 apart (or 2, 5, ... for a big class), never "1 1 2".
+            "dtick": max(1, math.ceil(top / 6)),
             "tickformat": "d",
             "fixedrange": True,
         },

@@ -6,6 +6,7 @@ are derandomized (the same inputs on every run), so a CI failure can be reproduc
 ``CI=true``; locally they stay random, to keep finding new cases.
 """
 
+import fcntl
 import os
 
 import pytest
@@ -31,7 +32,7 @@ def minilm():
     Hub is out of reach there), and a failed fetch fails the tests. A Streamlit server started
     by a test finds it in the same cache."""
     import model_store
-    from model_store import pins
+    from model_store import pins, sources
 
     if model_store.find_on_disk() is None:
         if os.environ.get("CI", "").strip().lower() not in {"true", "1"}:
@@ -39,7 +40,16 @@ def minilm():
                 f"{pins.MODEL_NAME} is not on this computer: run `python -m model_store fetch` "
                 f"(~{pins.DOWNLOAD_MB} MB) to run the real-weight tests (CI fetches it itself)"
             )
-        model_store.fetch(progress=lambda fraction, message: print(f"[{fraction:.0%}] {message}"))
+        # The test workers (pytest -n 2) may both get here: one fetches, the other waits and
+        # then finds it on disk.
+        lock_path = sources.cache_root() / ".fetch.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if model_store.find_on_disk() is None:
+                model_store.fetch(
+                    progress=lambda fraction, message: print(f"[{fraction:.0%}] {message}")
+                )
     return model_store.load()
 
 

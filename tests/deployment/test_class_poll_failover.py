@@ -10,13 +10,13 @@ locally and fail in CI, like the other deployment tests.
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
 
 from bench.class_poll import class_poll
 from deploy.school import School, find_nginx
+from tests.deployment import run_in_own_loop
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_killing_a_replica_mid_poll_loses_no_answer(db: str, nginx: str, tmp_pat
         url = f"sqlite:///{tmp_path / 'spotlight.db'}"
         env = {"SPOTLIGHT_DATA_DIR": str(tmp_path)}
     with School(2, replica_env={**os.environ, **env}, debug_headers=False) as school:
-        figures = asyncio.run(class_poll(school, url, n=24, window=6.0, kill=True))
+        figures = run_in_own_loop(class_poll(school, url, n=24, window=6.0, kill=True))
     assert figures["joined"] == 24
     assert figures["answers_acknowledged"] == 24
     assert figures["answers_lost"] == 0, figures

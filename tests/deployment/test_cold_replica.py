@@ -11,6 +11,7 @@ from pathlib import Path
 from bench.common import LessonInfo, lessons, move
 from bench.stclient import Session
 from deploy.school import Replica, free_port, shared_environment
+from tests.deployment import run_in_own_loop
 
 SESSIONS = 28  # two or three per lesson, all opening within a second
 
@@ -38,7 +39,7 @@ def test_a_cold_server_serves_a_whole_class_at_once_without_errors(tmp_path: Pat
     replica.start()
     try:
         replica.wait_healthy(60)
-        exceptions = asyncio.run(_open_all(replica.url))
+        exceptions = run_in_own_loop(_open_all(replica.url))
         log = replica.log_path.read_text(errors="replace")
     finally:
         replica.stop()

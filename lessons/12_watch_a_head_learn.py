@@ -5,6 +5,7 @@ import streamlit as st
 
 import attention_core as ac
 from ui import page, questions
+from ui.figures.heads import pattern_size
 from ui.figures.training import (
     accuracy_curve,
     learned_pattern,
@@ -149,7 +150,10 @@ def lesson_body() -> None:
     source = r.held_out.source[0]  # (n,) where each place of the example must look
 
     # The pattern sharpening beside the loss falling: right under the slider that moves them.
-    pattern_place, loss_place = run.chart_row("learn-head", 2, min_width=300, basis=420)
+    size = pattern_size(labels, run.look)  # as lessons 8 and 9 size a pattern
+    pattern_place, loss_place = run.chart_row(
+        "learn-head", 2, min_width=size.min_width, basis=max(size.basis, 420)
+    )
     run.chart(
         learned_pattern(
             r.history.pattern[r.steps], labels, source,

@@ -262,7 +262,6 @@ class LessonPage:
         icon: str,
         container: Any = st,
         name: str = "",
-        disabled: bool = False,
         help: str | None = None,
     ) -> None:
         """A button that sets the control ``key`` to ``value``, and so the link (e.g. lesson
@@ -277,7 +276,6 @@ class LessonPage:
             on_click=_set_control,
             args=(key, value),
             icon=icon,
-            disabled=disabled,
             help=help,
         )
 

@@ -234,11 +234,12 @@ def run(databases: tuple[str, ...] = ("sqlite", "postgresql"), n: int = 300) -> 
         pg = LocalPostgres().start() if db == "postgresql" else None
         data = tempfile.mkdtemp(prefix="spotlight-poll-bench-")
         url = pg.create_database("classpoll") if pg else f"sqlite:///{data}/spotlight.db"
-        env = {"SPOTLIGHT_DATABASE_URL": url} if pg else {"SPOTLIGHT_DATA_DIR": data}
+        database = {"SPOTLIGHT_DATABASE_URL": url} if pg else {"SPOTLIGHT_DATA_DIR": data}
+        replicas_env = {**os.environ, **database}  # ours, extended
         try:
             for kind in ("load", "failover"):
                 print(f"[class poll] {db}: {kind} with {n} students", file=sys.stderr, flush=True)
-                with School(2, replica_env={**os.environ, **env}, debug_headers=False) as school:
+                with School(2, replica_env=replicas_env, debug_headers=False) as school:
                     figures = asyncio.run(class_poll(school, url, n=n, kill=kind == "failover"))
                 results[f"{db}/{kind}"] = figures
                 print(json.dumps(figures), file=sys.stderr, flush=True)

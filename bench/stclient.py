@@ -165,13 +165,7 @@ class Session:
                 self.query.pop(key, None)
             else:
                 self.query[key] = formatted
-        msg = BackMsg()
-        state = self._client_state(msg)
-        state.page_script_hash = self.page_script_hash
-        if key in self.fragments:
-            state.fragment_id = self.fragments[key]
-        widget = state.widget_states.widgets.add()
-        widget.id = self.widgets[key][1]
+        msg, widget = self._widget_message(key)
         widget.string_array_value.data.append(formatted)
         return await self._run(msg)
 
@@ -187,13 +181,7 @@ class Session:
                 self.query.pop(key, None)
             else:
                 self.query[key] = f"{value:g}"
-        msg = BackMsg()
-        state = self._client_state(msg)
-        state.page_script_hash = self.page_script_hash
-        if key in self.fragments:
-            state.fragment_id = self.fragments[key]
-        widget = state.widget_states.widgets.add()
-        widget.id = self.widgets[key][1]
+        msg, widget = self._widget_message(key)
         widget.double_array_value.data.append(float(value))
         return await self._run(msg)
 
@@ -201,13 +189,7 @@ class Session:
         """Pick option ``index`` of the radio ``key`` (in its fragment, like the frontend)."""
         if key not in self.widgets:
             raise RunError(f"no widget with key {key!r} on this page (have {sorted(self.widgets)})")
-        msg = BackMsg()
-        state = self._client_state(msg)
-        state.page_script_hash = self.page_script_hash
-        if key in self.fragments:
-            state.fragment_id = self.fragments[key]
-        widget = state.widget_states.widgets.add()
-        widget.id = self.widgets[key][1]
+        msg, widget = self._widget_message(key)
         widget.int_value = index
         return await self._run(msg)
 
@@ -220,6 +202,18 @@ class Session:
         state.is_auto_rerun = True
         state.widget_states.SetInParent()
         return await self._run(msg)
+
+    def _widget_message(self, key: str) -> tuple[BackMsg, Any]:
+        """A rerun message that sets the widget ``key`` (in its fragment, like the frontend):
+        the message, and the widget's state to fill in."""
+        msg = BackMsg()
+        state = self._client_state(msg)
+        state.page_script_hash = self.page_script_hash
+        if key in self.fragments:
+            state.fragment_id = self.fragments[key]
+        widget = state.widget_states.widgets.add()
+        widget.id = self.widgets[key][1]
+        return msg, widget
 
     async def _run(self, msg: BackMsg) -> Run:
         run = Run()

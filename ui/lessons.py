@@ -618,6 +618,16 @@ def _real_preset(drift: str, layer: int, head: int, text: str | None = None) -> 
     return {"text": text or a, "layer": layer, "head": head, "a": a, "b": b, "follow": word}
 
 
+#: The sentence the real model reads (lessons 11 and 13).
+REAL_SENTENCE = Param(
+    "text",
+    "Your sentence",
+    "text",
+    SENTENCE_PRESETS["River bank"],
+    "the sentence the model reads (any text; the first 128 tokens are read)",
+    max_chars=MAX_TEXT_CHARS,
+)
+
 REAL = Lesson(
     title="A real transformer",
     icon=":material/memory:",
@@ -628,14 +638,7 @@ REAL = Lesson(
     needs_model=True,
     summary="Your sentence through all-MiniLM-L6-v2: every layer and head, on the same attention.",
     params=(
-        Param(
-            "text",
-            "Your sentence",
-            "text",
-            SENTENCE_PRESETS["River bank"],
-            "the sentence the model reads (any text; the first 128 tokens are read)",
-            max_chars=MAX_TEXT_CHARS,
-        ),
+        REAL_SENTENCE,
         Param(
             "layer",
             f"Layer (1 to {_MINILM.num_layers})",
@@ -818,14 +821,7 @@ BLOCK = Lesson(
     summary="Attention, add & norm, feed-forward, add & norm; sentence vectors for search; a "
     "chatbot's output temperature, top-k and top-p.",
     params=(
-        Param(
-            "text",
-            "Your sentence",
-            "text",
-            SENTENCE_PRESETS["River bank"],
-            "the sentence the model reads (any text; the first 128 tokens are read)",
-            max_chars=MAX_TEXT_CHARS,
-        ),
+        REAL_SENTENCE,
         Param(
             "word",
             "Follow the token",

@@ -33,6 +33,7 @@ from classpoll import codes
 
 from .figures import poll as poll_figures
 from .lessons import CLASS, HIDE, HIDE_PRESETS, LESSONS, PREDICT, TEACHER, Lesson
+from .predict import verdict
 from .questions import Question
 from .safe import md
 
@@ -457,18 +458,7 @@ def _phone(run: LessonPage, seat: Seat, question: Callable[[], Question]) -> boo
                 "The chart appears when your teacher reveals it."
             )
     else:
-        right = " or ".join(f"*{md(asked.options[i])}*" for i in asked.right)
-        if mine is None:
-            box.info(
-                f"You did not answer this one. **The answer:** {right}.", icon=":material/info:"
-            )
-        elif mine in asked.right:
-            box.success(f"**Right:** *{md(asked.options[mine])}*.", icon=":material/check_circle:")
-        else:
-            box.warning(
-                f"**Not quite:** you said *{md(asked.options[mine])}*; the numbers say {right}.",
-                icon=":material/info:",
-            )
+        verdict(box, asked.options, asked.right, mine)
         if why:
             box.markdown(why)
     _follow(seat.code, state)

@@ -8,6 +8,7 @@ answer comes from the core (``attention_core.predict``), computed from the setti
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -61,14 +62,7 @@ def ask(lesson: Lesson, question: Question) -> bool:
         )
         return False
     asked, choice = done["question"], done["choice"]
-    guess = md(asked.options[choice])
-    if choice in asked.right:
-        box.success(f"**Right:** *{guess}*.", icon=":material/check_circle:")
-    else:
-        box.warning(
-            f"**Not quite:** you said *{guess}*; the numbers say {asked.answer}.",
-            icon=":material/info:",
-        )
+    verdict(box, asked.options, asked.right, choice)
     if asked != question:  # a control moved since: the verdict was for the view then
         box.caption(
             ":material/history: That was your prediction for the view before you moved a "
@@ -79,3 +73,18 @@ def ask(lesson: Lesson, question: Question) -> bool:
         revealed().pop(lesson.url_path, None)
         st.rerun()
     return True
+
+
+def verdict(box: Any, options: Sequence[str], right: Collection[int], choice: int | None) -> None:
+    """The verdict on a prediction ``choice`` (an index of ``options``; None: no answer given),
+    against the ``right`` ones: one wording for a student alone and for a class poll."""
+    answer = " or ".join(f"*{md(options[i])}*" for i in sorted(right))
+    if choice is None:
+        box.info(f"You did not answer this one. **The answer:** {answer}.", icon=":material/info:")
+    elif choice in right:
+        box.success(f"**Right:** *{md(options[choice])}*.", icon=":material/check_circle:")
+    else:
+        box.warning(
+            f"**Not quite:** you said *{md(options[choice])}*; the numbers say {answer}.",
+            icon=":material/info:",
+        )

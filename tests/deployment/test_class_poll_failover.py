@@ -15,30 +15,19 @@ import os
 import pytest
 
 from bench.class_poll import class_poll
-from deploy.school import School, find_nginx
+from deploy.school import School
 from tests.deployment import run_in_own_loop
-
-
-@pytest.fixture(scope="module")
-def nginx() -> str:
-    path = find_nginx()
-    if path is None:
-        message = "nginx not found; install it with: apt-get install -y nginx"
-        if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
-            pytest.fail(f"{message} (CI: .ci/run installs it)", pytrace=False)
-        pytest.skip(message)
-    return path
 
 
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_killing_a_replica_mid_poll_loses_no_answer(db: str, nginx: str, tmp_path, request) -> None:
     if db == "postgresql":
         url = request.getfixturevalue("postgres").create_database(f"failover_{os.getpid()}")
-        env = {"SPOTLIGHT_DATABASE_URL": url}
+        replicas_env = {**os.environ, "SPOTLIGHT_DATABASE_URL": url}
     else:
         url = f"sqlite:///{tmp_path / 'spotlight.db'}"
-        env = {"SPOTLIGHT_DATA_DIR": str(tmp_path)}
-    with School(2, replica_env={**os.environ, **env}, debug_headers=False) as school:
+        replicas_env = {**os.environ, "SPOTLIGHT_DATA_DIR": str(tmp_path)}
+    with School(2, replica_env=replicas_env, debug_headers=False) as school:
         figures = run_in_own_loop(class_poll(school, url, n=24, window=6.0, kill=True))
     assert figures["joined"] == 24
     assert figures["answers_acknowledged"] == 24

@@ -10,7 +10,6 @@ are skipped locally and fail in CI (``CI=true``); ``.ci/run`` installs nginx.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import shutil
 import subprocess
@@ -28,24 +27,12 @@ from deploy.school import (
     ROUTE_COOKIE,
     SECRET_ENV,
     School,
-    find_nginx,
     get,
     render_local,
     render_site,
 )
 
 SYSTEMD = HERE / "systemd"
-
-
-@pytest.fixture(scope="module")
-def nginx() -> str:
-    path = find_nginx()
-    if path is None:
-        message = "nginx not found; install it with: apt-get install -y nginx"
-        if os.environ.get("CI", "").strip().lower() in {"true", "1"}:
-            pytest.fail(f"{message} (CI: .ci/run installs it)", pytrace=False)
-        pytest.skip(message)
-    return path
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ Its own server, on a SQLite file in a temp folder (``SPOTLIGHT_DATA_DIR``).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 
@@ -29,7 +30,8 @@ LIVE_MS = 20_000
 @pytest.fixture(scope="module")
 def poll_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerHandle]:
     data = tmp_path_factory.mktemp("poll-data")
-    with start_server(extra_env={"SPOTLIGHT_DATA_DIR": str(data)}, timeout=60) as server:
+    server_env = {**os.environ, "SPOTLIGHT_DATA_DIR": str(data)}  # ours, extended
+    with start_server(extra_env=server_env, timeout=60) as server:
         yield server
 
 
